@@ -1,0 +1,61 @@
+"""The contract with the control plane: JSON Schema files generated from zod into ``schemas/``.
+
+Nothing here restates a type: jobs and messages are validated against those files, and Arrow
+tables are built from the layouts in ``schemas/tables.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+
+def schema_dir() -> Path:
+    """``$PLATEAU_SCHEMAS``, else ``schemas/`` of the repository this package sits in."""
+    env = os.environ.get("PLATEAU_SCHEMAS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict:
+    path = schema_dir() / name
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError as e:
+        raise RuntimeError(f"schema file {path} is missing; set PLATEAU_SCHEMAS to the repo's schemas/ folder") from e
+
+
+class SchemaError(ValueError):
+    """A document that does not match its schema; the message names every bad field."""
+
+
+def _validator(schema: dict) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _check(doc: object, schema: dict, what: str) -> None:
+    errors = sorted(_validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"  - {'.'.join(str(p) for p in e.absolute_path) or '(top level)'}: {e.message}" for e in errors]
+        raise SchemaError(f"{what} does not match the schema:\n" + "\n".join(lines))
+
+
+def validate_job(job: dict) -> None:
+    _check(job, load("job.json"), "job")
+
+
+def validate_message(direction: str, type_: str, header: dict) -> None:
+    group = load("messages.json")[direction]
+    if type_ not in group:
+        raise SchemaError(f"unknown {direction} message type {type_!r}")
+    _check(header, group[type_], f"{type_} header")
+
+
+def table_layout(name: str) -> list[dict]:
+    return load("tables.json")["tables"][name]

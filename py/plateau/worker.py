@@ -1,0 +1,107 @@
+"""A worker: connects a DEALER to the control plane's ROUTER and trains one job at a time.
+
+    python -m plateau.worker --connect tcp://127.0.0.1:5555 [--id NAME] [--threads N]
+
+Training runs on a thread of its own; the main thread owns the socket (ZeroMQ sockets are not
+thread-safe), sends heartbeats, forwards progress, and exits when the broker says STOP or
+falls silent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import socket
+import sys
+import threading
+import time
+import traceback
+
+import monai
+import torch
+import zmq
+
+from .protocol import decode, encode
+from .schemas import SchemaError, validate_job
+from .tables import build_table, to_ipc
+from .train import run_job
+
+
+def _device() -> tuple[str, str | None]:
+    if torch.cuda.is_available():
+        return "cuda:0", torch.cuda.get_device_name(0)
+    return "cpu", None
+
+
+def _train(job: dict, events: queue.Queue) -> None:
+    """Runs on the training thread; every outcome becomes one message on ``events``."""
+    key = job.get("key", "?")
+    try:
+        validate_job(job)
+        result = run_job(job, on_epoch=lambda e: events.put(("PROGRESS", {"job": key, **e}, [])))
+        frames = [to_ipc(build_table("epochs", result.epochs)), to_ipc(build_table("metrics", [result.metrics]))]
+        events.put(("RESULT", {"job": key, "tables": ["epochs", "metrics"], "seconds": result.seconds}, frames))
+    except SchemaError as e:
+        events.put(("FAILED", {"job": key, "error": str(e), "traceback": ""}, []))
+    except Exception as e:  # noqa: BLE001 - any trainer error is reported, not fatal to the worker
+        events.put(("FAILED", {"job": key, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}, []))
+
+
+def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30.0) -> int:
+    ctx = zmq.Context.instance()
+    sock = ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.IDENTITY, ident.encode())
+    sock.setsockopt(zmq.LINGER, 2000)
+    sock.connect(endpoint)
+    device, gpu = _device()
+    sock.send_multipart(encode("READY", {
+        "worker": ident, "host": socket.gethostname(), "pid": os.getpid(), "device": device,
+        "torch": torch.__version__, "monai": monai.__version__, "gpu": gpu, "threads": torch.get_num_threads(),
+    }))
+    events: queue.Queue = queue.Queue()
+    trainer: threading.Thread | None = None
+    last_sent = last_heard = time.monotonic()
+    try:
+        while True:
+            if sock.poll(int(heartbeat * 250)):
+                type_, header = decode(sock.recv_multipart())
+                last_heard = time.monotonic()
+                if type_ == "STOP":
+                    return 0
+                if type_ == "JOB":
+                    if trainer and trainer.is_alive():
+                        sock.send_multipart(encode("FAILED", {"job": header.get("key", "?"), "error": "worker busy", "traceback": ""}))
+                    else:
+                        trainer = threading.Thread(target=_train, args=(header, events), daemon=True)
+                        trainer.start()
+            while not events.empty():
+                type_, header, payload = events.get()
+                sock.send_multipart(encode(type_, header, payload))
+                last_sent = time.monotonic()
+            now = time.monotonic()
+            if now - last_sent >= heartbeat:
+                sock.send_multipart(encode("HEARTBEAT", {}))
+                last_sent = now
+            if now - last_heard > timeout:
+                print(f"plateau worker {ident}: broker silent for {timeout:.0f} s, exiting", file=sys.stderr)
+                return 1
+    finally:
+        sock.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m plateau.worker", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--connect", required=True, help="broker endpoint, e.g. tcp://127.0.0.1:5555")
+    ap.add_argument("--id", default=f"{socket.gethostname()}-{os.getpid()}", help="worker identity")
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    ap.add_argument("--heartbeat", type=float, default=1.0, help="seconds between heartbeats")
+    ap.add_argument("--timeout", type=float, default=30.0, help="exit after this long without word from the broker")
+    args = ap.parse_args(argv)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    return serve(args.connect, args.id, args.heartbeat, args.timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

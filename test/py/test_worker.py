@@ -1,0 +1,81 @@
+"""A real worker process against a real ZeroMQ ROUTER played by the test."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import zmq
+
+from jobs import tiny_job
+from plateau.schemas import SchemaError, validate_job
+from plateau.tables import from_ipc
+from plateau.train import run_job
+
+
+def test_job_validation_names_the_field():
+    validate_job(tiny_job())
+    with pytest.raises(SchemaError, match=r"model\.depth"):
+        validate_job(tiny_job(model={**tiny_job()["model"], "depth": 1}))
+    with pytest.raises(SchemaError, match=r"n_train"):
+        validate_job({k: v for k, v in tiny_job().items() if k != "n_train"})
+
+
+def test_run_job_is_deterministic_under_a_seed():
+    a, b = run_job(tiny_job()), run_job(tiny_job())
+    assert a.metrics["dice"] == b.metrics["dice"]
+    assert [e["train_loss"] for e in a.epochs] == [e["train_loss"] for e in b.epochs]
+
+
+@pytest.fixture()
+def router():
+    ctx = zmq.Context.instance()
+    sock = ctx.socket(zmq.ROUTER)
+    port = sock.bind_to_random_port("tcp://127.0.0.1")
+    sock.setsockopt(zmq.RCVTIMEO, 60_000)
+    yield sock, f"tcp://127.0.0.1:{port}"
+    sock.close(linger=0)
+
+
+def recv(sock):
+    ident, type_, header, *payload = sock.recv_multipart()
+    return ident, type_.decode(), json.loads(header), payload
+
+
+def start_worker(endpoint):
+    return subprocess.Popen([sys.executable, "-m", "plateau.worker", "--connect", endpoint, "--id", "pyw", "--threads", "1",
+                             "--heartbeat", "0.2"], env={**os.environ})
+
+
+def test_worker_speaks_the_protocol(router):
+    sock, endpoint = router
+    proc = start_worker(endpoint)
+    try:
+        ident, type_, ready, _ = recv(sock)
+        assert (ident, type_) == (b"pyw", "READY") and ready["device"] == "cpu" and ready["pid"] == proc.pid
+        sock.send_multipart([ident, b"JOB", json.dumps(tiny_job()).encode()])
+        seen = []
+        while True:
+            _, type_, header, payload = recv(sock)
+            seen.append(type_)
+            if type_ == "RESULT":
+                break
+        assert seen.count("PROGRESS") == 2
+        assert header["tables"] == ["epochs", "metrics"] and len(payload) == 2
+        epochs, metrics = (from_ipc(p).to_pylist() for p in payload)
+        assert [e["epoch"] for e in epochs] == [1, 2]
+        assert 0 <= metrics[0]["dice"] <= 1 and metrics[0]["n_test"] == 6
+
+        bad = tiny_job(key="fedcba9876543210", split={"train": 12, "val": 6})
+        sock.send_multipart([ident, b"JOB", json.dumps(bad).encode()])
+        while True:
+            _, type_, header, _ = recv(sock)
+            if type_ == "FAILED":
+                break
+        assert header["job"] == "fedcba9876543210" and "split" in header["error"]
+
+        sock.send_multipart([ident, b"STOP", b"{}"])
+        assert proc.wait(timeout=30) == 0
+    finally:
+        proc.kill()

@@ -1,0 +1,49 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../ts/errors';
+import { loadExperiment } from '../../../ts/experiment/load';
+import { ROOT, tinySpec, tmp } from '../helpers';
+
+const write = (text: string) => {
+  const file = join(tmp(), 'exp.yaml');
+  writeFileSync(file, text);
+  return file;
+};
+
+describe('loadExperiment', () => {
+  it('loads the default experiment', () => {
+    const e = loadExperiment(join(ROOT, 'experiments', 'synthetic-2d.yaml'));
+    expect(e.name).toBe('synthetic-2d');
+    expect(e.models[0].depths).toEqual([3, 4, 5]);
+  });
+
+  it('names the file and every bad field', () => {
+    const file = write(stringify({ ...tinySpec(), training: { epochs: 0, batch_size: 'eight' } }));
+    const err = (() => { try { loadExperiment(file); } catch (e) { return e as UserError; } })();
+    expect(err).toBeInstanceOf(UserError);
+    expect(err!.code).toBe(2);
+    expect(err!.message).toContain(file);
+    expect(err!.message).toMatch(/training\.epochs/);
+    expect(err!.message).toMatch(/training\.batch_size/);
+  });
+
+  it('reports broken YAML with the file name', () => {
+    const file = write('name: [unclosed\n');
+    expect(() => loadExperiment(file)).toThrow(new RegExp(`${file}: not valid YAML`));
+  });
+
+  it('reports a missing file', () => {
+    expect(() => loadExperiment('/nonexistent/x.yaml')).toThrow(/x\.yaml: cannot read/);
+  });
+
+  it('applies --set overrides, read as YAML values, then validates them', () => {
+    const file = write(stringify(tinySpec()));
+    const e = loadExperiment(file, ['training.epochs=5', 'models[0]=x'].slice(0, 1));
+    expect(e.training.epochs).toBe(5);
+    expect(loadExperiment(file, ['fractions=[0.2, 0.4]']).fractions).toEqual([0.2, 0.4]);
+    expect(() => loadExperiment(file, ['training.epochs=-3'])).toThrow(/training\.epochs/);
+    expect(() => loadExperiment(file, ['training.epochs'])).toThrow(/FIELD=VALUE/);
+  });
+});

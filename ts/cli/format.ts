@@ -1,0 +1,12 @@
+/** Plain-text tables for terminals and logs: right-aligned numbers, left-aligned text. */
+export function table(header: string[], rows: (string | number | null | undefined)[][]): string {
+  const cells = rows.map((r) => r.map((v) => (v === null || v === undefined ? '–' : String(v))));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
+  const numeric = header.map((_, i) => cells.every((r) => r[i] === '–' || /^-?[\d.]+(e-?\d+)?%?$/.test(r[i])));
+  const line = (r: string[]) =>
+    r.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+export const fixed = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? null : v.toFixed(digits));
+export const percent = (f: number) => `${+(f * 100).toFixed(2)}%`;

@@ -1,0 +1,116 @@
+import { EventEmitter } from 'node:events';
+import type { Command } from 'commander';
+import { render } from 'ink';
+import { createElement } from 'react';
+import { checkPython, pythonPath } from '../bridge/python';
+import { runJobs, type RunEvent } from '../dispatch/run';
+import { expandGrid } from '../experiment/grid';
+import type { Job } from '../experiment/job';
+import { loadExperiment } from '../experiment/load';
+import { defaultDbPath, openDb } from '../store/db';
+import { jobCounts, pendingJobs, registerExperiment } from '../store/jobs';
+import { Dashboard } from '../tui/Dashboard';
+import { fixed, percent, table } from './format';
+
+/** The parameters of a job as flat columns (what --dry-run --json and the stats see). */
+export function jobParameters(j: Job) {
+  return {
+    key: j.key,
+    experiment: j.experiment,
+    dataset: j.dataset.kind,
+    model: j.model.name,
+    family: j.model.family,
+    depth: j.model.depth,
+    channels: j.model.channels,
+    fraction: j.fraction,
+    n_train: j.n_train,
+    seed: j.seed,
+    loss: j.training.loss,
+    lr: j.training.lr,
+    weight_decay: j.training.weight_decay,
+    epochs: j.training.epochs,
+    batch_size: j.training.batch_size,
+  };
+}
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+function plainLine(e: RunEvent, total: () => string): string | undefined {
+  const where = (j: Job) => `${j.model.name} ${percent(j.fraction)} (n=${j.n_train})`;
+  switch (e.kind) {
+    case 'done':
+      return `done ${total()} ${where(e.job)} dice=${fixed(e.metrics.dice as number, 4)} iou=${fixed(e.metrics.iou as number, 4)} ${e.seconds.toFixed(1)}s [${e.job.key}]`;
+    case 'failed':
+      return `${e.final ? 'FAILED' : 'retry'} ${where(e.job)} [${e.job.key}]: ${e.error.split('\n')[0]}`;
+    case 'lost':
+      return `worker ${e.worker} lost: ${e.reason.split('\n')[0]}`;
+    default:
+      return undefined;
+  }
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('train an experiment grid; resumes: stored jobs are not trained again')
+    .argument('<experiment>', 'experiment YAML file, e.g. experiments/synthetic-2d.yaml')
+    .option('--db <file>', 'SQLite store', defaultDbPath())
+    .option('--workers <n>', 'local worker processes', (v) => Number.parseInt(v, 10), 2)
+    .option('--threads <n>', 'torch threads per worker (default: cores / workers)', (v) => Number.parseInt(v, 10))
+    .option('--set <field=value>', 'override a field of the file, e.g. training.epochs=5 (repeatable)', collect, [])
+    .option('--dry-run', 'print the expanded grid without training')
+    .option('--json', 'machine-readable output')
+    .option('--no-dashboard', 'plain lines even on a terminal')
+    .action(async (file: string, o) => {
+      const exp = loadExperiment(file, o.set);
+      const jobs = expandGrid(exp);
+      if (o.dryRun) {
+        const rows = jobs.map(jobParameters);
+        if (o.json) console.log(JSON.stringify({ count: jobs.length, jobs: rows }, null, 2));
+        else {
+          console.log(table(['key', 'model', 'fraction', 'n_train', 'epochs'], rows.map((r) => [r.key, r.model, percent(r.fraction), r.n_train, r.epochs])));
+          console.log(`${jobs.length} jobs`);
+        }
+        return;
+      }
+      if (!Number.isInteger(o.workers) || o.workers < 1) throw new (await import('../errors')).UserError('--workers must be a positive integer');
+      const db = openDb(o.db);
+      try {
+        registerExperiment(db, exp, jobs, file);
+        const pending = pendingJobs(db, exp.name);
+        const counts = () => jobCounts(db, exp.name);
+        if (pending.length === 0) {
+          const msg = `all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`;
+          if (o.json) console.log(JSON.stringify({ experiment: exp.name, trained: 0, failed: 0, jobs: counts() }));
+          else console.log(msg);
+          return;
+        }
+        const python = pythonPath();
+        await checkPython(python);
+        const events = new EventEmitter();
+        const tty = Boolean(process.stdout.isTTY) && o.dashboard && !o.json;
+        let ink: ReturnType<typeof render> | undefined;
+        if (tty) {
+          ink = render(createElement(Dashboard, { dbFile: o.db, experiment: exp.name, onQuit: () => process.kill(process.pid, 'SIGINT') }));
+        } else if (!o.json) {
+          console.log(`training ${pending.length} of ${jobs.length} jobs of '${exp.name}' on ${Math.min(o.workers, pending.length)} worker(s); store: ${o.db}`);
+          events.on('event', (e: RunEvent) => {
+            const c = counts();
+            const line = plainLine(e, () => `${c.done + c.failed}/${c.total}`);
+            if (line) console.log(line);
+          });
+        }
+        const summary = await runJobs({ db, experiment: exp.name, jobs: pending, workers: o.workers, threads: o.threads, python, events });
+        if (ink) {
+          await new Promise((r) => setTimeout(r, 1100)); // one last frame with the final state
+          ink.unmount();
+        }
+        const c = counts();
+        if (o.json) console.log(JSON.stringify({ experiment: exp.name, trained: summary.done, failed: summary.failed, seconds: summary.seconds, jobs: c }));
+        else console.log(`finished '${exp.name}': ${summary.done} trained, ${summary.failed} failed in ${summary.seconds.toFixed(1)} s; ${c.done}/${c.total} stored in ${o.db}`);
+        if (summary.failed > 0) process.exitCode = 1;
+      } finally {
+        db.close();
+      }
+    });
+}

@@ -1,0 +1,135 @@
+import { EventEmitter } from 'node:events';
+import type { Job } from '../experiment/job';
+import { decodeTable } from '../results/arrow';
+import type { Db } from '../store/db';
+import { markFailed, markQueued, markRunning } from '../store/jobs';
+import { type Row, storeResult } from '../store/results';
+import { recordEvent, workerBusy, workerGone, workerProgress, workerReady } from '../store/workers';
+import { startBroker } from './broker';
+import { startWorkers } from './workers';
+
+export type RunEvent =
+  | { kind: 'done'; job: Job; worker: string; metrics: Row; seconds: number }
+  | { kind: 'failed'; job: Job; worker: string; error: string; final: boolean }
+  | { kind: 'lost'; worker: string; reason: string }
+  | { kind: 'ready'; worker: string; device: string };
+
+export interface RunOptions {
+  db: Db;
+  experiment: string;
+  jobs: Job[];
+  workers: number;
+  python: string;
+  threads?: number;
+  heartbeatMs?: number;
+  timeoutMs?: number;
+  maxAttempts?: number;
+  events?: EventEmitter;
+  /** Lets tests reach the live pool (e.g. to kill a worker mid-job). */
+  onStarted?(pool: { pids(): number[] }): void;
+}
+
+export interface RunSummary {
+  done: number;
+  failed: number;
+  seconds: number;
+}
+
+/**
+ * Trains `jobs` on local workers and writes every result to the store as it arrives.
+ * Flow: jobs → broker → workers → RESULT → store (one transaction per job).
+ */
+export async function runJobs(o: RunOptions): Promise<RunSummary> {
+  const t0 = Date.now();
+  const emit = (e: RunEvent) => o.events?.emit('event', e);
+  let done = 0;
+  let failed = 0;
+  const broker = await startBroker({
+    jobs: o.jobs,
+    heartbeatMs: o.heartbeatMs,
+    timeoutMs: o.timeoutMs,
+    maxAttempts: o.maxAttempts,
+    handlers: {
+      ready(worker, info) {
+        workerReady(o.db, info, o.experiment);
+        emit({ kind: 'ready', worker, device: info.device });
+      },
+      started(job, worker) {
+        markRunning(o.db, job.key, worker);
+        workerBusy(o.db, worker, job.key, job.training.epochs);
+      },
+      progress(worker, p) {
+        workerProgress(o.db, worker, p);
+      },
+      result(job, worker, header, payload) {
+        if (payload.length !== header.tables.length) {
+          throw new Error(`RESULT names ${header.tables.length} tables but carries ${payload.length} frames`);
+        }
+        const tables = Object.fromEntries(header.tables.map((name, i) => [name, decodeTable(name, payload[i])]));
+        if (!tables.epochs || !tables.metrics || tables.metrics.length !== 1) {
+          throw new Error('RESULT needs an epochs table and a one-row metrics table');
+        }
+        storeResult(o.db, job.key, { epochs: tables.epochs, metrics: tables.metrics }, { worker, seconds: header.seconds });
+        workerBusy(o.db, worker, null);
+        done += 1;
+        emit({ kind: 'done', job, worker, metrics: tables.metrics[0], seconds: header.seconds });
+      },
+      failed(job, worker, error, final) {
+        if (final) {
+          markFailed(o.db, job.key, error);
+          failed += 1;
+        } else markQueued(o.db, job.key, error);
+        workerBusy(o.db, worker, null);
+        recordEvent(o.db, { experiment: o.experiment, kind: final ? 'failed' : 'retry', job: job.key, worker, message: error });
+        emit({ kind: 'failed', job, worker, error, final });
+      },
+      lost(worker, reason) {
+        workerGone(o.db, worker);
+        recordEvent(o.db, { experiment: o.experiment, kind: 'lost', worker, message: reason });
+        emit({ kind: 'lost', worker, reason });
+      },
+      protocolError(worker, error) {
+        recordEvent(o.db, { experiment: o.experiment, kind: 'protocol', worker, message: error });
+      },
+    },
+  });
+  const pool = startWorkers({
+    count: Math.max(1, Math.min(o.workers, o.jobs.length)),
+    endpoint: broker.endpoint,
+    python: o.python,
+    threads: o.threads,
+    heartbeatMs: o.heartbeatMs,
+    exited: (id, reason) => broker.workerExited(id, reason),
+    wanted: () => broker.remaining() > 0,
+  });
+  o.onStarted?.(pool);
+  const stopAll = async () => {
+    await broker.close();
+    await pool.close();
+  };
+  const onSignal = () => void stopAll().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  try {
+    // Every worker gone and none coming back: stop waiting rather than hang.
+    await Promise.race([broker.done, noWorkersLeft(pool, broker)]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    await stopAll();
+  }
+  return { done, failed, seconds: (Date.now() - t0) / 1000 };
+}
+
+function noWorkersLeft(pool: { ids(): string[] }, broker: { remaining(): number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (broker.remaining() === 0) {
+        clearInterval(timer);
+        resolve();
+      } else if (pool.ids().length === 0) {
+        clearInterval(timer);
+        reject(new Error('every worker process exited and none could be restarted; see the store events or run a worker by hand'));
+      }
+    }, 500);
+    timer.unref();
+  });
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { Dataset } from './dataset';
+import { ModelSpec } from './model';
+import { Split } from './schema';
+import { Training } from './training';
+
+/** One training run of the grid, as sent to a worker. */
+export const Job = z
+  .object({
+    key: z.string().regex(/^[0-9a-f]{16}$/),
+    experiment: z.string(),
+    dataset: Dataset,
+    split: Split,
+    fraction: z.number().gt(0).lte(1),
+    n_train: z.number().int().positive(),
+    model: ModelSpec,
+    training: Training,
+    seed: z.number().int().nonnegative(),
+  })
+  .strict();
+export type Job = z.infer<typeof Job>;
+
+/** JSON with object keys sorted at every level: the same spec always gives the same bytes. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Content key: the first 16 hex digits of SHA-256 over the canonical spec (key excluded). */
+export function jobKey(spec: Omit<Job, 'key'>): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, 16);
+}

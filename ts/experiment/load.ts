@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../errors';
+import { Experiment } from './schema';
+
+/** `a.b[0].c` style path of a zod issue, as the user wrote it in YAML. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)),
+    '',
+  ) || '(top level)';
+}
+
+export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
+  const lines = issues.map((i) => `  - ${issuePath(i.path)}: ${i.message}`);
+  return `${file}: invalid experiment\n${lines.join('\n')}`;
+}
+
+/** Applies `--set a.b=value` overrides; the value is read as YAML (numbers, lists, strings). */
+export function applyOverrides(doc: unknown, sets: readonly string[], file: string): unknown {
+  const root = structuredClone(doc) as Record<string, unknown>;
+  for (const set of sets) {
+    const eq = set.indexOf('=');
+    if (eq <= 0) throw new UserError(`${file}: --set ${set}: expected FIELD=VALUE, e.g. training.epochs=5`);
+    const path = set.slice(0, eq).split('.');
+    const value = parseDocument(set.slice(eq + 1)).toJS();
+    let node: Record<string, unknown> = root;
+    for (const part of path.slice(0, -1)) {
+      const next = node[part];
+      if (next === undefined) node[part] = {};
+      else if (typeof next !== 'object' || next === null)
+        throw new UserError(`${file}: --set ${set}: '${part}' is not an object`);
+      node = node[part] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]] = value;
+  }
+  return root;
+}
+
+/** Reads, overrides and validates an experiment file; any problem is a UserError naming the file. */
+export function loadExperiment(file: string, sets: readonly string[] = []): Experiment {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`${file}: cannot read experiment file (${(e as NodeJS.ErrnoException).code ?? e})`);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new UserError(`${file}: not valid YAML\n${doc.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+  }
+  const raw = applyOverrides(doc.toJS() ?? {}, sets, file);
+  const parsed = Experiment.safeParse(raw);
+  if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues));
+  return parsed.data;
+}

@@ -1,0 +1,97 @@
+import type { Experiment } from '../experiment/schema';
+import type { Job } from '../experiment/job';
+import { type Db, now } from './db';
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/**
+ * Records an experiment and its grid, in one transaction. Stored jobs keep their status, so a
+ * second run of the same file trains only what is not done; jobs left 'running' by a run that
+ * died go back to the queue, and failed ones get another chance.
+ */
+export function registerExperiment(db: Db, exp: Experiment, jobs: Job[], file?: string): void {
+  const t = now();
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO experiments (name, file, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET file = excluded.file, spec = excluded.spec, updated_at = excluded.updated_at`,
+    ).run(exp.name, file ?? null, JSON.stringify(exp), t, t);
+    const insert = db.prepare(
+      `INSERT INTO jobs (key, experiment, position, spec, model, family, depth, fraction, n_train, seed)
+       VALUES (@key, @experiment, @position, @spec, @model, @family, @depth, @fraction, @n_train, @seed)
+       ON CONFLICT (key) DO UPDATE SET position = excluded.position`,
+    );
+    jobs.forEach((job, position) =>
+      insert.run({
+        key: job.key,
+        experiment: job.experiment,
+        position,
+        spec: JSON.stringify(job),
+        model: job.model.name,
+        family: job.model.family,
+        depth: job.model.depth,
+        fraction: job.fraction,
+        n_train: job.n_train,
+        seed: job.seed,
+      }),
+    );
+    db.prepare(`UPDATE jobs SET status = 'queued', worker = NULL WHERE experiment = ? AND status IN ('running', 'failed')`).run(
+      exp.name,
+    );
+  })();
+}
+
+/** Jobs of an experiment still to train, in grid order. */
+export function pendingJobs(db: Db, experiment: string): Job[] {
+  const rows = db
+    .prepare(`SELECT spec FROM jobs WHERE experiment = ? AND status != 'done' ORDER BY position`)
+    .all(experiment) as { spec: string }[];
+  return rows.map((r) => JSON.parse(r.spec) as Job);
+}
+
+export function markRunning(db: Db, key: string, worker: string): void {
+  db.prepare(
+    `UPDATE jobs SET status = 'running', worker = ?, started_at = ?, attempts = attempts + 1 WHERE key = ? AND status != 'done'`,
+  ).run(worker, now(), key);
+}
+
+export function markQueued(db: Db, key: string, reason: string): void {
+  db.prepare(`UPDATE jobs SET status = 'queued', worker = NULL, error = ? WHERE key = ? AND status != 'done'`).run(
+    reason,
+    key,
+  );
+}
+
+export function markFailed(db: Db, key: string, error: string): void {
+  db.prepare(
+    `UPDATE jobs SET status = 'failed', finished_at = ?, error = ? WHERE key = ? AND status != 'done'`,
+  ).run(now(), error, key);
+}
+
+export interface JobCounts {
+  total: number;
+  done: number;
+  running: number;
+  failed: number;
+  queued: number;
+}
+
+export function jobCounts(db: Db, experiment?: string): JobCounts {
+  const rows = db
+    .prepare(
+      `SELECT status, COUNT(*) AS n FROM jobs ${experiment ? 'WHERE experiment = ?' : ''} GROUP BY status`,
+    )
+    .all(...(experiment ? [experiment] : [])) as { status: JobStatus; n: number }[];
+  const c: JobCounts = { total: 0, done: 0, running: 0, failed: 0, queued: 0 };
+  for (const r of rows) {
+    c[r.status] = r.n;
+    c.total += r.n;
+  }
+  return c;
+}
+
+export function experimentNames(db: Db): string[] {
+  return (db.prepare(`SELECT name FROM experiments ORDER BY updated_at DESC`).all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+}

@@ -1,0 +1,76 @@
+import type { Db } from './db';
+import { now } from './db';
+import { type Column, TABLES } from '../protocol/tables';
+
+export type Row = Record<string, number | string | null>;
+
+const columnNames = (name: keyof typeof TABLES) => (TABLES[name] as readonly Column[]).map((c) => c.name);
+
+/**
+ * Stores a job's tables and marks it done, all in one transaction: a crash leaves either the
+ * whole result or nothing. A result for a job already done is ignored (keys make writes idempotent).
+ * Returns false when ignored.
+ */
+export function storeResult(
+  db: Db,
+  key: string,
+  tables: { epochs: Row[]; metrics: Row[] },
+  meta: { worker: string; seconds: number },
+): boolean {
+  return db.transaction(() => {
+    const job = db.prepare(`SELECT status FROM jobs WHERE key = ?`).get(key) as { status: string } | undefined;
+    if (!job) throw new Error(`result for unknown job ${key}`);
+    if (job.status === 'done') return false;
+    for (const name of ['epochs', 'metrics'] as const) {
+      const cols = columnNames(name);
+      const insert = db.prepare(
+        `INSERT INTO ${name} (job, ${cols.join(', ')}) VALUES (@job, ${cols.map((c) => `@${c}`).join(', ')})`,
+      );
+      for (const row of tables[name]) insert.run({ job: key, ...Object.fromEntries(cols.map((c) => [c, row[c] ?? null])) });
+    }
+    db.prepare(
+      `UPDATE jobs SET status = 'done', worker = ?, finished_at = ?, seconds = ?, error = NULL WHERE key = ?`,
+    ).run(meta.worker, now(), meta.seconds, key);
+    return true;
+  })();
+}
+
+export interface ResultRow {
+  key: string;
+  experiment: string;
+  model: string;
+  family: string;
+  depth: number | null;
+  fraction: number;
+  n_train: number;
+  seed: number;
+  lr: number;
+  weight_decay: number;
+  dice: number;
+  iou: number;
+  recall: number;
+  precision: number | null;
+  bce: number;
+  seconds: number;
+  epochs_run: number;
+  params: number;
+}
+
+/** Test metrics of every finished job, one row each, with the job's parameters as columns. */
+export function resultRows(db: Db, experiment?: string): ResultRow[] {
+  return db
+    .prepare(
+      `SELECT j.key, j.experiment, j.model, j.family, j.depth, j.fraction, j.n_train, j.seed,
+              json_extract(j.spec, '$.training.lr') AS lr,
+              json_extract(j.spec, '$.training.weight_decay') AS weight_decay,
+              m.dice, m.iou, m.recall, m.precision, m.bce, j.seconds, m.epochs_run, m.params
+       FROM jobs j JOIN metrics m ON m.job = j.key
+       WHERE j.status = 'done' ${experiment ? 'AND j.experiment = ?' : ''}
+       ORDER BY j.experiment, j.fraction, j.depth, j.model`,
+    )
+    .all(...(experiment ? [experiment] : [])) as ResultRow[];
+}
+
+export function epochRows(db: Db, key: string): Row[] {
+  return db.prepare(`SELECT * FROM epochs WHERE job = ? ORDER BY epoch`).all(key) as Row[];
+}
