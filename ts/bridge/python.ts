@@ -21,7 +21,8 @@ export async function checkPython(python = pythonPath()): Promise<void> {
   } catch {
     out = undefined;
   }
-  if (!out || (out.exitCode !== 0 && /ENOENT|not found/i.test(String(out.stderr ?? out.message)))) {
+  // execa reports a program that cannot be spawned with no exit code (ENOENT, EACCES).
+  if (!out || out.exitCode === undefined) {
     throw new UserError(
       `No Python found at '${python}': run 'npm run setup' (it creates .venv with torch and MONAI) or set PLATEAU_PYTHON to a Python that has them.`,
       3,

@@ -27,7 +27,7 @@ export function Heatmap(props: { cells: Cell[]; fractions: number[]; models: str
   return (
     <Box flexDirection="column">
       <Text bold>
-        {'DSC     '}
+        {'DSC    '}
         {models.map((m) => m.padStart(width)).join('')}
       </Text>
       {rows.map((f) => (
