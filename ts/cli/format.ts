@@ -10,3 +10,7 @@ export function table(header: string[], rows: (string | number | null | undefine
 
 export const fixed = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? null : v.toFixed(digits));
 export const percent = (f: number) => `${+(f * 100).toFixed(2)}%`;
+
+/** A training subset as the user wrote it: `35%` of the pool, or `n=200` images. */
+export const subsetLabel = (s: { fraction: number | null; count?: number | null; n_train?: number | null }) =>
+  s.fraction !== null ? percent(s.fraction) : `n=${s.count ?? s.n_train}`;

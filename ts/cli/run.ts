@@ -7,10 +7,11 @@ import { runJobs, type RunEvent } from '../dispatch/run';
 import { expandGrid } from '../experiment/grid';
 import type { Job } from '../experiment/job';
 import { loadExperiment } from '../experiment/load';
+import { modelDepth } from '../experiment/model';
 import { defaultDbPath, openDb } from '../store/db';
 import { jobCounts, pendingJobs, registerExperiment } from '../store/jobs';
 import { Dashboard } from '../tui/Dashboard';
-import { fixed, percent, table } from './format';
+import { fixed, subsetLabel, table } from './format';
 
 /** The parameters of a job as flat columns (what --dry-run --json and the stats see). */
 export function jobParameters(j: Job) {
@@ -20,15 +21,18 @@ export function jobParameters(j: Job) {
     dataset: j.dataset.kind,
     model: j.model.name,
     family: j.model.family,
-    depth: j.model.depth,
-    channels: j.model.channels,
+    depth: modelDepth(j.model),
     fraction: j.fraction,
+    count: j.count,
     n_train: j.n_train,
+    fold: j.fold,
+    repeat: j.repeat,
     seed: j.seed,
     loss: j.training.loss,
     lr: j.training.lr,
     weight_decay: j.training.weight_decay,
     epochs: j.training.epochs,
+    patience: j.training.patience ?? null,
     batch_size: j.training.batch_size,
   };
 }
@@ -36,7 +40,7 @@ export function jobParameters(j: Job) {
 const collect = (v: string, all: string[]) => [...all, v];
 
 function plainLine(e: RunEvent, total: () => string): string | undefined {
-  const where = (j: Job) => `${j.model.name} ${percent(j.fraction)} (n=${j.n_train})`;
+  const where = (j: Job) => `${j.model.name} ${subsetLabel(j)}${j.fold !== null ? ` fold ${j.fold}` : ''}`;
   switch (e.kind) {
     case 'done':
       return `done ${total()} ${where(e.job)} dice=${fixed(e.metrics.dice as number, 4)} iou=${fixed(e.metrics.iou as number, 4)} ${e.seconds.toFixed(1)}s [${e.job.key}]`;
@@ -68,7 +72,7 @@ export function registerRun(program: Command): void {
         const rows = jobs.map(jobParameters);
         if (o.json) console.log(JSON.stringify({ count: jobs.length, jobs: rows }, null, 2));
         else {
-          console.log(table(['key', 'model', 'fraction', 'n_train', 'epochs'], rows.map((r) => [r.key, r.model, percent(r.fraction), r.n_train, r.epochs])));
+          console.log(table(['key', 'model', 'subset', 'n_train', 'lr', 'weight_decay', 'fold', 'repeat', 'epochs'], jobs.map((j) => [j.key, j.model.name, subsetLabel(j), j.n_train, j.training.lr, j.training.weight_decay, j.fold, j.repeat, j.training.epochs])));
           console.log(`${jobs.length} jobs`);
         }
         return;

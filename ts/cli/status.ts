@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import { defaultDbPath, openDb } from '../store/db';
 import { experimentNames, jobCounts } from '../store/jobs';
 import { resultRows } from '../store/results';
-import { fixed, percent, table } from './format';
+import { fixed, subsetLabel, table } from './format';
 
 export function openExisting(file: string) {
   if (!existsSync(file)) throw new UserError(`${file}: no store there yet; run 'plateau run <experiment.yaml>' first (or pass --db)`);
@@ -25,11 +25,7 @@ export function registerStatus(program: Command): void {
           throw new UserError(`${o.db}: no experiment '${o.experiment}' (stored: ${experimentNames(db).join(', ') || 'none'})`);
         }
         const jobs = jobCounts(db, o.experiment);
-        const results = resultRows(db, o.experiment).map((r) => ({
-          key: r.key, experiment: r.experiment, model: r.model, depth: r.depth, fraction: r.fraction, n_train: r.n_train,
-          dice: r.dice, iou: r.iou, recall: r.recall, precision: r.precision, bce: r.bce, seconds: r.seconds,
-          epochs_run: r.epochs_run, params: r.params,
-        }));
+        const results = resultRows(db, o.experiment);
         if (o.json) {
           console.log(JSON.stringify({ jobs, results }, null, 2));
           return;
@@ -37,15 +33,21 @@ export function registerStatus(program: Command): void {
         console.log(`${jobs.total} jobs: ${jobs.done} done, ${jobs.running} running, ${jobs.failed} failed, ${jobs.queued} queued`);
         if (results.length) {
           console.log();
+          // Columns that vary in this store only: a fixed-split run has no fold column, and so on.
+          const varies = (f: (r: (typeof results)[number]) => unknown) => new Set(results.map(f)).size > 1;
+          const extra: [string, (r: (typeof results)[number]) => string | number | null][] = [
+            ['lr', (r) => r.lr], ['weight_decay', (r) => r.weight_decay], ['fold', (r) => r.fold], ['repeat', (r) => r.repeat],
+          ];
+          const shown = extra.filter(([, f]) => varies(f));
           console.log(
             table(
-              ['experiment', 'model', 'fraction', 'n_train', 'dice', 'iou', 'recall', 'precision', 'bce', 'seconds'],
-              results.map((r) => [r.experiment, r.model, percent(r.fraction), r.n_train, fixed(r.dice), fixed(r.iou), fixed(r.recall), fixed(r.precision), fixed(r.bce), fixed(r.seconds, 1)]),
+              ['experiment', 'model', 'subset', 'n_train', ...shown.map(([h]) => h), 'dice', 'iou', 'recall', 'precision', 'bce', 'epochs', 'seconds'],
+              results.map((r) => [r.experiment, r.model, subsetLabel(r), r.n_train, ...shown.map(([, f]) => f(r)), fixed(r.dice), fixed(r.iou), fixed(r.recall), fixed(r.precision), fixed(r.bce), r.epochs_run, fixed(r.seconds, 1)]),
             ),
           );
         }
-        const failed = db.prepare(`SELECT key, model, fraction, error FROM jobs WHERE status = 'failed' ${o.experiment ? 'AND experiment = ?' : ''}`).all(...(o.experiment ? [o.experiment] : [])) as { key: string; model: string; fraction: number; error: string }[];
-        for (const f of failed) console.log(`failed ${f.model} ${percent(f.fraction)} [${f.key}]: ${f.error?.split('\n')[0]}`);
+        const failed = db.prepare(`SELECT key, model, fraction, count, error FROM jobs WHERE status = 'failed' ${o.experiment ? 'AND experiment = ?' : ''}`).all(...(o.experiment ? [o.experiment] : [])) as { key: string; model: string; fraction: number | null; count: number | null; error: string }[];
+        for (const f of failed) console.log(`failed ${f.model} ${subsetLabel(f)} [${f.key}]: ${f.error?.split('\n')[0]}`);
       } finally {
         db.close();
       }

@@ -1,23 +1,95 @@
 import { z } from 'zod';
 
+const Int = z.number().int();
+const Side = Int.min(8).max(4096);
+const Crop3D = z.tuple([Side, Side, Side]);
+const PatientRegex = z
+  .string()
+  .refine((s) => {
+    try {
+      return new RegExp(s).exec('') !== undefined;
+    } catch {
+      return false;
+    }
+  }, 'not a valid regular expression')
+  .optional()
+  .describe('regex whose first capture group takes the patient id from a case id; default: each case is its own patient');
+/** Which labels count as foreground: 'nonzero' (e.g. BraTS whole tumour, label > 0) or a list of labels. */
+const Foreground = z.union([z.literal('nonzero'), z.array(Int.nonnegative()).min(1)]).default('nonzero');
+
 /** MONAI's `create_test_image_2d`: seeded random circles on noise, a known foreground. */
 export const Synthetic2D = z
   .object({
     kind: z.literal('synthetic-2d'),
-    count: z.number().int().positive().describe('images generated'),
-    size: z.number().int().min(16).max(1024).describe('image side in pixels'),
-    objects: z.number().int().positive().default(6).describe('circles per image'),
-    radius_max: z.number().int().positive().default(12),
+    count: Int.positive().describe('images generated'),
+    size: Int.min(16).max(1024).describe('image side in pixels'),
+    objects: Int.positive().default(6).describe('circles per image'),
+    radius_max: Int.positive().default(12),
     noise: z.number().min(0).max(1).default(0.5).describe('uniform noise amplitude'),
-    seed: z.number().int().nonnegative().default(0),
+    seed: Int.nonnegative().default(0),
   })
   .strict();
 
-/** Data sets by `kind`; the trainer has one loader per member. */
-export const Dataset = z.discriminatedUnion('kind', [Synthetic2D]);
+/** MONAI's `create_test_image_3d`: seeded random spheres on noise. */
+export const Synthetic3D = Synthetic2D.extend({
+  kind: z.literal('synthetic-3d'),
+  size: Int.min(16).max(256).describe('volume side in voxels'),
+}).strict();
+
+/** Kvasir-SEG layout: `images/*.jpg` and `masks/*.jpg` matched by file stem (any format Pillow reads). */
+export const ImageFolder = z
+  .object({
+    kind: z.literal('image-folder'),
+    root: z.string().min(1).describe('folder holding the image and mask folders'),
+    images: z.string().default('images'),
+    masks: z.string().default('masks'),
+    size: z.tuple([Side, Side]).default([256, 256]).describe('[height, width] every image is resized to'),
+    channels: z.union([z.literal(1), z.literal(3)]).default(3).describe('1 = grey, 3 = RGB'),
+    mask_threshold: Int.min(0).max(254).default(127).describe('mask pixels above this are foreground'),
+    patient_regex: PatientRegex,
+  })
+  .strict();
+
+/** BraTS 2020: `BraTS20_Training_XXX/BraTS20_Training_XXX_{flair,t1,t1ce,t2,seg}.nii(.gz)`. */
+export const Brats2020 = z
+  .object({
+    kind: z.literal('brats2020'),
+    root: z.string().min(1),
+    modalities: z.array(z.enum(['t1', 't1ce', 't2', 'flair'])).min(1).default(['t1', 't1ce', 't2', 'flair']),
+    crop: Crop3D.default([128, 128, 128]).describe('crop/pad around the brain'),
+    foreground: Foreground.describe('whole tumour: nonzero'),
+    patient_regex: PatientRegex,
+  })
+  .strict();
+
+/** A Medical Segmentation Decathlon task: `dataset.json` read with MONAI's `load_decathlon_datalist`. */
+export const Decathlon = z
+  .object({
+    kind: z.literal('decathlon'),
+    root: z.string().min(1),
+    datalist: z.string().default('dataset.json'),
+    crop: Crop3D.default([128, 128, 128]),
+    foreground: Foreground,
+    patient_regex: PatientRegex,
+  })
+  .strict();
+
+/** An nnU-Net raw data set: `imagesTr/<case>_0000.nii.gz` (one file per channel), `labelsTr/<case>.nii.gz`. */
+export const NnUNet = z
+  .object({
+    kind: z.literal('nnunet'),
+    root: z.string().min(1),
+    crop: Crop3D.default([128, 128, 128]),
+    foreground: Foreground,
+    patient_regex: PatientRegex,
+  })
+  .strict();
+
+/** Data sets by `kind`; the trainer has one loader per member (py/plateau/data/). */
+export const Dataset = z.discriminatedUnion('kind', [Synthetic2D, Synthetic3D, ImageFolder, Brats2020, Decathlon, NnUNet]);
 export type Dataset = z.infer<typeof Dataset>;
 
-/** Number of cases a data set holds, where the spec alone says so. */
+/** Number of cases a data set holds, where the spec alone says so (synthetic ones). */
 export function datasetCount(d: Dataset): number | undefined {
-  return d.kind === 'synthetic-2d' ? d.count : undefined;
+  return d.kind === 'synthetic-2d' || d.kind === 'synthetic-3d' ? d.count : undefined;
 }

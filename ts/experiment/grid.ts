@@ -1,24 +1,49 @@
-import { expandFractions, trainCount } from './fractions';
+import { datasetCount } from './dataset';
+import { expandSubsets, type Subset, trainCount } from './fractions';
 import { type Job, jobKey } from './job';
 import { expandModels } from './model';
 import type { Experiment } from './schema';
+import { isCrossValidation, partCount } from './split';
+import { expandTraining } from './training';
 
-/** Every (fraction × model) job of an experiment, smallest fractions first, each with its key. */
+/** Training images of a subset when the spec alone determines it (fixed split of a known size). */
+function knownTrainCount(exp: Experiment, subset: Subset): number | null {
+  if (subset.count !== null) return subset.count;
+  const total = datasetCount(exp.dataset);
+  if (total === undefined || isCrossValidation(exp.split)) return null;
+  return trainCount(subset.fraction, partCount(exp.split.train, total));
+}
+
+/**
+ * Every job of an experiment: subsets × models × (lr × weight decay) × folds × repeats, smallest
+ * subsets first, each with its content key.
+ */
 export function expandGrid(exp: Experiment): Job[] {
   const models = exp.models.flatMap(expandModels);
-  return expandFractions(exp.fractions).flatMap((fraction) =>
-    models.map((model) => {
-      const spec = {
-        experiment: exp.name,
-        dataset: exp.dataset,
-        split: exp.split,
-        fraction,
-        n_train: trainCount(fraction, exp.split.train),
-        model,
-        training: exp.training,
-        seed: exp.seed,
-      };
-      return { key: jobKey(spec), ...spec };
-    }),
+  const trainings = expandTraining(exp.training);
+  const folds = isCrossValidation(exp.split) ? Array.from({ length: exp.split.folds }, (_, i) => i) : [null];
+  const repeats = Array.from({ length: exp.repeats }, (_, i) => i);
+  return expandSubsets(exp.fractions).flatMap((subset) =>
+    models.flatMap((model) =>
+      trainings.flatMap((training) =>
+        folds.flatMap((fold) =>
+          repeats.map((repeat) => {
+            const spec = {
+              experiment: exp.name,
+              dataset: exp.dataset,
+              split: exp.split,
+              fold,
+              ...subset,
+              n_train: knownTrainCount(exp, subset),
+              model,
+              training,
+              repeat,
+              seed: exp.seed + repeat,
+            };
+            return { key: jobKey(spec), ...spec };
+          }),
+        ),
+      ),
+    ),
   );
 }

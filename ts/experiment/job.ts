@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Dataset } from './dataset';
 import { ModelSpec } from './model';
-import { Split } from './schema';
-import { Training } from './training';
+import { Split } from './split';
+import { JobTraining } from './training';
 
 /** One training run of the grid, as sent to a worker. */
 export const Job = z
@@ -12,10 +12,13 @@ export const Job = z
     experiment: z.string(),
     dataset: Dataset,
     split: Split,
-    fraction: z.number().gt(0).lte(1),
-    n_train: z.number().int().positive(),
+    fold: z.number().int().nonnegative().nullable().describe('cross-validation fold used for validation; null for a fixed split'),
+    fraction: z.number().gt(0).lte(1).nullable().describe('fraction of the training pool, or null when `count` is set'),
+    count: z.number().int().positive().nullable().describe('training images, or null when `fraction` is set'),
+    n_train: z.number().int().positive().nullable().describe('training images when the spec alone says so; the trainer reports it always'),
     model: ModelSpec,
-    training: Training,
+    training: JobTraining,
+    repeat: z.number().int().nonnegative(),
     seed: z.number().int().nonnegative(),
   })
   .strict();

@@ -1,36 +1,49 @@
 import { z } from 'zod';
 
+const Depth = z.number().int().min(2).max(7);
+
 /** Residual U-Net (MONAI `UNet` with residual units); depth = number of resolution levels. */
 export const ResUNetEntry = z
   .object({
     family: z.literal('resunet'),
-    depths: z.array(z.number().int().min(2).max(7)).min(1),
+    depths: z.array(Depth).min(1),
     channels: z.number().int().positive().default(16).describe('channels at the first level, doubled per level'),
     res_units: z.number().int().min(0).max(4).default(2),
   })
   .strict();
 
-export const ModelEntry = z.discriminatedUnion('family', [ResUNetEntry]);
+/** U-Nets with a classification encoder, trained from scratch (the LV paper's families). */
+export const ENCODER_FAMILIES = [
+  'unet-vgg16', 'unet-vgg19',
+  'unet-resnet18', 'unet-resnet34', 'unet-resnet50',
+  ...(['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'] as const).map((b) => `unet-efficientnet-${b}` as const),
+] as const;
+export const EncoderFamily = z.enum(ENCODER_FAMILIES);
+
+export const EncoderUNetEntry = z
+  .object({
+    family: z.union([EncoderFamily, z.array(EncoderFamily).min(1)]).describe('one family or a list of them'),
+  })
+  .strict();
+
+export const ModelEntry = z.union([ResUNetEntry, EncoderUNetEntry]);
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
 /** One concrete network of the grid. */
-export const ModelSpec = z
-  .object({
-    name: z.string(),
-    family: z.literal('resunet'),
-    depth: z.number().int().min(2).max(7),
-    channels: z.number().int().positive(),
-    res_units: z.number().int().min(0).max(4),
-  })
-  .strict();
+export const ModelSpec = z.discriminatedUnion('family', [
+  z.object({ name: z.string(), family: z.literal('resunet'), depth: Depth, channels: z.number().int().positive(), res_units: z.number().int().min(0).max(4) }).strict(),
+  z.object({ name: z.string(), family: EncoderFamily }).strict(),
+]);
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
 export function expandModels(entry: ModelEntry): ModelSpec[] {
-  return entry.depths.map((depth) => ({
-    name: `${entry.family}-d${depth}`,
-    family: entry.family,
-    depth,
-    channels: entry.channels,
-    res_units: entry.res_units,
-  }));
+  if (entry.family === 'resunet') {
+    const e = entry as z.infer<typeof ResUNetEntry>;
+    return e.depths.map((depth) => ({ name: `resunet-d${depth}`, family: 'resunet', depth, channels: e.channels, res_units: e.res_units }));
+  }
+  const families = Array.isArray(entry.family) ? entry.family : [entry.family];
+  return families.map((family) => ({ name: family, family }));
 }
+
+/** Depth of a model where it has one (the residual U-Net's levels). */
+export const modelDepth = (m: ModelSpec): number | null => (m.family === 'resunet' ? m.depth : null);

@@ -2,13 +2,10 @@ import { z } from 'zod';
 import { Dataset, datasetCount } from './dataset';
 import { Fractions } from './fractions';
 import { ModelEntry } from './model';
+import { isCrossValidation, partCount, Split } from './split';
 import { Training } from './training';
 
-const Count = z.number().int().positive();
-
-/** Fixed train / validation / test counts, drawn by a seeded permutation. */
-export const Split = z.object({ train: Count, val: Count, test: Count }).strict();
-export type Split = z.infer<typeof Split>;
+export { Split } from './split';
 
 /** An experiment file (`experiments/*.yaml`). */
 export const Experiment = z
@@ -21,17 +18,21 @@ export const Experiment = z
     models: z.array(ModelEntry).min(1),
     training: Training,
     seed: z.number().int().nonnegative().default(0),
+    repeats: z.number().int().min(1).max(100).default(1).describe('each configuration under this many seeds (seed, seed+1, …)'),
   })
   .strict()
   .superRefine((e, ctx) => {
     const count = datasetCount(e.dataset);
-    const need = e.split.train + e.split.val + e.split.test;
-    if (count !== undefined && need > count) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['split'],
-        message: `train + val + test = ${need} exceeds the ${count} cases of dataset.count`,
-      });
+    if (count === undefined) return;
+    const s = e.split;
+    const need = isCrossValidation(s) ? partCount(s.holdout, count) + s.folds : partCount(s.train, count) + partCount(s.val, count) + partCount(s.test, count);
+    if (need > count) {
+      ctx.addIssue({ code: 'custom', path: ['split'], message: `the split needs ${need} cases but dataset.count is ${count}` });
+    }
+    if ('counts' in e.fractions && !isCrossValidation(s)) {
+      const pool = partCount(s.train, count);
+      const over = e.fractions.counts.filter((c) => c > pool);
+      if (over.length) ctx.addIssue({ code: 'custom', path: ['fractions', 'counts'], message: `${over.join(', ')} exceed the ${pool} training cases` });
     }
   });
 export type Experiment = z.infer<typeof Experiment>;

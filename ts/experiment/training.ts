@@ -1,14 +1,32 @@
 import { z } from 'zod';
 
-/** How each job trains: the papers use BCE and Adam (weight decay = the L2 term). */
+const Positive = z.number().positive();
+const NonNegative = z.number().nonnegative();
+/** A value, or a list of values that becomes an axis of the grid (the LV paper's lr × L2). */
+const OneOrMany = <T extends z.ZodNumber>(t: T) => z.union([t, z.array(t).min(1)]);
+
+const common = {
+  loss: z.enum(['bce', 'dice', 'dicece']).default('bce').describe('bce = the papers; dice / dicece = MONAI DiceLoss / DiceCELoss'),
+  optimizer: z.literal('adam').default('adam'),
+  epochs: z.number().int().positive().describe('maximum epochs'),
+  patience: z.number().int().positive().optional().describe('early stopping: epochs without a better validation loss; the best weights are restored before testing'),
+  batch_size: z.number().int().positive().default(8),
+  amp: z.boolean().default(true).describe('mixed precision, used only on CUDA'),
+};
+
+/** How each job trains, as written in an experiment: lr and weight_decay may be lists (grid axes). */
 export const Training = z
-  .object({
-    loss: z.enum(['bce']).default('bce'),
-    optimizer: z.literal('adam').default('adam'),
-    lr: z.number().positive().default(1e-3),
-    weight_decay: z.number().nonnegative().default(0),
-    epochs: z.number().int().positive(),
-    batch_size: z.number().int().positive().default(8),
-  })
+  .object({ ...common, lr: OneOrMany(Positive).default(1e-3), weight_decay: OneOrMany(NonNegative).default(0).describe('Adam weight decay = the L2 term') })
   .strict();
 export type Training = z.infer<typeof Training>;
+
+/** How one job trains: every value fixed. */
+export const JobTraining = z.object({ ...common, lr: Positive, weight_decay: NonNegative }).strict();
+export type JobTraining = z.infer<typeof JobTraining>;
+
+const list = (v: number | number[]) => (Array.isArray(v) ? v : [v]);
+
+/** Every (lr × weight_decay) setting of a training block. */
+export function expandTraining(t: Training): JobTraining[] {
+  return list(t.lr).flatMap((lr) => list(t.weight_decay).map((weight_decay) => ({ ...t, lr, weight_decay })));
+}

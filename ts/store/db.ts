@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS jobs (
   position INTEGER NOT NULL,
   spec TEXT NOT NULL,
   model TEXT NOT NULL, family TEXT NOT NULL, depth INTEGER,
-  fraction REAL NOT NULL, n_train INTEGER NOT NULL, seed INTEGER NOT NULL,
+  fraction REAL, count INTEGER, n_train INTEGER, fold INTEGER, repeat INTEGER NOT NULL DEFAULT 0,
+  lr REAL, weight_decay REAL, seed INTEGER NOT NULL,
   status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'failed')),
   attempts INTEGER NOT NULL DEFAULT 0,
   worker TEXT, started_at TEXT, finished_at TEXT, seconds REAL, error TEXT);

@@ -1,5 +1,6 @@
 import type { Experiment } from '../experiment/schema';
 import type { Job } from '../experiment/job';
+import { modelDepth } from '../experiment/model';
 import { type Db, now } from './db';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -17,8 +18,8 @@ export function registerExperiment(db: Db, exp: Experiment, jobs: Job[], file?: 
        ON CONFLICT (name) DO UPDATE SET file = excluded.file, spec = excluded.spec, updated_at = excluded.updated_at`,
     ).run(exp.name, file ?? null, JSON.stringify(exp), t, t);
     const insert = db.prepare(
-      `INSERT INTO jobs (key, experiment, position, spec, model, family, depth, fraction, n_train, seed)
-       VALUES (@key, @experiment, @position, @spec, @model, @family, @depth, @fraction, @n_train, @seed)
+      `INSERT INTO jobs (key, experiment, position, spec, model, family, depth, fraction, count, n_train, fold, repeat, lr, weight_decay, seed)
+       VALUES (@key, @experiment, @position, @spec, @model, @family, @depth, @fraction, @count, @n_train, @fold, @repeat, @lr, @weight_decay, @seed)
        ON CONFLICT (key) DO UPDATE SET position = excluded.position`,
     );
     jobs.forEach((job, position) =>
@@ -29,9 +30,14 @@ export function registerExperiment(db: Db, exp: Experiment, jobs: Job[], file?: 
         spec: JSON.stringify(job),
         model: job.model.name,
         family: job.model.family,
-        depth: job.model.depth,
+        depth: modelDepth(job.model),
         fraction: job.fraction,
+        count: job.count,
         n_train: job.n_train,
+        fold: job.fold,
+        repeat: job.repeat,
+        lr: job.training.lr,
+        weight_decay: job.training.weight_decay,
         seed: job.seed,
       }),
     );

@@ -29,8 +29,9 @@ export function storeResult(
       for (const row of tables[name]) insert.run({ job: key, ...Object.fromEntries(cols.map((c) => [c, row[c] ?? null])) });
     }
     db.prepare(
-      `UPDATE jobs SET status = 'done', worker = ?, finished_at = ?, seconds = ?, error = NULL WHERE key = ?`,
-    ).run(meta.worker, now(), meta.seconds, key);
+      `UPDATE jobs SET status = 'done', worker = ?, finished_at = ?, seconds = ?, error = NULL,
+         n_train = COALESCE(?, n_train) WHERE key = ?`,
+    ).run(meta.worker, now(), meta.seconds, (tables.metrics[0]?.n_train as number | undefined) ?? null, key);
     return true;
   })();
 }
@@ -41,8 +42,11 @@ export interface ResultRow {
   model: string;
   family: string;
   depth: number | null;
-  fraction: number;
+  fraction: number | null;
+  count: number | null;
   n_train: number;
+  fold: number | null;
+  repeat: number;
   seed: number;
   lr: number;
   weight_decay: number;
@@ -60,13 +64,12 @@ export interface ResultRow {
 export function resultRows(db: Db, experiment?: string): ResultRow[] {
   return db
     .prepare(
-      `SELECT j.key, j.experiment, j.model, j.family, j.depth, j.fraction, j.n_train, j.seed,
-              json_extract(j.spec, '$.training.lr') AS lr,
-              json_extract(j.spec, '$.training.weight_decay') AS weight_decay,
+      `SELECT j.key, j.experiment, j.model, j.family, j.depth, j.fraction, j.count, j.n_train, j.fold, j.repeat,
+              j.seed, j.lr, j.weight_decay,
               m.dice, m.iou, m.recall, m.precision, m.bce, j.seconds, m.epochs_run, m.params
        FROM jobs j JOIN metrics m ON m.job = j.key
        WHERE j.status = 'done' ${experiment ? 'AND j.experiment = ?' : ''}
-       ORDER BY j.experiment, j.fraction, j.depth, j.model`,
+       ORDER BY j.experiment, j.n_train, j.depth, j.model, j.lr, j.weight_decay, j.fold, j.repeat`,
     )
     .all(...(experiment ? [experiment] : [])) as ResultRow[];
 }

@@ -3,6 +3,7 @@ import { type JobCounts, jobCounts } from '../store/jobs';
 import { lastError, type WorkerRow, workerRows } from '../store/workers';
 
 export interface Cell {
+  /** The heat map's row: the training fraction, or the image count for count subsets. */
   fraction: number;
   model: string;
   status: string;
@@ -25,8 +26,8 @@ export interface Snapshot {
 export function readSnapshot(db: Db, experiment: string): Snapshot {
   const cells = db
     .prepare(
-      `SELECT j.fraction, j.model, j.status, m.dice FROM jobs j LEFT JOIN metrics m ON m.job = j.key
-       WHERE j.experiment = ? ORDER BY j.fraction, j.depth, j.model`,
+      `SELECT COALESCE(j.fraction, j.count) AS fraction, j.model, j.status, m.dice FROM jobs j LEFT JOIN metrics m ON m.job = j.key
+       WHERE j.experiment = ? ORDER BY COALESCE(j.fraction, j.count), j.depth, j.model`,
     )
     .all(experiment) as Cell[];
   const mean = db

@@ -1,6 +1,8 @@
-"""Data sets (one loader per ``dataset.kind``), splits and nested training fractions."""
+"""Data sets (one Source per ``dataset.kind``), patient-grouped splits and nested training subsets."""
 
-from .load import load_dataset
-from .split import nested_subset, split_indices
+from .cases import Case, DataError, Source
+from .sources import SOURCES, source
+from .split import nested_subset, part_count, split_cases, split_indices, train_count
 
-__all__ = ["load_dataset", "nested_subset", "split_indices"]
+__all__ = ["Case", "DataError", "SOURCES", "Source", "nested_subset", "part_count", "source", "split_cases",
+           "split_indices", "train_count"]

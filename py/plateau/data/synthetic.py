@@ -1,24 +1,40 @@
-"""MONAI's synthetic segmentation images (``create_test_image_2d``), seeded per image."""
+"""MONAI's synthetic segmentation images (``create_test_image_2d/3d``), seeded per case."""
 
 from __future__ import annotations
 
 import numpy as np
-from monai.data import create_test_image_2d
+from monai.data import create_test_image_2d, create_test_image_3d
+
+from .cases import Case, Source
+
+
+def _cases(spec: dict) -> list[Case]:
+    return [Case(id=f"synthetic-{i:05d}", patient=f"synthetic-{i:05d}", index=i) for i in range(spec["count"])]
+
+
+def _load(spec: dict, case: Case) -> tuple[np.ndarray, np.ndarray]:
+    # One RandomState per case: case i is the same whatever `count` is.
+    rng = np.random.RandomState(spec["seed"] * 1_000_003 + case.index)
+    size = spec["size"]
+    radius_max = max(2, min(spec["radius_max"], size // 4))
+    args = dict(num_objs=spec["objects"], rad_max=radius_max, rad_min=min(5, radius_max - 1),
+                noise_max=spec["noise"], num_seg_classes=1, random_state=rng)
+    if spec["kind"] == "synthetic-3d":
+        img, seg = create_test_image_3d(size, size, size, **args)
+    else:
+        img, seg = create_test_image_2d(size, size, **args)
+    return img[None].astype(np.float32), (seg > 0)[None].astype(np.float32)
+
+
+def _check(spec: dict, case: Case) -> list[str]:
+    return []
+
+
+SYNTHETIC_2D = Source(cases=_cases, load=_load, check=_check, spatial_dims=lambda spec: 2)
+SYNTHETIC_3D = Source(cases=_cases, load=_load, check=_check, spatial_dims=lambda spec: 3)
 
 
 def synthetic_2d(spec: dict) -> tuple[np.ndarray, np.ndarray]:
-    """``(images, masks)``, each ``(count, 1, size, size)`` float32; masks are 0/1."""
-    count, size = spec["count"], spec["size"]
-    images = np.empty((count, 1, size, size), np.float32)
-    masks = np.empty((count, 1, size, size), np.float32)
-    radius_max = max(2, min(spec["radius_max"], size // 4))
-    for i in range(count):
-        # One RandomState per image: image i is the same whatever `count` is.
-        rng = np.random.RandomState(spec["seed"] * 1_000_003 + i)
-        img, seg = create_test_image_2d(
-            size, size, num_objs=spec["objects"], rad_max=radius_max, rad_min=min(5, radius_max - 1),
-            noise_max=spec["noise"], num_seg_classes=1, random_state=rng,
-        )
-        images[i, 0] = img
-        masks[i, 0] = seg > 0
-    return images, masks
+    """All images at once, ``(count, 1, size, size)`` each (handy outside the trainer)."""
+    pairs = [_load(spec, c) for c in _cases(spec)]
+    return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])

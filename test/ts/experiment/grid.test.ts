@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandFractions, trainCount } from '../../../ts/experiment/fractions';
 import { expandGrid } from '../../../ts/experiment/grid';
+import { modelDepth } from '../../../ts/experiment/model';
 import { canonicalJson, jobKey } from '../../../ts/experiment/job';
 import { tiny } from '../helpers';
 
@@ -30,7 +31,7 @@ describe('grid', () => {
   it('expands fractions × depths with counts', () => {
     const jobs = expandGrid(tiny({ fractions: [0.25, 0.5, 1] }));
     expect(jobs).toHaveLength(6);
-    expect(jobs.map((j) => `${j.fraction}/${j.model.depth}/${j.n_train}`)).toEqual([
+    expect(jobs.map((j) => `${j.fraction}/${modelDepth(j.model)}/${j.n_train}`)).toEqual([
       '0.25/2/6', '0.25/3/6', '0.5/2/12', '0.5/3/12', '1/2/24', '1/3/24',
     ]);
   });

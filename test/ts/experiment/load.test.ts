@@ -16,7 +16,7 @@ describe('loadExperiment', () => {
   it('loads the default experiment', () => {
     const e = loadExperiment(join(ROOT, 'experiments', 'synthetic-2d.yaml'));
     expect(e.name).toBe('synthetic-2d');
-    expect(e.models[0].depths).toEqual([3, 4, 5]);
+    expect(e.models[0]).toMatchObject({ family: 'resunet', depths: [3, 4, 5] });
   });
 
   it('names the file and every bad field', () => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../../ts/experiment/grid';
+import { modelDepth } from '../../../ts/experiment/model';
 import { openDb } from '../../../ts/store/db';
 import { jobCounts, markFailed, markRunning, pendingJobs, registerExperiment } from '../../../ts/store/jobs';
 import { resultRows, storeResult } from '../../../ts/store/results';
@@ -32,7 +33,7 @@ describe('store', () => {
     expect(storeResult(db, jobs[0].key, { epochs, metrics: [metrics(0.7)] }, { worker: 'w1', seconds: 2 })).toBe(true);
     const rows = resultRows(db, exp.name);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ key: jobs[0].key, dice: 0.7, iou: 0.35, depth: jobs[0].model.depth, n_train: jobs[0].n_train, lr: 0.01 });
+    expect(rows[0]).toMatchObject({ key: jobs[0].key, dice: 0.7, iou: 0.35, depth: modelDepth(jobs[0].model), n_train: jobs[0].n_train, lr: 0.01 });
     expect(jobCounts(db, exp.name)).toEqual({ total: 4, done: 1, running: 0, failed: 0, queued: 3 });
   });
 
