@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { UserError } from '../errors';
+import type { ResultRow } from '../store/results';
+
+/** One performance-versus-data curve: a model's test Dice at increasing training-set sizes. */
+export interface Curve {
+  model: string;
+  /** model depth when known (the paper's "layers"); used as an LSTM input */
+  depth: number | null;
+  /** training-set sizes, strictly increasing */
+  n: number[];
+  dice: number[];
+}
+
+export const MIN_POINTS = 4;
+
+/** Checks a curve and throws a UserError naming `where` and the position of the first fault. */
+export function validateCurve(c: Curve, where: string): Curve {
+  if (c.n.length !== c.dice.length) throw new UserError(`${where}: model '${c.model}': ${c.n.length} sizes but ${c.dice.length} dice values`);
+  if (c.n.length < MIN_POINTS) {
+    throw new UserError(`${where}: model '${c.model}' has ${c.n.length} point(s); a curve needs at least ${MIN_POINTS}`);
+  }
+  c.n.forEach((n, i) => {
+    if (!Number.isFinite(n) || n <= 0) throw new UserError(`${where}: model '${c.model}', point ${i + 1}: n must be a positive number (got ${n})`);
+    if (i > 0 && n <= c.n[i - 1]) {
+      throw new UserError(`${where}: model '${c.model}', point ${i + 1}: n must increase (n=${n} after n=${c.n[i - 1]})`);
+    }
+  });
+  c.dice.forEach((d, i) => {
+    if (!Number.isFinite(d) || d < 0 || d > 1) throw new UserError(`${where}: model '${c.model}', point ${i + 1}: dice must lie in [0, 1] (got ${d})`);
+  });
+  return c;
+}
+
+/** A depth from a model name such as `resunet-d4`, else null. */
+export const depthOf = (model: string): number | null => {
+  const m = /-d(\d+)$/.exec(model);
+  return m ? Number(m[1]) : null;
+};
+
+/**
+ * Curves from a CSV with columns `n,dice` and optionally `model` (one curve per model, rows in
+ * increasing n). Any other columns are ignored.
+ */
+export function readCurveCsv(file: string): Curve[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError(`${file}: cannot read the curve file`);
+  }
+  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (!lines.length) throw new UserError(`${file}: empty; expected a header with columns n,dice[,model]`);
+  const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
+  const col = (name: string) => header.indexOf(name);
+  for (const name of ['n', 'dice']) {
+    if (col(name) < 0) throw new UserError(`${file}: missing column '${name}' (header: ${lines[0]})`);
+  }
+  const byModel = new Map<string, Curve>();
+  lines.slice(1).forEach((line, i) => {
+    const cells = line.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+    const num = (name: string) => {
+      const raw = cells[col(name)];
+      const v = raw === undefined || raw === '' ? NaN : Number(raw);
+      if (!Number.isFinite(v)) throw new UserError(`${file}: line ${i + 2}: column '${name}' is not a number (got '${raw ?? ''}')`);
+      return v;
+    };
+    const model = col('model') >= 0 ? cells[col('model')] || 'curve' : 'curve';
+    const c = byModel.get(model) ?? { model, depth: depthOf(model), n: [], dice: [] };
+    c.n.push(num('n'));
+    c.dice.push(num('dice'));
+    byModel.set(model, c);
+  });
+  if (!byModel.size) throw new UserError(`${file}: no rows under the header`);
+  return [...byModel.values()].map((c) => validateCurve(c, file));
+}
+
+/** Curves of a stored experiment: one per model, Dice versus n_train (repeated runs at one n are averaged). */
+export function curvesFromRows(rows: ResultRow[], where: string): Curve[] {
+  const byModel = new Map<string, { depth: number | null; at: Map<number, number[]> }>();
+  for (const r of rows) {
+    const m = byModel.get(r.model) ?? { depth: r.depth, at: new Map() };
+    m.at.set(r.n_train, [...(m.at.get(r.n_train) ?? []), r.dice]);
+    byModel.set(r.model, m);
+  }
+  if (!byModel.size) throw new UserError(`${where}: no finished runs to fit`);
+  return [...byModel.entries()].map(([model, m]) => {
+    const ns = [...m.at.keys()].sort((a, b) => a - b);
+    const dice = ns.map((n) => m.at.get(n)!.reduce((s, d) => s + d, 0) / m.at.get(n)!.length);
+    return validateCurve({ model, depth: m.depth, n: ns, dice }, where);
+  });
+}
+
+/** The points of a curve with n ≤ f·max(n). */
+export function observedPart(c: Curve, upTo: number): Curve {
+  const cut = upTo * c.n[c.n.length - 1] * (1 + 1e-9);
+  const k = c.n.filter((n) => n <= cut).length;
+  return { ...c, n: c.n.slice(0, k), dice: c.dice.slice(0, k) };
+}
