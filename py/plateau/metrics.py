@@ -42,3 +42,45 @@ def segmentation_metrics(logits: torch.Tensor, target: torch.Tensor, threshold: 
 def mean_dice(logits: torch.Tensor, target: torch.Tensor) -> float:
     d = per_image((torch.sigmoid(logits) > 0.5).float(), target)["dice"]
     return float(np.nanmean(d.numpy())) if d.numel() else float("nan")
+
+
+def _as_tensor(x) -> torch.Tensor:
+    return torch.as_tensor(x).float()
+
+
+def binarise(prob: torch.Tensor) -> torch.Tensor:
+    """round(ŷ) for probabilities: 1 where ŷ > 0.5. Half rounds to even (0) as in tf.round,
+    np.round and torch.round, so exactly 0.5 is background, as with ``sigmoid > 0.5`` above."""
+    return (_as_tensor(prob) > 0.5).float()
+
+
+def global_dice(pred, target) -> float:
+    """The LV study's DICE = 2·Σ(y·round(ŷ)) / (Σy + Σround(ŷ)) summed over every pixel of every
+    image (one ratio, not a mean of per-image ratios), ŷ probabilities and y binary. 0/0 (nothing
+    to find, nothing found) is 1."""
+    y, yhat = _as_tensor(target), binarise(pred)
+    if y.shape != yhat.shape:
+        raise ValueError(f"pred {tuple(yhat.shape)} and target {tuple(y.shape)} differ in shape")
+    denominator = float(y.sum() + yhat.sum())
+    return 1.0 if denominator == 0 else 2.0 * float((y * yhat).sum()) / denominator
+
+
+def per_case(pred, target, ids) -> list[dict]:
+    """One row per case of ``(N, 1, ...)`` predictions (probabilities or binary masks, thresholded
+    at 0.5) and binary targets: DSC, IoU, recall, precision (None where undefined: no foreground
+    in the truth or in the prediction) and the number of ground-truth foreground pixels."""
+    yhat, y = binarise(pred), _as_tensor(target)
+    ids = list(ids)
+    if len(ids) != y.shape[0]:
+        raise ValueError(f"{len(ids)} case ids for {y.shape[0]} cases")
+    m = per_image(yhat, y)
+    foreground = y.flatten(1).sum(1)
+    rows = []
+    for i, case_id in enumerate(ids):
+        row = {"case_id": case_id}
+        for name in ("dice", "iou", "recall", "precision"):
+            v = float(m[name][i])
+            row[name] = None if np.isnan(v) else v
+        row["foreground"] = int(foreground[i])
+        rows.append(row)
+    return rows
