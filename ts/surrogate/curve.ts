@@ -76,7 +76,7 @@ export function readCurveCsv(file: string): Curve[] {
 }
 
 /** Curves of a stored experiment: one per model, Dice versus n_train (repeated runs at one n are averaged). */
-export function curvesFromRows(rows: ResultRow[], where: string): Curve[] {
+export function curvesFromRows(rows: Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'>[], where: string): Curve[] {
   const byModel = new Map<string, { depth: number | null; at: Map<number, number[]> }>();
   for (const r of rows) {
     const m = byModel.get(r.model) ?? { depth: r.depth, at: new Map() };
