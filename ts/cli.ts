@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDashboard } from './cli/dashboard';
+import { registerForecast } from './cli/forecast';
 import { registerRun } from './cli/run';
 import { registerSchemas } from './cli/schemas';
 import { registerStatus } from './cli/status';
@@ -16,6 +17,7 @@ export function program(): Command {
   registerStatus(p);
   registerDashboard(p);
   registerSchemas(p);
+  registerForecast(p);
   return p;
 }
 
