@@ -39,8 +39,21 @@ def _validator(schema: dict) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
+def _leaves(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """For oneOf/anyOf (zod's unions), the errors inside the branch that fits best (no failed
+    discriminator, then fewest errors), so the message names the field (model.depth), not the union."""
+    if not error.context:
+        return [error]
+    branches: dict[int, list[jsonschema.ValidationError]] = {}
+    for e in error.context:
+        branches.setdefault(e.relative_schema_path[0], []).append(e)
+    best = min(branches.values(), key=lambda errs: (any(e.validator == "const" for e in errs), len(errs)))
+    return [leaf for e in best for leaf in _leaves(e)]
+
+
 def _check(doc: object, schema: dict, what: str) -> None:
-    errors = sorted(_validator(schema).iter_errors(doc), key=lambda e: list(e.absolute_path))
+    errors = sorted((leaf for e in _validator(schema).iter_errors(doc) for leaf in _leaves(e)),
+                    key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         lines = [f"  - {'.'.join(str(p) for p in e.absolute_path) or '(top level)'}: {e.message}" for e in errors]
         raise SchemaError(f"{what} does not match the schema:\n" + "\n".join(lines))

@@ -1,10 +1,13 @@
-"""One job: train a network on a nested fraction of the training pool, then test it.
+"""One job: train a network on a nested subset of the training pool, then test it.
 
-``run_job`` is the whole pipeline and needs no broker: a MONAI user can call it directly.
+``run_job`` is the whole pipeline and needs no broker: a MONAI user can call it directly with a
+job dict (see schemas/job.json), or call ``fit`` / ``evaluate`` on a network and loaders of their own.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import random
 import time
 from collections.abc import Callable
@@ -13,16 +16,21 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 import torch.nn.functional as F
+from monai.losses import DiceCELoss, DiceLoss
+from torch.utils.data import DataLoader
 
-from .data import load_dataset, nested_subset, split_indices
-from .metrics import mean_dice, segmentation_metrics
-from .models import build_model, count_parameters
+from .complexity import model_cost
+from .data import nested_subset, source, split_cases, train_count
+from .data.dataset import CaseDataset
+from .evaluate import evaluate
+from .models import build_model
 
 
 @dataclass
 class JobResult:
     epochs: list[dict]
     metrics: dict
+    cases: list[dict]
     seconds: float
 
 
@@ -32,63 +40,107 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def _predict(model: torch.nn.Module, x: torch.Tensor, batch: int, device: torch.device) -> torch.Tensor:
-    model.eval()
-    with torch.inference_mode():
-        return torch.cat([model(x[i : i + batch].to(device)).cpu() for i in range(0, len(x), batch)])
+def loss_function(name: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """Losses on logits: the papers' BCE, or MONAI's Dice / Dice + CE (sigmoid applied inside)."""
+    if name == "bce":
+        return F.binary_cross_entropy_with_logits
+    if name == "dice":
+        return DiceLoss(sigmoid=True)
+    if name == "dicece":
+        return DiceCELoss(sigmoid=True)
+    raise ValueError(f"training.loss {name!r} is not known")
 
 
-def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: str | None = None) -> JobResult:
-    t0 = time.perf_counter()
+def fit(model, train: DataLoader, val: DataLoader, loss_fn, opt, device, epochs: int, patience: int | None = None,
+        amp: bool = False, on_epoch: Callable[[dict], None] | None = None) -> tuple[list[dict], int]:
+    """Trains up to ``epochs``; with ``patience``, stops after that many epochs without a lower validation
+    loss and restores the best weights. Returns the epoch rows and the best epoch."""
+    scaler = torch.amp.GradScaler("cuda") if amp else None
+    autocast = (lambda: torch.autocast("cuda", dtype=torch.float16)) if amp else contextlib.nullcontext
+    rows: list[dict] = []
+    best_loss, best_epoch, best_state = float("inf"), 0, None
+    for epoch in range(1, epochs + 1):
+        t0 = time.perf_counter()
+        model.train()
+        total, seen = 0.0, 0
+        for x, y, _ in train:
+            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            opt.zero_grad(set_to_none=True)
+            with autocast():
+                loss = loss_fn(model(x).float(), y)
+            if scaler:
+                scaler.scale(loss).backward()
+                scaler.step(opt)
+                scaler.update()
+            else:
+                loss.backward()
+                opt.step()
+            total += loss.item() * len(x)
+            seen += len(x)
+        v = evaluate(model, val, loss_fn, device, amp=amp)
+        row = {"epoch": epoch, "train_loss": total / max(seen, 1), "val_loss": v["loss"],
+               "val_dice": v["dice"] if v["dice"] is not None else float("nan"), "seconds": time.perf_counter() - t0}
+        rows.append(row)
+        if on_epoch:
+            on_epoch({**row, "epochs": epochs})
+        if v["loss"] < best_loss:
+            best_loss, best_epoch = v["loss"], epoch
+            if patience:
+                best_state = copy.deepcopy(model.state_dict())
+        elif patience and epoch - best_epoch >= patience:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return rows, best_epoch
+
+
+def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: str | None = None,
+            cost: bool = True) -> JobResult:
+    t_start = time.perf_counter()
     seed = job["seed"]
     seed_everything(seed)
     dev = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-    images, masks = load_dataset(job["dataset"])
-    parts = split_indices(len(images), job["split"], seed)
-    train_idx = nested_subset(parts["train"], job["n_train"])
-    x = {k: torch.from_numpy(images[v]) for k, v in [("train", train_idx), ("val", parts["val"]), ("test", parts["test"])]}
-    y = {k: torch.from_numpy(masks[v]) for k, v in [("train", train_idx), ("val", parts["val"]), ("test", parts["test"])]}
+    spec = job["dataset"]
+    src = source(spec)
+    cases = src.cases(spec)
+    parts = split_cases(cases, job["split"], seed, job.get("fold"))
+    pool = parts["train"]
+    if job.get("count") is not None:
+        if job["count"] > len(pool):
+            raise ValueError(f"count {job['count']} exceeds the {len(pool)} cases of the training pool")
+        n_train = job["count"]
+    else:
+        n_train = train_count(job["fraction"], len(pool))
+    if job.get("n_train") is not None and job["n_train"] != n_train:
+        raise ValueError(f"n_train {job['n_train']} in the job, but the training pool gives {n_train}")
+    train_idx = nested_subset(pool, n_train)
 
     tr = job["training"]
-    model = build_model(job["model"], spatial_dims=images.ndim - 2, in_channels=images.shape[1]).to(dev)
+    amp = bool(tr.get("amp", True)) and dev.type == "cuda"
+    g = torch.Generator().manual_seed(seed)
+    loader = lambda idx, shuffle, bs: DataLoader(  # noqa: E731
+        CaseDataset(src, spec, cases, idx), batch_size=bs, shuffle=shuffle, generator=g if shuffle else None,
+        pin_memory=dev.type == "cuda")
+    train_dl = loader(train_idx, True, tr["batch_size"])
+    val_dl = loader(parts["val"], False, tr["batch_size"] * 2)
+    test_dl = loader(parts["test"], False, tr["batch_size"] * 2)
+
+    image = train_dl.dataset[0][0]  # loads (and caches) one case: its channels and shape size the model
+    model = build_model(job["model"], spatial_dims=src.spatial_dims(spec), in_channels=image.shape[0]).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=tr["lr"], weight_decay=tr["weight_decay"])
-    batch = tr["batch_size"]
-    gen = torch.Generator().manual_seed(seed)
-    epochs: list[dict] = []
+    loss_fn = loss_function(tr["loss"])
+
     t_train = time.perf_counter()
-    for epoch in range(1, tr["epochs"] + 1):
-        te = time.perf_counter()
-        model.train()
-        order = torch.randperm(len(x["train"]), generator=gen)
-        total, seen = 0.0, 0
-        for i in range(0, len(order), batch):
-            idx = order[i : i + batch]
-            xb, yb = x["train"][idx].to(dev), y["train"][idx].to(dev)
-            opt.zero_grad(set_to_none=True)
-            loss = F.binary_cross_entropy_with_logits(model(xb), yb)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-            seen += len(idx)
-        val_logits = _predict(model, x["val"], batch * 4, dev)
-        row = {
-            "epoch": epoch,
-            "train_loss": total / max(seen, 1),
-            "val_loss": float(F.binary_cross_entropy_with_logits(val_logits, y["val"])),
-            "val_dice": mean_dice(val_logits, y["val"]),
-            "seconds": time.perf_counter() - te,
-        }
-        epochs.append(row)
-        if on_epoch:
-            on_epoch({**row, "epochs": tr["epochs"]})
+    epochs, best_epoch = fit(model, train_dl, val_dl, loss_fn, opt, dev, tr["epochs"], tr.get("patience"), amp, on_epoch)
     train_seconds = time.perf_counter() - t_train
 
-    test_logits = _predict(model, x["test"], batch * 4, dev)
+    test = evaluate(model, test_dl, loss_fn, dev, cases, amp=amp)
+    c = model_cost(model, tuple(image.shape), device=str(dev)) if cost else {"params": 0, "flops": 0, "throughput": 0.0}
     metrics = {
-        **segmentation_metrics(test_logits, y["test"]),
-        "n_test": len(x["test"]),
-        "epochs_run": len(epochs),
-        "train_seconds": train_seconds,
-        "params": count_parameters(model),
+        **{k: test[k] for k in ("dice", "iou", "recall", "precision", "bce", "global_dice")},
+        "n_train": int(n_train), "n_val": len(parts["val"]), "n_test": len(parts["test"]),
+        "epochs_run": len(epochs), "best_epoch": best_epoch, "train_seconds": train_seconds,
+        "params": int(c["params"]), "flops": float(c["flops"]), "throughput": float(c["throughput"]),
+        "device": str(dev),
     }
-    return JobResult(epochs=epochs, metrics=metrics, seconds=time.perf_counter() - t0)
+    return JobResult(epochs=epochs, metrics=metrics, cases=test["cases"], seconds=time.perf_counter() - t_start)

@@ -40,8 +40,9 @@ def _train(job: dict, events: queue.Queue) -> None:
     try:
         validate_job(job)
         result = run_job(job, on_epoch=lambda e: events.put(("PROGRESS", {"job": key, **e}, [])))
-        frames = [to_ipc(build_table("epochs", result.epochs)), to_ipc(build_table("metrics", [result.metrics]))]
-        events.put(("RESULT", {"job": key, "tables": ["epochs", "metrics"], "seconds": result.seconds}, frames))
+        tables = {"epochs": result.epochs, "metrics": [result.metrics], "cases": result.cases}
+        frames = [to_ipc(build_table(name, rows)) for name, rows in tables.items()]
+        events.put(("RESULT", {"job": key, "tables": list(tables), "seconds": result.seconds}, frames))
     except SchemaError as e:
         events.put(("FAILED", {"job": key, "error": str(e), "traceback": ""}, []))
     except Exception as e:  # noqa: BLE001 - any trainer error is reported, not fatal to the worker

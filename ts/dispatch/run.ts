@@ -69,7 +69,7 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         if (!tables.epochs || !tables.metrics || tables.metrics.length !== 1) {
           throw new Error('RESULT needs an epochs table and a one-row metrics table');
         }
-        storeResult(o.db, job.key, { epochs: tables.epochs, metrics: tables.metrics }, { worker, seconds: header.seconds });
+        storeResult(o.db, job.key, { epochs: tables.epochs, metrics: tables.metrics, cases: tables.cases }, { worker, seconds: header.seconds });
         workerBusy(o.db, worker, null);
         done += 1;
         emit({ kind: 'done', job, worker, metrics: tables.metrics[0], seconds: header.seconds });

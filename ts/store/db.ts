@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS epochs (
   job TEXT NOT NULL REFERENCES jobs(key), ${columnsDdl(TABLES.epochs)}, PRIMARY KEY (job, epoch));
 CREATE TABLE IF NOT EXISTS metrics (
   job TEXT PRIMARY KEY REFERENCES jobs(key), ${columnsDdl(TABLES.metrics)});
+CREATE TABLE IF NOT EXISTS cases (
+  job TEXT NOT NULL REFERENCES jobs(key), ${columnsDdl(TABLES.cases)}, PRIMARY KEY (job, case_id));
 CREATE TABLE IF NOT EXISTS workers (
   id TEXT PRIMARY KEY, experiment TEXT, host TEXT, pid INTEGER, device TEXT, gpu TEXT, threads INTEGER,
   torch TEXT, monai TEXT, state TEXT NOT NULL, job TEXT, epoch INTEGER, epochs INTEGER,
@@ -46,7 +48,7 @@ CREATE TABLE IF NOT EXISTS events (
 
 /** Adds columns that a newer protocol layout has and an older store lacks. */
 function addMissingColumns(db: Db): void {
-  for (const table of ['epochs', 'metrics'] as const) {
+  for (const table of ['epochs', 'metrics', 'cases'] as const) {
     const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name));
     for (const c of TABLES[table] as readonly Column[]) {
       if (!have.has(c.name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${c.name} ${SQL_TYPE[c.type]}`);

@@ -14,19 +14,19 @@ const columnNames = (name: keyof typeof TABLES) => (TABLES[name] as readonly Col
 export function storeResult(
   db: Db,
   key: string,
-  tables: { epochs: Row[]; metrics: Row[] },
+  tables: { epochs: Row[]; metrics: Row[]; cases?: Row[] },
   meta: { worker: string; seconds: number },
 ): boolean {
   return db.transaction(() => {
     const job = db.prepare(`SELECT status FROM jobs WHERE key = ?`).get(key) as { status: string } | undefined;
     if (!job) throw new Error(`result for unknown job ${key}`);
     if (job.status === 'done') return false;
-    for (const name of ['epochs', 'metrics'] as const) {
+    for (const name of ['epochs', 'metrics', 'cases'] as const) {
       const cols = columnNames(name);
       const insert = db.prepare(
         `INSERT INTO ${name} (job, ${cols.join(', ')}) VALUES (@job, ${cols.map((c) => `@${c}`).join(', ')})`,
       );
-      for (const row of tables[name]) insert.run({ job: key, ...Object.fromEntries(cols.map((c) => [c, row[c] ?? null])) });
+      for (const row of tables[name] ?? []) insert.run({ job: key, ...Object.fromEntries(cols.map((c) => [c, row[c] ?? null])) });
     }
     db.prepare(
       `UPDATE jobs SET status = 'done', worker = ?, finished_at = ?, seconds = ?, error = NULL,
@@ -55,9 +55,13 @@ export interface ResultRow {
   recall: number;
   precision: number | null;
   bce: number;
+  global_dice: number;
   seconds: number;
   epochs_run: number;
+  best_epoch: number;
   params: number;
+  flops: number;
+  throughput: number;
 }
 
 /** Test metrics of every finished job, one row each, with the job's parameters as columns. */
@@ -66,12 +70,17 @@ export function resultRows(db: Db, experiment?: string): ResultRow[] {
     .prepare(
       `SELECT j.key, j.experiment, j.model, j.family, j.depth, j.fraction, j.count, j.n_train, j.fold, j.repeat,
               j.seed, j.lr, j.weight_decay,
-              m.dice, m.iou, m.recall, m.precision, m.bce, j.seconds, m.epochs_run, m.params
+              m.dice, m.iou, m.recall, m.precision, m.bce, m.global_dice, j.seconds, m.epochs_run, m.best_epoch,
+              m.params, m.flops, m.throughput
        FROM jobs j JOIN metrics m ON m.job = j.key
        WHERE j.status = 'done' ${experiment ? 'AND j.experiment = ?' : ''}
        ORDER BY j.experiment, j.n_train, j.depth, j.model, j.lr, j.weight_decay, j.fold, j.repeat`,
     )
     .all(...(experiment ? [experiment] : [])) as ResultRow[];
+}
+
+export function caseRows(db: Db, key: string): Row[] {
+  return db.prepare(`SELECT * FROM cases WHERE job = ? ORDER BY case_id`).all(key) as Row[];
 }
 
 export function epochRows(db: Db, key: string): Row[] {
