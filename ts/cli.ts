@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerDashboard } from './cli/dashboard';
+import { registerData } from './cli/data';
 import { registerForecast } from './cli/forecast';
 import { registerRun } from './cli/run';
 import { registerSchemas } from './cli/schemas';
@@ -16,6 +17,7 @@ export function program(): Command {
   registerRun(p);
   registerStatus(p);
   registerDashboard(p);
+  registerData(p);
   registerSchemas(p);
   registerForecast(p);
   return p;

@@ -11,6 +11,7 @@ import { modelDepth } from '../experiment/model';
 import { defaultDbPath, openDb } from '../store/db';
 import { jobCounts, pendingJobs, registerExperiment } from '../store/jobs';
 import { Dashboard } from '../tui/Dashboard';
+import { checkData, hasFiles } from './data';
 import { fixed, subsetLabel, table } from './format';
 
 /** The parameters of a job as flat columns (what --dry-run --json and the stats see). */
@@ -78,6 +79,8 @@ export function registerRun(program: Command): void {
         return;
       }
       if (!Number.isInteger(o.workers) || o.workers < 1) throw new (await import('../errors')).UserError('--workers must be a positive integer');
+      // The whole data set is scanned before anything is stored or dispatched: bad cases stop the run here.
+      if (hasFiles(exp)) await checkData(exp, file);
       const db = openDb(o.db);
       try {
         registerExperiment(db, exp, jobs, file);

@@ -1,0 +1,60 @@
+"""Short in-process calls from the control plane (through pythonia): JSON string in, JSON string out.
+
+Errors the user can act on come back as ``{"error": message}`` rather than a Python traceback.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .data import DataError, source
+
+
+def _answer(fn):
+    def call(arg_json: str) -> str:
+        try:
+            return json.dumps(fn(json.loads(arg_json)))
+        except (DataError, ValueError, FileNotFoundError) as e:
+            return json.dumps({"error": str(e)})
+    call.__name__ = fn.__name__
+    return call
+
+
+def _input_shape(spec: dict) -> tuple[int, ...]:
+    """(channels, *spatial) of one case as the trainer sees it: from the data when it is there,
+    else from the spec where the spec fixes it."""
+    src = source(spec)
+    try:
+        cases = src.cases(spec)
+    except (DataError, FileNotFoundError, OSError):
+        cases = []
+    if cases:
+        return tuple(src.load(spec, cases[0])[0].shape)
+    kind = spec["kind"]
+    if kind == "image-folder":
+        return (spec["channels"], *spec["size"])
+    if kind == "brats2020":
+        return (len(spec["modalities"]), *spec["crop"])
+    raise ValueError(f"{spec.get('root', kind)}: no cases found, so the input shape of {kind} data is unknown")
+
+
+@_answer
+def check_dataset(spec: dict) -> dict:
+    from .data.check import check_dataset as check
+
+    return check(spec)
+
+
+@_answer
+def model_costs(arg: dict) -> dict:
+    """Parameters, FLOPs and throughput of each model at the data set's input size, before training."""
+    from .complexity import model_cost
+    from .models import build_model
+
+    spec = arg["dataset"]
+    shape = _input_shape(spec)
+    rows = []
+    for m in arg["models"]:
+        net = build_model(m, spatial_dims=len(shape) - 1, in_channels=shape[0])
+        rows.append({"model": m["name"], **model_cost(net, shape, runs=arg.get("runs", 3))})
+    return {"input_shape": list(shape), "models": rows}

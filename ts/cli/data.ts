@@ -1,0 +1,61 @@
+import type { Command } from 'commander';
+import { callBridge } from '../bridge/inprocess';
+import { expandModels } from '../experiment/model';
+import { loadExperiment } from '../experiment/load';
+import type { Experiment } from '../experiment/schema';
+import { table } from './format';
+
+export interface DataSummary {
+  kind: string;
+  root?: string;
+  cases: number;
+  patients: number;
+  channels?: number;
+  shape?: number[];
+  sizes?: { min: number[]; max: number[] };
+  foreground_fraction?: number;
+}
+
+/** Scans the whole data set with the worker's own loaders; every bad case is a UserError listing it. */
+export const checkData = (exp: Experiment, file: string) =>
+  callBridge<DataSummary>('check_dataset', exp.dataset, `${file}: dataset`);
+
+/** Synthetic data sets are generated, so there is nothing on disk to check. */
+export const hasFiles = (exp: Experiment) => !exp.dataset.kind.startsWith('synthetic');
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+export function registerData(program: Command): void {
+  const data = program.command('data').description('the data set of an experiment');
+  data
+    .command('check')
+    .description('scan the whole data set with the trainer\'s loaders: a summary, or every bad case by path')
+    .argument('<experiment>', 'experiment YAML file')
+    .option('--set <field=value>', 'override a field, e.g. dataset.root=/data/Kvasir-SEG (repeatable)', collect, [])
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o) => {
+      const exp = loadExperiment(file, o.set);
+      const s = await checkData(exp, file);
+      if (o.json) return console.log(JSON.stringify(s, null, 2));
+      console.log(`${s.root ?? exp.dataset.kind}: ${s.cases} cases, ${s.patients} patients, ${s.kind}`);
+      if (s.shape) console.log(`input shape (channels, spatial): ${s.shape.join(' × ')}`);
+      if (s.sizes) console.log(`original sizes: ${s.sizes.min.join('×')} .. ${s.sizes.max.join('×')}`);
+      if (s.foreground_fraction !== undefined) console.log(`foreground fraction: ${(s.foreground_fraction * 100).toFixed(2)}%`);
+    });
+
+  program
+    .command('models')
+    .description("each model's parameters, FLOPs and inference throughput at the data set's input size, before training")
+    .argument('<experiment>', 'experiment YAML file')
+    .option('--set <field=value>', 'override a field (repeatable)', collect, [])
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o) => {
+      const exp = loadExperiment(file, o.set);
+      const models = exp.models.flatMap(expandModels);
+      const r = await callBridge<{ input_shape: number[]; models: { model: string; params: number; flops: number; throughput: number }[] }>(
+        'model_costs', { dataset: exp.dataset, models }, `${file}: models`);
+      if (o.json) return console.log(JSON.stringify(r, null, 2));
+      console.log(`input ${r.input_shape.join(' × ')} (channels, spatial)`);
+      console.log(table(['model', 'params', 'GFLOPs', 'images/s'], r.models.map((m) => [m.model, m.params, (m.flops / 1e9).toFixed(3), m.throughput.toFixed(1)])));
+    });
+}
