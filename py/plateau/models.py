@@ -1,10 +1,20 @@
-"""Networks by ``model.family``; ``depth`` is the number of resolution levels of the U-Net."""
+"""Networks by ``model.family``: ``resunet`` (Lee et al.; ``depth`` is the number of resolution
+levels) and U-Nets on VGG/ResNet/EfficientNet encoders (the LV study), always trained from scratch."""
 
 from __future__ import annotations
 
 import torch
 from monai.networks.layers import Norm
-from monai.networks.nets import UNet
+from monai.networks.nets import FlexibleUNet, UNet
+
+from plateau.networks import vgg  # noqa: F401  (registers the vgg16/vgg19 FlexibleUNet backbones)
+
+# model.family → FlexibleUNet backbone; the names are fixed by ENCODER_FAMILIES in ts/experiment/model.ts.
+ENCODER_BACKBONES = {
+    "unet-vgg16": "vgg16", "unet-vgg19": "vgg19",
+    "unet-resnet18": "resnet18", "unet-resnet34": "resnet34", "unet-resnet50": "resnet50",
+    **{f"unet-efficientnet-b{i}": f"efficientnet-b{i}" for i in range(8)},
+}
 
 
 def resunet(depth: int, channels: int = 16, res_units: int = 2, spatial_dims: int = 2,
@@ -24,11 +34,36 @@ def resunet(depth: int, channels: int = 16, res_units: int = 2, spatial_dims: in
     )
 
 
+def encoder_unet(family: str, spatial_dims: int = 2, in_channels: int = 1, out_channels: int = 1) -> torch.nn.Module:
+    """MONAI ``FlexibleUNet`` on the family's encoder, random weights: five encoder maps (1/2 … 1/32),
+    a decoder of nearest upsampling + skip concatenation + two conv-BN-ReLU per level with
+    256-128-64-32-16 channels, and a 3×3 conv head giving logits. Every backbone here (MONAI's
+    ResNet and EfficientNet, our VGG) is written for 2 or 3 spatial dimensions."""
+    backbone = ENCODER_BACKBONES.get(family)
+    if backbone is None:
+        raise ValueError(f"model.family {family!r} is not known to this trainer")
+    if spatial_dims not in (2, 3):
+        raise ValueError(f"model.family {family!r} supports 2 or 3 spatial dimensions, not {spatial_dims}")
+    return FlexibleUNet(in_channels=in_channels, out_channels=out_channels, backbone=backbone,
+                        pretrained=False, spatial_dims=spatial_dims)
+
+
 def build_model(spec: dict, spatial_dims: int, in_channels: int, out_channels: int = 1) -> torch.nn.Module:
     family = spec["family"]
     if family == "resunet":
         return resunet(spec["depth"], spec["channels"], spec["res_units"], spatial_dims, in_channels, out_channels)
-    raise ValueError(f"model.family {family!r} is not known to this trainer")
+    return encoder_unet(family, spatial_dims, in_channels, out_channels)
+
+
+def size_multiple(spec: dict) -> int:
+    """What every spatial size of the input must be a multiple of: MONAI's decoders pad a skip/upsample
+    mismatch of at most one pixel, so each halving must be exact (the encoders' strided convs round
+    odd sizes up, max-pools down). ``resunet`` halves depth-1 times, the encoder U-Nets five times."""
+    if spec["family"] == "resunet":
+        return 2 ** (spec["depth"] - 1)
+    if spec["family"] not in ENCODER_BACKBONES:
+        raise ValueError(f"model.family {spec['family']!r} is not known to this trainer")
+    return 32
 
 
 def count_parameters(model: torch.nn.Module) -> int:

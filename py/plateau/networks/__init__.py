@@ -1,0 +1,1 @@
+"""Encoders of our own, registered with MONAI's FlexibleUNet so they share its U-Net decoder."""
