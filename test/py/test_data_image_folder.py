@@ -123,7 +123,7 @@ def test_summary_and_cache(tmp_path, cache):
                                         .astype(np.uint8)).resize((12, 16), Image.Resampling.NEAREST))
     expected_fraction = np.mean([2 / 12, 3 / 12, x_mask.mean()])
     assert summary == {"kind": "image-folder", "root": str(root), "cases": 3, "patients": 3, "channels": 3,
-                       "spatial_dims": 2, "shape": [16, 12], "sizes": {"min": [20, 18], "max": [30, 24]},
+                       "spatial_dims": 2, "shape": [3, 16, 12], "sizes": {"min": [20, 18], "max": [30, 24]},
                        "foreground_fraction": pytest.approx(expected_fraction), "empty_masks": 0, "problems": []}
     files = list(cache.iterdir())
     assert len(files) == 1 and json.loads(files[0].read_text())["cases"] == 3

@@ -72,7 +72,7 @@ def scan_dataset(spec: dict, progress: Callable[[int, int], None] | None = None)
     except DataError as err:
         problems, cases = list(err.problems), []
     scan = SCANS.get(spec["kind"]) or _generic_scan(src)
-    sizes, fractions, patients, shape, channels, empty = [], [], set(), None, None, 0
+    sizes, fractions, patients, shape, empty = [], [], set(), None, 0
     for i, case in enumerate(cases):
         result = scan(spec, case)
         problems += result.problems
@@ -81,9 +81,9 @@ def scan_dataset(spec: dict, progress: Callable[[int, int], None] | None = None)
         if result.pair is not None:
             image, mask = result.pair
             if shape is None:
-                channels, shape = image.shape[0], list(image.shape[1:])
-            elif [channels, *shape] != list(image.shape):
-                problems.append((case.id, f"loads as {list(image.shape)}, not {[channels, *shape]}"))
+                shape = list(image.shape)
+            elif shape != list(image.shape):  # a loader bug rather than bad data, but never train on it
+                problems.append((case.id, f"loads as {list(image.shape)}, not {shape}"))
             fractions.append(float(mask.mean()))
             empty += not mask.any()
             patients.add(case.patient)
@@ -91,7 +91,7 @@ def scan_dataset(spec: dict, progress: Callable[[int, int], None] | None = None)
             progress(i + 1, len(cases))
     return {
         "kind": spec["kind"], "root": spec.get("root"), "cases": len(fractions), "patients": len(patients),
-        "channels": channels, "spatial_dims": src.spatial_dims(spec),
+        "channels": shape[0] if shape else None, "spatial_dims": src.spatial_dims(spec),
         "shape": shape,
         "sizes": {"min": np.min(sizes, axis=0).tolist(), "max": np.max(sizes, axis=0).tolist()} if sizes else None,
         "foreground_fraction": float(np.mean(fractions)) if fractions else None,
@@ -104,8 +104,8 @@ def check_dataset(spec: dict, progress: Callable[[int, int], None] | None = None
     """Summary of a data set, or DataError listing every bad case by path.
 
     ``{kind, root, cases, patients, channels, spatial_dims, shape, sizes, foreground_fraction,
-    empty_masks, problems: []}``: ``shape`` is the spatial shape after loading (every case the same),
-    ``channels`` the image channels after loading, ``sizes`` the original spatial sizes (min and max
+    empty_masks, problems: []}``: ``shape`` is the image shape after loading, channels first (every
+    case the same), ``channels`` its first axis, ``sizes`` the original spatial sizes (min and max
     per axis), ``foreground_fraction`` the mean over cases of the loaded mask's foreground fraction,
     ``empty_masks`` the cases whose loaded mask has no foreground. ``progress(done, total)`` is called
     after each case of a fresh scan.
