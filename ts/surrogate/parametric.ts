@@ -127,7 +127,8 @@ export function fitModel(name: CurveModelName, n: number[], y: number[], scale: 
       const r = levenbergMarquardt({ x: u, y }, (p) => (x) => mod.f(p, x), {
         initialValues: s, minValues: mod.lo, maxValues: mod.hi, jacobianFunction: (p) => (x) => mod.jac(p, x),
         // the library's default tolerance (1e-2 on the RSS) stops before the first step on Dice-scale data
-        maxIterations: 300, errorTolerance: 1e-14, damping: 1e-3,
+        // (the library stops only at maxIterations or that tolerance; a refit from a nearby optimum needs few)
+        maxIterations: start ? 40 : 300, errorTolerance: 1e-14, damping: 1e-3,
       });
       const rss = rssOf(mod, r.parameterValues, u, y);
       if (Number.isFinite(rss) && (!best || rss < best.rss)) best = { p: r.parameterValues, rss };

@@ -1,7 +1,7 @@
 import type { TfBackend } from './backend';
 import { bandOf, bootstrapFit, replicateValues, type Replicates, weightedQuantile } from './bootstrap';
 import { type Curve, observedPart } from './curve';
-import { zOf } from './jstat';
+import { expandedLevel, zOf } from './jstat';
 import { fitLinear } from './linear';
 import { LSTM_VARIANTS, type LstmOptions, type LstmVariant, fitLstm, isFull, roll } from './lstm';
 import { CURVE_MODELS, type CurveModelName, MODELS, type ParametricFit, akaikeWeights, canFit, fitModel } from './parametric';
@@ -118,7 +118,7 @@ function parametricCurve(full: Curve, obs: Curve, fit: ParametricFit, rep: Repli
     model: obs.model, method: fit.model, nRef: full.n[full.n.length - 1], observedMaxN: obs.n[obs.n.length - 1],
     mean: (n) => clip(fit.at(n)),
     band: (n, level) => {
-      if (rep && rep.fits.length >= 20) return clipBand(bandOf(replicateValues(rep, n, kind), level));
+      if (rep && rep.fits.length >= 20) return clipBand(bandOf(replicateValues(rep, n, kind), expandedLevel(level, fit.m - k)));
       const s = zOf(level) * sd;
       return clipBand([fit.at(n) - s, fit.at(n) + s]);
     },
@@ -162,7 +162,8 @@ function fitParametricCurve(full: Curve, obs: Curve, method: Method, o: Surrogat
           vals.push(...v);
           wts.push(...v.map(() => parts[i].w / ws / v.length));
         });
-        return clipBand([weightedQuantile(vals, wts, (1 - level) / 2), weightedQuantile(vals, wts, (1 + level) / 2)]);
+        const L = expandedLevel(level, obs.n.length - Math.max(...parts.map((p) => MODELS[p.f.model].params.length)));
+        return clipBand([weightedQuantile(vals, wts, (1 - L) / 2), weightedQuantile(vals, wts, (1 + L) / 2)]);
       }
       const bands = curves.map((c) => c.band(n, level));
       return [Math.min(...bands.map((b) => b[0])), Math.max(...bands.map((b) => b[1]))];

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { plateauPoint, targetSize } from '../../../ts/surrogate/answers';
+import { fitModel } from '../../../ts/surrogate/parametric';
+import { normal, rng } from '../../../ts/surrogate/random';
+import { fitSurrogate } from '../../../ts/surrogate/surrogate';
+
+// The truth: Dice = a − b·u^(−c), u = n / N, N = 1000, 20 nested fractions 5%..100%.
+const TRUE = { a: 0.85, b: 0.12, c: 0.6 };
+const N = 1000;
+const NS = Array.from({ length: 20 }, (_, i) => (N * (i + 1)) / 20);
+const truth = (n: number) => TRUE.a - TRUE.b * (n / N) ** -TRUE.c;
+const noisy = (seed: number, sd = 0.005) => {
+  const r = rng(seed);
+  return NS.map((n) => truth(n) + sd * normal(r));
+};
+const curve = (dice: number[]) => [{ model: 'm', depth: null, n: NS, dice }];
+
+describe('pow3 by Levenberg–Marquardt', () => {
+  // noise sd 0.005 on 20 points: the estimates' spread is about 0.01 (a), 0.008 (b), 0.02 (c);
+  // the tolerances are about four times that
+  it('recovers the parameters of a noisy pow3 curve (a ±0.04, b ±0.04, c ±0.1 over 20 seeds)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const fit = fitModel('pow3', NS, noisy(seed), N)!;
+      const [a, b, c] = fit.params;
+      expect(Math.abs(a - TRUE.a)).toBeLessThan(0.04);
+      expect(Math.abs(b - TRUE.b)).toBeLessThan(0.04);
+      expect(Math.abs(c - TRUE.c)).toBeLessThan(0.1);
+    }
+  });
+
+  it('fits an exact pow3 curve exactly', () => {
+    const fit = fitModel('pow3', NS, NS.map(truth), N)!;
+    expect(fit.params[0]).toBeCloseTo(TRUE.a, 6);
+    expect(fit.params[1]).toBeCloseTo(TRUE.b, 6);
+    expect(fit.params[2]).toBeCloseTo(TRUE.c, 5);
+  });
+
+  it('the bootstrap 95% interval of the mean curve covers the truth in ≥ 90% of 100 replicates (at 60% and at 150% of the data)', async () => {
+    let covered60 = 0;
+    let covered150 = 0;
+    for (let seed = 1; seed <= 100; seed++) {
+      const { fits } = await fitSurrogate(curve(noisy(1000 + seed)), 'pow3', { bootstrap: 100, seed, interval: 'mean' });
+      const [lo, hi] = fits[0].band(600, 0.95);
+      if (lo <= truth(600) && truth(600) <= hi) covered60++;
+      const [lo2, hi2] = fits[0].band(1500, 0.95);
+      if (lo2 <= truth(1500) && truth(1500) <= hi2) covered150++;
+    }
+    expect(covered60).toBeGreaterThanOrEqual(90);
+    expect(covered150).toBeGreaterThanOrEqual(90);
+  });
+
+  it('inverts a target Dice as the closed form does: n = N·((a − D)/b)^(−1/c)', async () => {
+    const { fits } = await fitSurrogate(curve(noisy(7)), 'pow3', { bootstrap: 50 });
+    const f = fits[0];
+    const { a, b, c } = f.params;
+    for (const D of [0.7, 0.78, 0.82, 0.84]) {
+      const t = targetSize(f, D);
+      const analytic = N * ((a - D) / b) ** (-1 / c);
+      expect(t.reachable).toBe(true);
+      expect(Math.abs(t.n! - analytic) / analytic).toBeLessThan(1e-6);
+      expect(t.lo!).toBeLessThanOrEqual(t.n!);
+      expect(t.hi === null || t.hi >= t.n!).toBe(true);
+    }
+    const beyond = targetSize(f, a + 0.001);
+    expect(beyond.reachable).toBe(false);
+    expect(beyond.reason).toMatch(/asymptote/);
+  });
+
+  it('finds the plateau where another 10% adds just under the threshold', async () => {
+    const { fits } = await fitSurrogate(curve(NS.map(truth)), 'pow3', { bootstrap: 0 });
+    const p = plateauPoint(fits[0], 0.005, 0.1);
+    const gain = (n: number) => truth(n + 0.1 * N) - truth(n);
+    expect(gain(p.n!)).toBeLessThan(0.005 + 1e-7);
+    expect(gain(p.n! * 0.99)).toBeGreaterThan(0.005);
+    expect(p.fraction).toBeCloseTo(p.n! / N, 12);
+  });
+
+  it('the AIC ensemble and best-aic forecast a pow3 curve at 100% from its first half within 0.01', async () => {
+    for (const method of ['ensemble', 'best-aic'] as const) {
+      const { fits } = await fitSurrogate(curve(noisy(3)), method, { observedUpTo: 0.5, bootstrap: 0 });
+      expect(Math.abs(fits[0].mean(N) - truth(N))).toBeLessThan(0.01);
+    }
+  });
+});
