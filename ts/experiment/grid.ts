@@ -9,9 +9,11 @@ import { expandTraining } from './training';
 /** Training images of a subset when the spec alone determines it (fixed split of a known size). */
 function knownTrainCount(exp: Experiment, subset: Subset): number | null {
   if (subset.count !== null) return subset.count;
+  if (isCrossValidation(exp.split)) return null;
   const total = datasetCount(exp.dataset);
-  if (total === undefined || isCrossValidation(exp.split)) return null;
-  return trainCount(subset.fraction, partCount(exp.split.train, total));
+  // A count needs no data set size; a ratio does.
+  const pool = exp.split.train >= 1 ? exp.split.train : total !== undefined ? partCount(exp.split.train, total) : null;
+  return pool === null ? null : trainCount(subset.fraction, pool);
 }
 
 /**

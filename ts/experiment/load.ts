@@ -12,8 +12,23 @@ export function issuePath(path: readonly PropertyKey[]): string {
   ) || '(top level)';
 }
 
+/**
+ * zod reports a failed union (e.g. a model entry of an unknown family) as one issue holding every
+ * branch's issues; the branch with the fewest issues says what the user most likely meant.
+ */
+export function leafIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): z.core.$ZodIssue[] {
+  return issues.flatMap((i) => {
+    const path = [...prefix, ...i.path];
+    if (i.code === 'invalid_union' && i.errors.length > 0) {
+      const best = i.errors.reduce((a, b) => (b.length < a.length ? b : a));
+      if (best.length > 0) return leafIssues(best, path);
+    }
+    return [{ ...i, path } as z.core.$ZodIssue];
+  });
+}
+
 export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
-  const lines = issues.map((i) => `  - ${issuePath(i.path)}: ${i.message}`);
+  const lines = leafIssues(issues).map((i) => `  - ${issuePath(i.path)}: ${i.message}`);
   return `${file}: invalid experiment\n${lines.join('\n')}`;
 }
 

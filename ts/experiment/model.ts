@@ -2,16 +2,6 @@ import { z } from 'zod';
 
 const Depth = z.number().int().min(2).max(7);
 
-/** Residual U-Net (MONAI `UNet` with residual units); depth = number of resolution levels. */
-export const ResUNetEntry = z
-  .object({
-    family: z.literal('resunet'),
-    depths: z.array(Depth).min(1),
-    channels: z.number().int().positive().default(16).describe('channels at the first level, doubled per level'),
-    res_units: z.number().int().min(0).max(4).default(2),
-  })
-  .strict();
-
 /** U-Nets with a classification encoder, trained from scratch (the LV paper's families). */
 export const ENCODER_FAMILIES = [
   'unet-vgg16', 'unet-vgg19',
@@ -19,6 +9,16 @@ export const ENCODER_FAMILIES = [
   ...(['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'] as const).map((b) => `unet-efficientnet-${b}` as const),
 ] as const;
 export const EncoderFamily = z.enum(ENCODER_FAMILIES);
+
+/** Residual U-Net (MONAI `UNet` with residual units); depth = number of resolution levels. */
+export const ResUNetEntry = z
+  .object({
+    family: z.literal('resunet', { error: () => `unknown family; use resunet (with depths) or one of ${ENCODER_FAMILIES.join(', ')}` }),
+    depths: z.array(Depth).min(1),
+    channels: z.number().int().positive().default(16).describe('channels at the first level, doubled per level'),
+    res_units: z.number().int().min(0).max(4).default(2),
+  })
+  .strict();
 
 export const EncoderUNetEntry = z
   .object({

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Experiment } from '../../../ts/experiment/schema';
-import { issuePath } from '../../../ts/experiment/load';
+import { issuePath, leafIssues } from '../../../ts/experiment/load';
 import { tinySpec } from '../helpers';
 
 const paths = (spec: unknown) => {
   const r = Experiment.safeParse(spec);
-  return r.success ? [] : r.error.issues.map((i) => issuePath(i.path));
+  return r.success ? [] : leafIssues(r.error.issues).map((i) => issuePath(i.path));
 };
 
 describe('experiment schema', () => {
