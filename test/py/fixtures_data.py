@@ -61,6 +61,28 @@ def labels(values=(2, 1, 4)) -> np.ndarray:
     return seg
 
 
+def centre(a: np.ndarray, side: int = 16) -> np.ndarray:
+    """Centre crop / zero pad of the last three axes to ``side`` (odd remainders: the extra at the end)."""
+    for axis in range(-3, 0):
+        n = a.shape[axis]
+        if n > side:
+            a = np.take(a, range((n - side) // 2, (n - side) // 2 + side), axis=axis)
+        elif n < side:
+            pad = [(0, 0)] * a.ndim
+            pad[axis] = ((side - n) // 2, side - n - (side - n) // 2)
+            a = np.pad(a, pad)
+    return a
+
+
+def expected(volume: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The fixture's brain box, z-scored per channel over its nonzero voxels, centred in 16³."""
+    box = volume[(slice(None), *BRAIN)].astype(np.float64)
+    for c in range(len(box)):
+        inside = box[c] != 0
+        box[c][inside] = (box[c][inside] - box[c][inside].mean()) / box[c][inside].std()
+    return centre(box), centre(seg[BRAIN][None].astype(np.float64))
+
+
 BRATS_MODALITIES = ("flair", "t1", "t1ce", "t2")
 
 
@@ -83,12 +105,16 @@ def brats_spec(root: Path, **over) -> dict:
             "crop": [16, 16, 16], "foreground": "nonzero", **over}
 
 
-def decathlon(root: Path, count=3, channels=2, label_names=("background", "edema", "tumour")) -> list[str]:
-    """MSD layout: 4D images (modalities on the last axis), dataset.json with relative ``./`` paths."""
-    training = []
+def decathlon(root: Path, count=3, channels=2, label_names=("background", "edema", "tumour")) -> dict:
+    """MSD layout: 4D images (modalities on the last axis), dataset.json with relative ``./`` paths.
+
+    Returns each case's (C, X, Y, Z) volume.
+    """
+    training, volumes = [], {}
     for i in range(count):
         case = f"BRATS_{i:03d}"
-        nifti(root / "imagesTr" / f"{case}.nii.gz", np.moveaxis(brain(i, channels), 0, -1))
+        volumes[case] = brain(i, channels)
+        nifti(root / "imagesTr" / f"{case}.nii.gz", np.moveaxis(volumes[case], 0, -1))
         nifti(root / "labelsTr" / f"{case}.nii.gz", labels((1, 2)))
         training.append({"image": f"./imagesTr/{case}.nii.gz", "label": f"./labelsTr/{case}.nii.gz"})
     meta = {"name": "BRATS", "tensorImageSize": "4D",
@@ -96,7 +122,7 @@ def decathlon(root: Path, count=3, channels=2, label_names=("background", "edema
             "labels": {str(k): n for k, n in enumerate(label_names)},
             "numTraining": count, "numTest": 0, "training": training, "test": []}
     (root / "dataset.json").write_text(json.dumps(meta))
-    return [t["label"] for t in training]
+    return volumes
 
 
 def decathlon_spec(root: Path, **over) -> dict:
@@ -104,10 +130,14 @@ def decathlon_spec(root: Path, **over) -> dict:
             "foreground": "nonzero", **over}
 
 
-def nnunet(root: Path, cases=("liver_0", "liver_1", "liver_2"), channels=2, v2=True) -> None:
-    """nnU-Net raw layout: one file per channel ``<case>_000k.nii.gz``, labels in labelsTr."""
+def nnunet(root: Path, cases=("liver_0", "liver_1", "liver_2"), channels=2, v2=True) -> dict:
+    """nnU-Net raw layout: one file per channel ``<case>_000k.nii.gz``, labels in labelsTr.
+
+    Returns each case's (C, X, Y, Z) volume.
+    """
+    volumes = {}
     for i, case in enumerate(cases):
-        vol = brain(10 + i, channels)
+        vol = volumes[case] = brain(10 + i, channels)
         for c in range(channels):
             nifti(root / "imagesTr" / f"{case}_{c:04d}.nii.gz", vol[c])
         nifti(root / "labelsTr" / f"{case}.nii.gz", labels((1, 2)))
@@ -120,6 +150,7 @@ def nnunet(root: Path, cases=("liver_0", "liver_1", "liver_2"), channels=2, v2=T
                 "labels": {"0": "background", "1": "liver", "2": "tumour"}, "numTraining": len(cases),
                 "training": [{"image": f"./imagesTr/{c}.nii.gz", "label": f"./labelsTr/{c}.nii.gz"} for c in cases]}
     (root / "dataset.json").write_text(json.dumps(meta))
+    return volumes
 
 
 def nnunet_spec(root: Path, **over) -> dict:

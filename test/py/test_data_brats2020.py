@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from fixtures_data import BRAIN, BRATS_MODALITIES, brats, brats_spec, garbage, labels, nifti
+from fixtures_data import BRATS_MODALITIES, brats, brats_spec, expected, garbage, labels, nifti
 
 from plateau.data import DataError, source
 from plateau.data.check import check_dataset
@@ -9,28 +9,6 @@ from plateau.data.check import check_dataset
 @pytest.fixture(autouse=True)
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("PLATEAU_CACHE_DIR", str(tmp_path / "cache"))
-
-
-def centre(a: np.ndarray, side: int = 16) -> np.ndarray:
-    """Centre crop / zero pad of the last three axes to ``side`` (odd remainders: the extra at the end)."""
-    for axis in range(-3, 0):
-        n = a.shape[axis]
-        if n > side:
-            a = np.take(a, range((n - side) // 2, (n - side) // 2 + side), axis=axis)
-        elif n < side:
-            pad = [(0, 0)] * a.ndim
-            pad[axis] = ((side - n) // 2, side - n - (side - n) // 2)
-            a = np.pad(a, pad)
-    return a
-
-
-def expected(volume: np.ndarray, seg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The fixture's brain box, z-scored per channel over its nonzero voxels, centred in 16³."""
-    box = volume[(slice(None), *BRAIN)].astype(np.float64)
-    for c in range(len(box)):
-        inside = box[c] != 0
-        box[c][inside] = (box[c][inside] - box[c][inside].mean()) / box[c][inside].std()
-    return centre(box), centre(seg[BRAIN][None].astype(np.float64))
 
 
 def test_loads_modalities_as_channels_normalised_and_cropped(tmp_path):

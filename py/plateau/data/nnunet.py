@@ -71,8 +71,7 @@ def _cases(spec: dict) -> list[Case]:
             continue
         missing = [f"{case_id}_{k:04d}{ending}" for k in range(len(channels)) if k not in files]
         extra = sorted(k for k in files if k >= len(channels))
-        if missing:
-            problems.append((str(folders["imagesTr"]), f"channel file(s) {missing} missing"))
+        problems += [(str(folders["imagesTr"] / name), "channel file missing") for name in missing]
         if extra:
             problems.append((str(files[extra[0]]), f"channel {extra[0]} beyond the {len(channels)} declared"))
         if not missing and not extra:
