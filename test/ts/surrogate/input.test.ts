@@ -1,0 +1,88 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../ts/errors';
+import { openDb } from '../../../ts/store/db';
+import { forecastFits, saveForecast } from '../../../ts/store/forecasts';
+import { forecastAt } from '../../../ts/surrogate/answers';
+import { readCurveCsv } from '../../../ts/surrogate/curve';
+import { fitSurrogate } from '../../../ts/surrogate/surrogate';
+import { cli, tmp } from '../helpers';
+
+const csv = (body: string) => {
+  const f = join(tmp('plateau-curve-'), 'curve.csv');
+  writeFileSync(f, body);
+  return f;
+};
+// a pow3 curve with a = 0.9, b = 0.1, c = 0.5 in u = n/1000
+const pow3Rows = (model?: string) =>
+  [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000].map((n) => `${n},${(0.9 - 0.1 * (n / 1000) ** -0.5).toFixed(6)}${model ? `,${model}` : ''}`);
+
+describe('curve input', () => {
+  it('reads one curve per model', () => {
+    const curves = readCurveCsv(csv(['n,dice,model', ...pow3Rows('resunet-d3'), ...pow3Rows('resunet-d4')].join('\n')));
+    expect(curves.map((c) => [c.model, c.depth, c.n.length])).toEqual([['resunet-d3', 3, 10], ['resunet-d4', 4, 10]]);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['fewer than 4 points', 'n,dice\n1,0.5\n2,0.6\n3,0.7', /3 point\(s\); a curve needs at least 4/],
+    ['non-monotone n', 'n,dice\n1,0.5\n3,0.6\n2,0.7\n4,0.8', /point 3: n must increase \(n=2 after n=3\)/],
+    ['dice outside [0,1]', 'n,dice\n1,0.5\n2,0.6\n3,1.2\n4,0.8', /point 3: dice must lie in \[0, 1\] \(got 1.2\)/],
+    ['a missing column', 'n,score\n1,0.5\n2,0.6\n3,0.7\n4,0.8', /missing column 'dice'/],
+    ['a non-number', 'n,dice\n1,0.5\n2,x\n3,0.7\n4,0.8', /line 3: column 'dice' is not a number/],
+  ];
+  for (const [what, body, message] of bad) {
+    it(`rejects ${what} with a UserError (code 2) naming the fault`, () => {
+      const f = csv(body);
+      const run = () => readCurveCsv(f);
+      expect(run).toThrow(UserError);
+      expect(run).toThrow(message);
+      expect(run).toThrow(f);
+    });
+  }
+
+  it('the CLI exits 2 on bad input and prints the reason', async () => {
+    const r = await cli(['forecast', '--curve', csv('n,dice\n1,0.5\n3,0.6\n2,0.7\n4,0.8'), '--method', 'pow3']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/plateau: .*n must increase/);
+  });
+});
+
+describe('forecast command and store', () => {
+  it('forecasts a pow3 CSV as JSON: the target n matches the closed form and is stored in one transaction', async () => {
+    const dir = tmp('plateau-fc-');
+    const db = join(dir, 'p.db');
+    const r = await cli(['forecast', '--curve', csv(['n,dice', ...pow3Rows()].join('\n')), '--method', 'pow3', '--target-dice', '0.85', '--bootstrap', '50', '--observed-up-to', '0.5', '--db', db, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.forecasts).toHaveLength(10);
+    expect(Object.keys(out.forecasts[0]).sort()).toEqual(['dice', 'fraction', 'hi80', 'hi95', 'lo80', 'lo95', 'method', 'model', 'n'].sort());
+    // exact data (to the CSV's 6 decimals): the fit from the first half recovers the curve, so
+    // n = 1000·((0.9 − 0.85)/0.1)^(−1/0.5), four times the data set
+    const closed = 1000 * ((0.9 - 0.85) / 0.1) ** (-1 / 0.5);
+    expect(out.target.reachable).toBe(true);
+    expect(Math.abs(out.target.n - closed) / closed).toBeLessThan(1e-3);
+    for (const f of out.forecasts) {
+      expect(f.lo95).toBeLessThanOrEqual(f.lo80);
+      expect(f.hi80).toBeLessThanOrEqual(f.hi95);
+      expect(f.dice).toBeCloseTo(0.9 - 0.1 * (f.n / 1000) ** -0.5, 3);
+    }
+    const store = new Database(db, { readonly: true });
+    const points = store.prepare('SELECT COUNT(*) AS k FROM forecast_points').get() as { k: number };
+    const answer = store.prepare('SELECT target_n FROM forecast_answers').get() as { target_n: number };
+    store.close();
+    expect(points.k).toBe(10);
+    expect(answer.target_n).toBeCloseTo(out.target.n, 9);
+  });
+
+  it('a failing save leaves nothing behind', async () => {
+    const db = openDb(join(tmp('plateau-fc-'), 'p.db'));
+    const curve = readCurveCsv(csv(['n,dice', ...pow3Rows()].join('\n')));
+    const { fits } = await fitSurrogate(curve, 'pow3', { bootstrap: 0 });
+    const forecasts = forecastAt(fits[0], [100, 200, 200]); // the repeated n breaks the primary key on the third row
+    expect(() => saveForecast(db, { experiment: null, source: 'x', observedUpTo: 1, backend: null }, [{ fit: fits[0], forecasts, target: null, plateau: null }])).toThrow();
+    expect(forecastFits(db)).toEqual([]);
+    db.close();
+  });
+});
