@@ -61,7 +61,7 @@ def test_every_bad_case_is_listed_by_path(tmp_path):
     case = {i: root / f"BraTS20_Training_{i:03d}" for i in range(1, 8)}
     (case[1] / "BraTS20_Training_001_t2.nii.gz").unlink()
     (case[2] / "BraTS20_Training_002_seg.nii.gz").unlink()
-    nifti(case[3] / "BraTS20_Training_003_seg.nii.gz", np.zeros((24, 20, 15), np.uint8))
+    nifti(case[3] / "BraTS20_Training_003_t1.nii.gz", np.ones((24, 20, 15), np.float32))
     garbage(case[4] / "BraTS20_Training_004_flair.nii.gz")
     nifti(case[5] / "BraTS20_Training_005_seg.nii.gz", labels((1, 3, 7)))
     nifti(case[6] / "BraTS20_Training_006_seg.nii.gz", labels((1,)).astype(np.float32) * 0.5)
@@ -69,13 +69,13 @@ def test_every_bad_case_is_listed_by_path(tmp_path):
         check_dataset(brats_spec(root))
     problems = err.value.problems
     assert sorted(p for p, _ in problems) == sorted([
-        str(case[1]), str(case[2]), str(case[3] / "BraTS20_Training_003_seg.nii.gz"),
+        str(case[1]), str(case[2]), str(case[3] / "BraTS20_Training_003_t1.nii.gz"),
         str(case[4] / "BraTS20_Training_004_flair.nii.gz"), str(case[5] / "BraTS20_Training_005_seg.nii.gz"),
         str(case[6] / "BraTS20_Training_006_seg.nii.gz")])
     text = dict(problems)
     assert text[str(case[1])] == "no t2 file(s)"
     assert text[str(case[2])] == "no seg file (mask)"
-    assert text[str(case[3] / "BraTS20_Training_003_seg.nii.gz")] == "mask is 24x20x15 but image is 24x20x16"
+    assert text[str(case[3] / "BraTS20_Training_003_t1.nii.gz")] == "image is 24x20x15 but mask is 24x20x16"
     assert text[str(case[4] / "BraTS20_Training_004_flair.nii.gz")].startswith("does not open")
     assert text[str(case[5] / "BraTS20_Training_005_seg.nii.gz")] == "labels [3, 7] not declared (declared: [0, 1, 2, 4])"
     assert text[str(case[6] / "BraTS20_Training_006_seg.nii.gz")].startswith("not a label map")

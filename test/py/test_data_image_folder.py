@@ -83,6 +83,13 @@ def test_case_outside_patient_regex_is_reported(tmp_path):
                                    "case id 'stray' does not match patient_regex '^(p\\\\d+)_'")]
 
 
+def test_patient_regex_in_javascript_syntax_only_is_reported(tmp_path):
+    image_folder(tmp_path / "d")
+    spec = image_folder_spec(tmp_path / "d", patient_regex=r"^(?<p>\w)")  # JS named group
+    with pytest.raises(DataError, match="is not a Python regex"):
+        source(spec).cases(spec)
+
+
 def test_every_bad_case_is_listed_by_path(tmp_path):
     root = tmp_path / "bad"
     image_folder(root, stems=("a", "b", "c", "d", "e", "f"), image_ext="png", mask_ext="png")

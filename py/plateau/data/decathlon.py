@@ -35,6 +35,9 @@ def _cases(spec: dict) -> list[Case]:
     problems = foreground_problems(spec, _declared(spec), str(path))
     found, seen = [], set()
     for entry in entries:
+        if "image" not in entry:
+            problems.append((str(path), f"training entry without image: {entry}"))
+            continue
         images = entry["image"] if isinstance(entry["image"], list) else [entry["image"]]
         label = entry.get("label")
         missing = [(p, "image not found") for p in images if not Path(p).is_file()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .cases import Case, DataError
 from .patient import patient_of
 
@@ -22,6 +24,12 @@ def finish(spec: dict, found: list[tuple[str, dict]], problems: list[tuple[str, 
     """
     cases, problems = [], list(problems)
     pattern = spec.get("patient_regex")
+    if pattern:
+        try:  # the schema checks it as a JavaScript regex; Python's syntax differs in places
+            re.compile(pattern)
+        except re.error as err:
+            raise ListingError(spec["root"], [(spec["root"], f"patient_regex {pattern!r} is not a Python regex: {err}")],
+                               []) from err
     for case_id, fields in sorted(found, key=lambda f: f[0]):
         patient = patient_of(spec, case_id)
         if patient is None:
