@@ -46,6 +46,19 @@ export function registerStatus(program: Command): void {
             ),
           );
         }
+        if (results.length) {
+          // The first paper's Table 1, from the runs: cost per model, and what training took.
+          const byModel = new Map<string, (typeof results)[number][]>();
+          for (const r of results) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+          const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+          console.log();
+          console.log(
+            table(
+              ['model', 'params', 'GFLOPs', 'images/s', 'runs', 'mean epochs', 'mean train s'],
+              [...byModel].map(([model, rs]) => [model, rs[0].params, fixed(rs[0].flops / 1e9, 3), fixed(mean(rs.map((r) => r.throughput)), 1), rs.length, fixed(mean(rs.map((r) => r.epochs_run)), 1), fixed(mean(rs.map((r) => r.seconds)), 1)]),
+            ),
+          );
+        }
         const failed = db.prepare(`SELECT key, model, fraction, count, error FROM jobs WHERE status = 'failed' ${o.experiment ? 'AND experiment = ?' : ''}`).all(...(o.experiment ? [o.experiment] : [])) as { key: string; model: string; fraction: number | null; count: number | null; error: string }[];
         for (const f of failed) console.log(`failed ${f.model} ${subsetLabel(f)} [${f.key}]: ${f.error?.split('\n')[0]}`);
       } finally {

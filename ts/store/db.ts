@@ -46,8 +46,23 @@ CREATE TABLE IF NOT EXISTS events (
   job TEXT, worker TEXT, message TEXT);
 `;
 
+// Job columns added after the first stores were written: [name, type, backfill from the spec JSON].
+const LATER_JOB_COLUMNS: [string, string, string | null][] = [
+  ['count', 'INTEGER', null],
+  ['fold', 'INTEGER', null],
+  ['repeat', 'INTEGER NOT NULL DEFAULT 0', null],
+  ['lr', 'REAL', '$.training.lr'],
+  ['weight_decay', 'REAL', '$.training.weight_decay'],
+];
+
 /** Adds columns that a newer protocol layout has and an older store lacks. */
 function addMissingColumns(db: Db): void {
+  const jobCols = new Set((db.prepare(`PRAGMA table_info(jobs)`).all() as { name: string }[]).map((r) => r.name));
+  for (const [name, type, from] of LATER_JOB_COLUMNS) {
+    if (jobCols.has(name)) continue;
+    db.exec(`ALTER TABLE jobs ADD COLUMN ${name} ${type}`);
+    if (from) db.exec(`UPDATE jobs SET ${name} = json_extract(spec, '${from}')`);
+  }
   for (const table of ['epochs', 'metrics', 'cases'] as const) {
     const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name));
     for (const c of TABLES[table] as readonly Column[]) {
