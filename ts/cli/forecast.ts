@@ -3,11 +3,9 @@ import { UserError } from '../errors';
 import { defaultDbPath, openDb } from '../store/db';
 import { saveBacktest, saveForecast } from '../store/forecasts';
 import { experimentNames } from '../store/jobs';
-import type { Db } from '../store/db';
-import { type ResultRow, resultRows } from '../store/results';
 import { bestModelAt, forecastAt, plateauPoint, targetSize } from '../surrogate/answers';
 import { backtest } from '../surrogate/backtest';
-import { type Curve, curvesFromRows, readCurveCsv } from '../surrogate/curve';
+import { type Curve, curvesFromStore, readCurveCsv } from '../surrogate/curve';
 import { METHODS, type Method, fitSurrogate } from '../surrogate/surrogate';
 import { extrapolationTable, paperTable } from '../surrogate/tables';
 import { fixed, percent, table } from './format';
@@ -19,22 +17,6 @@ interface Source {
   source: string;
   /** where results are stored; null = not stored */
   store: string | null;
-}
-
-/**
- * The stored runs as resultRows gives them; a store written before the jobs table gained columns
- * (count, fold, repeat) makes resultRows fail, so then the few columns a curve needs are read directly.
- */
-function storedRows(db: Db, experiment: string): Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'>[] {
-  try {
-    return resultRows(db, experiment);
-  } catch (e) {
-    if (!/no such column/.test(String(e))) throw e;
-    return db.prepare(
-      `SELECT j.model, j.depth, j.n_train, m.dice FROM jobs j JOIN metrics m ON m.job = j.key
-       WHERE j.status = 'done' AND j.experiment = ? ORDER BY j.n_train, j.model`,
-    ).all(experiment) as Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'>[];
-  }
 }
 
 /** Curves from --curve FILE.csv or from a stored experiment (--db, --experiment; the only one when omitted). */
@@ -50,7 +32,7 @@ function loadCurves(o: { db?: string; experiment?: string; curve?: string }): So
     const name = o.experiment ?? (names.length === 1 ? names[0] : undefined);
     if (!name) throw new UserError(`${file}: ${names.length ? `several experiments (${names.join(', ')}); choose one with --experiment` : 'no experiments stored'}`);
     if (!names.includes(name)) throw new UserError(`${file}: no experiment '${name}' (stored: ${names.join(', ') || 'none'})`);
-    return { curves: curvesFromRows(storedRows(db, name), `${file}, experiment '${name}'`), experiment: name, source: file, store: file };
+    return { curves: curvesFromStore(db, name, `${file}, experiment '${name}'`), experiment: name, source: file, store: file };
   } finally {
     db.close();
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors';
-import type { ResultRow } from '../store/results';
+import type { Db } from '../store/db';
+import { type ResultRow, resultRows } from '../store/results';
 
 /** One performance-versus-data curve: a model's test Dice at increasing training-set sizes. */
 export interface Curve {
@@ -97,3 +98,22 @@ export function observedPart(c: Curve, upTo: number): Curve {
   const k = c.n.filter((n) => n <= cut).length;
   return { ...c, n: c.n.slice(0, k), dice: c.dice.slice(0, k) };
 }
+
+/**
+ * The stored runs as resultRows gives them; a store written before the jobs table gained columns
+ * (count, fold, repeat) makes resultRows fail, so then the few columns a curve needs are read directly.
+ */
+export function storedRows(db: Db, experiment: string): Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'>[] {
+  try {
+    return resultRows(db, experiment);
+  } catch (e) {
+    if (!/no such column/.test(String(e))) throw e;
+    return db.prepare(
+      `SELECT j.model, j.depth, j.n_train, m.dice FROM jobs j JOIN metrics m ON m.job = j.key
+       WHERE j.status = 'done' AND j.experiment = ? ORDER BY j.n_train, j.model`,
+    ).all(experiment) as Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'>[];
+  }
+}
+
+/** The curves of a stored experiment. */
+export const curvesFromStore = (db: Db, experiment: string, where: string) => curvesFromRows(storedRows(db, experiment), where);
