@@ -36,3 +36,11 @@ def test_params_are_trainable_numel_and_throughput_is_positive():
 def test_bad_runs_rejected():
     with pytest.raises(ValueError):
         model_cost(torch.nn.Linear(2, 2), (2,), runs=0)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
+def test_cuda_timing_returns_the_model_home():
+    net = torch.nn.Conv2d(3, 4, 3)
+    cost = model_cost(net, (3, 32, 32), device="cuda", runs=2)
+    assert cost["throughput"] > 0 and cost["flops"] == 2 * 3 * 4 * 9 * 30 * 30
+    assert net.weight.device.type == "cpu"
