@@ -1,0 +1,470 @@
+"""Reference results for plateau's TypeScript statistics (ts/stats), computed with statsmodels.
+
+Makes its own data sets from fixed seeds (numpy's legacy RandomState, whose stream never changes
+between numpy versions), writes each as CSV next to a JSON of what statsmodels (patsy formulas)
+gives for OLS, GLM, ANOVA, Tukey HSD and GAM on it, plus scipy's distribution values. The
+TypeScript tests (test/ts/stats) read exactly these files; test/py/test_stats_golden.py re-runs
+this script and fails when the checked-in files are stale.
+
+    .venv/bin/python test/stats/golden.py [OUT_DIR]     (default: test/stats/golden)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+import warnings
+from pathlib import Path
+
+# The reference is patsy's formula language: pin it even where formulaic is installed too.
+os.environ["SM_FORMULA_ENGINE"] = "patsy"
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import patsy  # noqa: E402
+import scipy  # noqa: E402
+import statsmodels  # noqa: E402
+import statsmodels.api as sm  # noqa: E402
+import statsmodels.formula.api as smf  # noqa: E402
+from numpy import exp, log, sqrt  # noqa: E402,F401  (formulas may say log(x), as plateau allows)
+from scipy import stats  # noqa: E402
+from statsmodels.gam.api import BSplines, GLMGam  # noqa: E402
+from statsmodels.stats.anova import anova_lm  # noqa: E402
+from statsmodels.stats.multicomp import pairwise_tukeyhsd  # noqa: E402
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "golden"
+
+# The second paper's model (sections 3.4 and 4.3), with patsy spelling.
+PAPER_FORMULA = "DICE ~ ls + ls:Family + np.log(Dataset) + np.log(lr):ls:Family + np.log(reg)"
+# Its log-link alternative: log(DICE) ~ ls + ls:Family + Dataset + lr:ls:Family + reg.
+PAPER_GLM_FORMULA = "DICE ~ ls + ls:Family + Dataset + lr:ls:Family + reg"
+
+
+# ---------------------------------------------------------------------------------------------
+# Data sets
+
+
+def paper_frame() -> pd.DataFrame:
+    """1620 runs shaped like the paper's: 3 families x long/short x 6 sizes x 3 lr x 3 reg x 5 folds."""
+    rs = np.random.RandomState(20201)
+    models = {
+        "VGG": {"long": "VGG19", "short": "VGG16"},
+        "ResNet": {"long": "ResNet50", "short": "ResNet18"},
+        "EfficientNet": {"long": "EfficientNet-B5", "short": "EfficientNet-B0"},
+    }
+    # Size at half the plateau, plateau height, best log10(lr), per (family, ls): made up, plausible.
+    half = {("VGG", "long"): 900, ("VGG", "short"): 1000, ("ResNet", "long"): 700, ("ResNet", "short"): 550,
+            ("EfficientNet", "long"): 260, ("EfficientNet", "short"): 380}
+    top = {"VGG": 0.905, "ResNet": 0.915, "EfficientNet": 0.9}
+    best_lr = {"VGG": -4.0, "ResNet": -3.0, "EfficientNet": -2.6}
+    rows = []
+    for family in ("VGG", "ResNet", "EfficientNet"):
+        for ls in ("long", "short"):
+            for size in (200, 400, 800, 2000, 4000, 10000):
+                for lr in (1e-2, 1e-3, 1e-4):
+                    for reg in (1e-2, 1e-4, 1e-6):
+                        for fold in range(1, 6):
+                            p = top[family] / (1 + (half[(family, ls)] / size) ** 1.6)
+                            p -= 0.012 * (math.log10(lr) - best_lr[family]) ** 2
+                            p -= 0.004 * (math.log10(reg) + 4) ** 2 / 4
+                            spread = 0.015 + 0.09 * 4 * p * (1 - p) * (1 if size < 4000 else 0.4)
+                            dice = p + rs.normal(0, spread)
+                            rows.append({"Family": family, "ls": ls, "model": models[family][ls], "Dataset": size,
+                                         "lr": lr, "reg": reg, "fold": fold,
+                                         "DICE": round(float(min(0.985, max(0.01, dice))), 4)})
+    return pd.DataFrame(rows)
+
+
+def simple_frame() -> pd.DataFrame:
+    rs = np.random.RandomState(7)
+    n = 60
+    x1 = rs.uniform(0, 10, n).round(3)
+    x2 = rs.normal(5, 2, n).round(3)
+    g = rs.choice(["north", "south", "east"], n)
+    y = 2 + 0.8 * x1 - 0.5 * x2 + 0.05 * x1 * x2 - 0.03 * x1**2 + np.where(g == "south", 1.0, 0) + rs.normal(0, 1, n)
+    return pd.DataFrame({"y": y.round(4), "x1": x1, "x2": x2, "g": g})
+
+
+def factorial_frame() -> pd.DataFrame:
+    """Unbalanced two-way layout with an integer-coded factor (dose) and a string one."""
+    rs = np.random.RandomState(11)
+    rows = []
+    effect = {"ctrl": 0.0, "drugA": 1.2, "drugB": 0.4}
+    for treatment in ("ctrl", "drugA", "drugB"):
+        for dose in (1, 2, 5):
+            for _ in range(rs.randint(6, 14)):
+                sex = "F" if rs.uniform() < 0.5 else "M"
+                y = 10 + effect[treatment] + 0.3 * dose + (0.5 * dose if treatment == "drugA" else 0)
+                y += (0.6 if sex == "M" else 0) + rs.normal(0, 1.1)
+                rows.append({"treatment": treatment, "dose": dose, "sex": sex, "y": round(float(y), 4)})
+    return pd.DataFrame(rows)
+
+
+def rankdef_frame() -> pd.DataFrame:
+    """Collinear columns (x3 = x1 + x2) and an empty interaction cell (a=q with b=t never occurs)."""
+    rs = np.random.RandomState(5)
+    n = 48
+    x1 = rs.randint(0, 20, n)
+    x2 = rs.randint(0, 20, n)
+    a = np.array(["p", "q"] * (n // 2))
+    b = np.array(["r", "s", "t"] * (n // 3))
+    b = np.where((a == "q") & (b == "t"), "s", b)
+    y = 1 + 0.5 * x1 - 0.2 * x2 + np.where(a == "q", 1.5, 0) + np.where(b == "t", -1, 0) + rs.normal(0, 1, n)
+    return pd.DataFrame({"y": y.round(4), "x1": x1, "x2": x2, "x3": x1 + x2, "a": a, "b": b})
+
+
+def illcond_frame() -> pd.DataFrame:
+    """A cubic in x far from 0 plus a column on another scale: cond(X) is about 1e8, so the normal
+    equations (cond(X)^2 = 1e16) would lose every digit, where an SVD or QR keeps about eight."""
+    rs = np.random.RandomState(3)
+    n = 80
+    x = np.sort(rs.uniform(10, 20, n)).round(4)
+    big = (rs.uniform(0, 1, n) * 1e6).round(2)
+    y = 3 + 0.2 * x - 0.05 * (x - 15) ** 2 + 0.01 * (x - 15) ** 3 + 2e-7 * big + rs.normal(0, 0.3, n)
+    return pd.DataFrame({"y": y.round(5), "x": x, "big": big})
+
+
+def growth_frame() -> pd.DataFrame:
+    """A positive response with a multiplicative mean: the case for a log link."""
+    rs = np.random.RandomState(19)
+    rows = []
+    for depth in (3, 4, 5):
+        for n_train in (50, 100, 200, 400, 800):
+            for lr in (1e-3, 3e-3, 1e-2):
+                for seed in range(2):
+                    mu = math.exp(-2.2 + 0.28 * math.log(n_train) + 0.06 * (depth - 4) - 12 * lr)
+                    rows.append({"depth": depth, "n_train": n_train, "lr": lr, "seed": seed,
+                                 "dice": round(float(mu + rs.normal(0, 0.02)), 5)})
+    return pd.DataFrame(rows)
+
+
+def smooth_frame() -> pd.DataFrame:
+    rs = np.random.RandomState(23)
+    n = 200
+    x = rs.uniform(0, 1, n).round(5)
+    w = rs.uniform(-2, 2, n).round(5)
+    z = rs.normal(0, 1, n).round(4)
+    g = rs.choice(["a", "b"], n)
+    y = np.sin(2 * np.pi * x) + 0.3 * w**2 + 0.5 * z + np.where(g == "b", 0.3, 0) + rs.normal(0, 0.3, n)
+    return pd.DataFrame({"y": y.round(5), "x": x, "w": w, "z": z, "g": g})
+
+
+def missing_frame() -> pd.DataFrame:
+    """Gaps in numeric and string columns: patsy drops the rows a formula needs and finds missing."""
+    rs = np.random.RandomState(29)
+    n = 40
+    x = rs.normal(0, 1, n).round(4)
+    u = rs.normal(0, 1, n).round(4)
+    g = rs.choice(["lo", "mid", "hi"], n).astype(object)
+    y = 1 + 2 * x + np.where(g == "hi", 1, 0) + rs.normal(0, 0.5, n)
+    y = y.round(4)
+    x[[3, 17]] = np.nan
+    u[[5, 6, 30]] = np.nan
+    g[[9, 25]] = None
+    y = y.astype(float)
+    y[[12]] = np.nan
+    return pd.DataFrame({"y": y, "x": x, "u": u, "g": g})
+
+
+# ---------------------------------------------------------------------------------------------
+# What statsmodels says
+
+
+def num(v):
+    """JSON number, or null for NaN/inf (JSON has neither)."""
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def keyed(names, values):
+    return {n: num(v) for n, v in zip(names, values)}
+
+
+def design_case(df, formula):
+    y, X = patsy.dmatrices(formula, df, return_type="dataframe", NA_action="drop")
+    return {
+        "kind": "design",
+        "formula": formula,
+        "result": {
+            "lhs": list(y.columns),
+            "column_names": list(X.design_info.column_names),
+            "term_names": list(X.design_info.term_names),
+            "nobs": int(X.shape[0]),
+            "column_sums": [num(v) for v in X.sum(axis=0)],
+            "column_sumsq": [num(v) for v in (X**2).sum(axis=0)],
+            "lhs_sum": num(y.iloc[:, 0].sum()),
+        },
+    }
+
+
+def ols_case(df, formula):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = smf.ols(formula, df).fit()
+    names = list(res.model.exog_names)
+    ci = np.asarray(res.conf_int())
+    return {
+        "kind": "ols",
+        "formula": formula,
+        "result": {
+            "params": keyed(names, res.params),
+            "bse": keyed(names, res.bse),
+            "tvalues": keyed(names, res.tvalues),
+            "pvalues": keyed(names, res.pvalues),
+            "conf_int": {n: [num(lo), num(hi)] for n, (lo, hi) in zip(names, ci)},
+            "rsquared": num(res.rsquared),
+            "rsquared_adj": num(res.rsquared_adj),
+            "fvalue": num(res.fvalue),
+            "f_pvalue": num(res.f_pvalue),
+            "llf": num(res.llf),
+            "aic": num(res.aic),
+            "bic": num(res.bic),
+            "df_model": num(res.df_model),
+            "df_resid": num(res.df_resid),
+            "nobs": num(res.nobs),
+            "ssr": num(res.ssr),
+            "scale": num(res.scale),
+            "rank": int(res.model.rank),
+            "k_constant": int(res.k_constant),
+            "condition_number": num(np.linalg.cond(res.model.exog)),
+        },
+    }
+
+
+def anova_case(df, formula, typ):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = smf.ols(formula, df).fit()
+        table = anova_lm(res, typ=typ)
+    total = float(table["sum_sq"].sum())
+    rows = []
+    for term, r in table.iterrows():
+        resid = term == "Residual"
+        rows.append({
+            "term": term,
+            "sum_sq": num(r["sum_sq"]),
+            "df": num(r["df"]),
+            "F": num(r["F"]),
+            "PR(>F)": num(r["PR(>F)"]),
+            # Effect sizes are not in statsmodels: SS / (SS + SS_resid), and the share of the table's SS.
+            "eta_sq_partial": None if resid else num(r["sum_sq"] / (r["sum_sq"] + res.ssr)),
+            "eta_sq": num(r["sum_sq"] / total),
+        })
+    return {"kind": "anova", "formula": formula, "typ": typ, "result": {"rows": rows}}
+
+
+def glm_case(df, formula, link):
+    links = {"log": sm.families.links.Log(), "identity": sm.families.links.Identity()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = smf.glm(formula, df, family=sm.families.Gaussian(links[link])).fit()
+    names = list(res.model.exog_names)
+    ci = np.asarray(res.conf_int())
+    return {
+        "kind": "glm",
+        "formula": formula,
+        "link": link,
+        "result": {
+            "params": keyed(names, res.params),
+            "bse": keyed(names, res.bse),
+            "tvalues": keyed(names, res.tvalues),
+            "pvalues": keyed(names, res.pvalues),
+            "conf_int": {n: [num(lo), num(hi)] for n, (lo, hi) in zip(names, ci)},
+            "deviance": num(res.deviance),
+            "pearson_chi2": num(res.pearson_chi2),
+            "scale": num(res.scale),
+            "llf": num(res.llf),
+            "aic": num(res.aic),
+            "bic": num(res.bic_llf),
+            "df_model": num(res.df_model),
+            "df_resid": num(res.df_resid),
+            "nobs": num(res.nobs),
+            "iterations": int(res.fit_history["iteration"]),
+        },
+    }
+
+
+def label(v) -> str:
+    """Group labels as Python prints them (ints as 5, floats as 0.001 or 1e-05)."""
+    return str(v.item() if hasattr(v, "item") else v)
+
+
+def tukey_case(df, value, group, alpha=0.05):
+    d = df[[value, group]].dropna()
+    res = pairwise_tukeyhsd(d[value], d[group], alpha=alpha)
+    k = len(res.groupsunique)
+    i1, i2 = np.triu_indices(k, 1)
+    rows = []
+    for j, (a, b) in enumerate(zip(i1, i2)):
+        rows.append({
+            "group1": label(res.groupsunique[a]),
+            "group2": label(res.groupsunique[b]),
+            "meandiff": num(res.meandiffs[j]),
+            "p-adj": num(res.pvalues[j]),
+            "lower": num(res.confint[j, 0]),
+            "upper": num(res.confint[j, 1]),
+            "reject": bool(res.reject[j]),
+        })
+    return {"kind": "tukey", "value": value, "group": group, "alpha": alpha,
+            "result": {"rows": rows, "q_crit": num(res.q_crit), "df": num(np.atleast_1d(res.df_total)[0])}}
+
+
+def gam_case(df, formula, smooth, dfs, degree, alpha):
+    # Smooth variables may be expressions (np.log(Dataset)); their names become the column prefixes.
+    x = pd.DataFrame({s: eval(s, {"np": np, "log": log, "exp": exp, "sqrt": sqrt}, dict(df)) for s in smooth})
+    bs = BSplines(x, df=dfs, degree=degree)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = GLMGam.from_formula(formula, data=df, smoother=bs, alpha=alpha).fit()
+    names = list(res.model.exog_names)
+    return {
+        "kind": "gam",
+        "formula": formula,
+        "smooth": smooth,
+        "df": dfs,
+        "degree": degree,
+        "alpha": alpha,
+        "result": {
+            "params": keyed(names, res.params),
+            "bse": keyed(names, res.bse),
+            "edf": keyed(names, res.edf),
+            "edf_total": num(res.edf.sum()),
+            "fittedvalues": [num(v) for v in res.fittedvalues],
+            "scale": num(res.scale),
+            "deviance": num(res.deviance),
+            "llf": num(res.llf),
+            "aic": num(res.aic),
+            "gcv": num(res.gcv),
+            "df_resid": num(res.df_resid),
+            "nobs": num(res.nobs),
+        },
+    }
+
+
+def distributions() -> dict:
+    """scipy's values at points the models above reach, for the distribution functions' own tests."""
+    out = {"t_two_sided": [], "t_ppf": [], "f_sf": [], "norm_two_sided": [], "norm_ppf": [],
+           "srange_sf": [], "srange_ppf": []}
+    for df in (1, 2, 3, 7.5, 10, 57, 1606, 100000):
+        for t in (0.0, 0.05, 0.7, 1.96, 3.3, 8, 25, 60):
+            out["t_two_sided"].append([t, df, float(2 * stats.t.sf(t, df))])
+        for q in (0.6, 0.9, 0.975, 0.995, 0.9995):
+            out["t_ppf"].append([q, df, float(stats.t.ppf(q, df))])
+    for d1, d2 in ((1, 1), (1, 12), (2, 1606), (5, 40), (12, 1606), (30, 7)):
+        for f in (0.01, 0.5, 1.0, 2.5, 9, 80, 6000):
+            out["f_sf"].append([f, d1, d2, float(stats.f.sf(f, d1, d2))])
+    for z in (0.0, 0.3, 1.0, 1.96, 4, 8.5, 17, 30):
+        out["norm_two_sided"].append([z, float(2 * stats.norm.sf(z))])
+    for q in (0.5, 0.8, 0.95, 0.975, 0.999, 0.999999):
+        out["norm_ppf"].append([q, float(stats.norm.ppf(q))])
+    for k in (2, 3, 6, 15):
+        for df in (4, 20, 177, 1614):
+            for q in (0.5, 2.0, 3.3, 4.5, 6.5):
+                out["srange_sf"].append([q, k, df, float(stats.studentized_range.sf(q, k, df))])
+            # scipy's quantile is slow (~0.1 s): a few points suffice.
+            for p in (0.95, 0.99) if df == 20 else (0.95,):
+                out["srange_ppf"].append([p, k, df, float(stats.studentized_range.ppf(p, k, df))])
+    return out
+
+
+def cases() -> dict[str, tuple[pd.DataFrame, list]]:
+    P = PAPER_FORMULA
+    return {
+        "paper": (paper_frame(), [
+            ("design", P),
+            ("ols", P),
+            ("anova", P, 1), ("anova", P, 2), ("anova", P, 3),
+            ("glm", PAPER_GLM_FORMULA, "log"),
+            ("glm", P, "log"),
+            ("tukey", "DICE", "model"),
+            ("tukey", "DICE", "Family"),
+            ("tukey", "DICE", "Dataset"),
+            ("gam", "DICE ~ ls + ls:Family + np.log(lr)", ["np.log(Dataset)"], [5], [3], [1.0]),
+        ]),
+        "simple": (simple_frame(), [
+            ("design", "y ~ x1 + x2 + x1:x2 + I(x1**2)"),
+            ("design", "y ~ x1*g - 1"),
+            ("design", "np.log(y + 20) ~ (x1 + x2 + g)**2"),
+            ("ols", "y ~ x1 + x2 + x1:x2 + I(x1**2)"),
+            ("ols", "y ~ x1*g"),
+            ("ols", "y ~ 0 + g + x1"),
+            ("ols", "np.log(y + 20) ~ log(x1 + 1) + np.sqrt(x2 ** 2) + I(x1 * x2 / 10 - 1)"),
+            ("anova", "y ~ x1*g", 1), ("anova", "y ~ x1*g", 2), ("anova", "y ~ x1*g", 3),
+            ("glm", "y ~ x1 + x2 + g", "identity"),
+            ("tukey", "y", "g"),
+        ]),
+        "factorial": (factorial_frame(), [
+            ("design", "y ~ C(dose) * treatment"),
+            ("design", "y ~ treatment / sex"),
+            ("design", "y ~ C(dose, Treatment(5)) + C(treatment, Treatment(reference='drugB'))"),
+            ("ols", "y ~ C(dose) * treatment"),
+            ("ols", "y ~ treatment / sex"),
+            ("ols", "y ~ C(dose, Treatment(5)) + C(treatment, Treatment(reference='drugB')) + sex"),
+            ("anova", "y ~ C(dose) * treatment", 1), ("anova", "y ~ C(dose) * treatment", 2),
+            ("anova", "y ~ C(dose) * treatment", 3),
+            ("anova", "y ~ C(dose) + treatment + sex", 2),
+            ("tukey", "y", "treatment"),
+            ("tukey", "y", "dose"),
+        ]),
+        "rankdef": (rankdef_frame(), [
+            ("design", "y ~ a*b"),
+            ("ols", "y ~ x1 + x2 + x3"),
+            ("ols", "y ~ a*b"),
+            ("ols", "y ~ a*b + x1 + x2 + x3"),
+            ("anova", "y ~ x1 + x2 + x3", 3),
+        ]),
+        "illcond": (illcond_frame(), [
+            ("ols", "y ~ x + I(x**2) + I(x**3) + big"),
+            ("anova", "y ~ x + I(x**2) + I(x**3) + big", 1),
+            ("anova", "y ~ x + I(x**2) + I(x**3) + big", 2),
+            ("glm", "y ~ x + I(x**2) + big", "log"),
+        ]),
+        "growth": (growth_frame(), [
+            ("design", "dice ~ np.log(n_train) + C(depth) + lr"),
+            ("glm", "dice ~ np.log(n_train) + C(depth) + lr", "log"),
+            ("glm", "dice ~ n_train + C(depth):lr", "log"),
+            ("ols", "np.log(dice) ~ np.log(n_train) + C(depth) + lr"),
+            ("anova", "np.log(dice) ~ np.log(n_train) * C(depth) + C(lr)", 2),
+            ("tukey", "dice", "lr"),
+        ]),
+        "smooth": (smooth_frame(), [
+            ("gam", "y ~ g + z", ["x"], [10], [3], [0.0005]),
+            ("gam", "y ~ g + z", ["x", "w"], [8, 6], [3, 2], [0.002, 0.5]),
+            ("gam", "y ~ z", ["x"], [12], [3], [0.0]),
+            ("ols", "y ~ g + z + x + w"),
+        ]),
+        "missing": (missing_frame(), [
+            ("design", "y ~ x + g"),
+            ("ols", "y ~ x + g"),
+            ("ols", "y ~ x + u"),
+            ("tukey", "y", "g"),
+        ]),
+    }
+
+
+def run_case(df, spec):
+    kind, *args = spec
+    return {"design": design_case, "ols": ols_case, "anova": anova_case, "glm": glm_case,
+            "tukey": tukey_case, "gam": gam_case}[kind](df, *args)
+
+
+def main(out: Path = DEFAULT_OUT) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    meta = {"statsmodels": statsmodels.__version__, "patsy": patsy.__version__, "scipy": scipy.__version__,
+            "numpy": np.__version__, "pandas": pd.__version__}
+    for name, (frame, specs) in cases().items():
+        csv = out / f"{name}.csv"
+        frame.to_csv(csv, index=False)
+        # Fit on what the CSV holds, exactly as the TypeScript side will read it.
+        df = pd.read_csv(csv)
+        doc = {"meta": meta, "dataset": name, "csv": csv.name, "rows": int(len(df)),
+               "cases": [run_case(df, s) for s in specs]}
+        (out / f"{name}.json").write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n")
+    (out / "distributions.json").write_text(
+        json.dumps({"meta": meta, **distributions()}, indent=1, allow_nan=False) + "\n")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT)
