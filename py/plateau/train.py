@@ -23,7 +23,7 @@ from .complexity import model_cost
 from .data import nested_subset, source, split_cases, train_count
 from .data.dataset import CaseDataset
 from .evaluate import evaluate
-from .models import build_model
+from .models import build_model, size_multiple
 
 
 @dataclass
@@ -129,6 +129,10 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
     test_dl = loader(parts["test"], False, tr["batch_size"] * 2)
 
     image = train_dl.dataset[0][0]  # loads (and caches) one case: its channels and shape size the model
+    multiple = size_multiple(job["model"])
+    if any(side % multiple for side in image.shape[1:]):
+        raise ValueError(f"{job['model']['name']} needs spatial sizes that are multiples of {multiple}; the data set gives "
+                         f"{'x'.join(map(str, image.shape[1:]))}: set dataset.size (or crop) to multiples of {multiple}")
     model = build_model(job["model"], spatial_dims=src.spatial_dims(spec), in_channels=image.shape[0]).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=tr["lr"], weight_decay=tr["weight_decay"])
     loss_fn = loss_function(tr["loss"])

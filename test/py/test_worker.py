@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 import zmq
 
 from jobs import tiny_job
@@ -53,7 +54,8 @@ def test_worker_speaks_the_protocol(router):
     proc = start_worker(endpoint)
     try:
         ident, type_, ready, _ = recv(sock)
-        assert (ident, type_) == (b"pyw", "READY") and ready["device"] == "cpu" and ready["pid"] == proc.pid
+        device = "cuda:0" if torch.cuda.is_available() else "cpu"
+        assert (ident, type_) == (b"pyw", "READY") and ready["device"] == device and ready["pid"] == proc.pid
         sock.send_multipart([ident, b"JOB", json.dumps(tiny_job()).encode()])
         seen = []
         while True:

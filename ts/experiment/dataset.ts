@@ -93,3 +93,17 @@ export type Dataset = z.infer<typeof Dataset>;
 export function datasetCount(d: Dataset): number | undefined {
   return d.kind === 'synthetic-2d' || d.kind === 'synthetic-3d' ? d.count : undefined;
 }
+
+/** Spatial sides of every input when the spec fixes them (resize or crop), else undefined. */
+export function spatialSides(d: Dataset): number[] | undefined {
+  switch (d.kind) {
+    case 'synthetic-2d':
+      return [d.size, d.size];
+    case 'synthetic-3d':
+      return [d.size, d.size, d.size];
+    case 'image-folder':
+      return d.size;
+    default:
+      return d.crop;
+  }
+}

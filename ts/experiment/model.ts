@@ -47,3 +47,9 @@ export function expandModels(entry: ModelEntry): ModelSpec[] {
 
 /** Depth of a model where it has one (the residual U-Net's levels). */
 export const modelDepth = (m: ModelSpec): number | null => (m.family === 'resunet' ? m.depth : null);
+
+/**
+ * What every spatial side of the input must be a multiple of (the trainer's `size_multiple`):
+ * MONAI's decoders fix a one-pixel mismatch at most, so every halving must be exact.
+ */
+export const sizeMultiple = (m: ModelSpec): number => (m.family === 'resunet' ? 2 ** (m.depth - 1) : 32);

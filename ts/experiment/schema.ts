@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Dataset, datasetCount } from './dataset';
+import { Dataset, datasetCount, spatialSides } from './dataset';
 import { Fractions } from './fractions';
-import { ModelEntry } from './model';
+import { expandModels, ModelEntry, sizeMultiple } from './model';
 import { isCrossValidation, partCount, Split } from './split';
 import { Training } from './training';
 
@@ -22,6 +22,15 @@ export const Experiment = z
   })
   .strict()
   .superRefine((e, ctx) => {
+    const sides = spatialSides(e.dataset);
+    for (const m of e.models.flatMap(expandModels)) {
+      const k = sizeMultiple(m);
+      if (sides?.some((s) => s % k !== 0)) {
+        const field = e.dataset.kind === 'image-folder' || e.dataset.kind.startsWith('synthetic') ? 'size' : 'crop';
+        ctx.addIssue({ code: 'custom', path: ['dataset', field], message: `${m.name} needs sides that are multiples of ${k}; got ${sides.join('x')}` });
+        break;
+      }
+    }
     const count = datasetCount(e.dataset);
     if (count === undefined) return;
     const s = e.split;

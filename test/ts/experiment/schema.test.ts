@@ -29,6 +29,12 @@ describe('experiment schema', () => {
     expect(paths({ ...tinySpec(), ...over })).toContain(path);
   });
 
+  it('rejects image sides the network cannot halve exactly', () => {
+    expect(paths({ ...tinySpec(), dataset: { kind: 'synthetic-2d', count: 40, size: 34 } })).toContain('dataset.size');
+    expect(paths({ ...tinySpec(), dataset: { kind: 'image-folder', root: 'x', size: [256, 250] }, models: [{ family: 'unet-resnet18' }] })).toContain('dataset.size');
+    expect(paths({ ...tinySpec(), dataset: { kind: 'image-folder', root: 'x', size: [256, 256] }, models: [{ family: 'unet-resnet18' }] })).toEqual([]);
+  });
+
   it('rejects a range whose start exceeds its end', () => {
     expect(paths({ ...tinySpec(), fractions: { from: 0.9, to: 0.1, step: 0.1 } }).join()).toMatch(/fractions/);
   });
