@@ -6,8 +6,14 @@ import { experimentNames, jobCounts } from '../store/jobs';
 import { resultRows } from '../store/results';
 import { fixed, subsetLabel, table } from './format';
 
+/** A store that must exist, opened read-only; a store written by an older plateau is brought up to date first. */
 export function openExisting(file: string) {
   if (!existsSync(file)) throw new UserError(`${file}: no store there yet; run 'plateau run <experiment.yaml>' first (or pass --db)`);
+  try {
+    openDb(file).close();
+  } catch {
+    /* a read-only file or directory: read it as it is */
+  }
   return openDb(file, { readonly: true });
 }
 

@@ -76,13 +76,22 @@ export function readCurveCsv(file: string): Curve[] {
   return [...byModel.values()].map((c) => validateCurve(c, file));
 }
 
-/** Curves of a stored experiment: one per model, Dice versus n_train (repeated runs at one n are averaged). */
-export function curvesFromRows(rows: Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'>[], where: string): Curve[] {
+type CurveRow = Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'> & Partial<Pick<ResultRow, 'lr' | 'weight_decay'>>;
+
+/**
+ * Curves of a stored experiment: one per model (and per lr / weight decay where the grid varies
+ * them), Dice versus n_train; repeated runs and folds at one n are averaged.
+ */
+export function curvesFromRows(rows: CurveRow[], where: string): Curve[] {
+  const varies = (f: (r: CurveRow) => unknown) => new Set(rows.map(f)).size > 1;
+  const byLr = varies((r) => r.lr);
+  const byWd = varies((r) => r.weight_decay);
+  const name = (r: CurveRow) => [r.model, byLr ? `lr=${r.lr}` : '', byWd ? `wd=${r.weight_decay}` : ''].filter(Boolean).join(' ');
   const byModel = new Map<string, { depth: number | null; at: Map<number, number[]> }>();
   for (const r of rows) {
-    const m = byModel.get(r.model) ?? { depth: r.depth, at: new Map() };
+    const m = byModel.get(name(r)) ?? { depth: r.depth, at: new Map() };
     m.at.set(r.n_train, [...(m.at.get(r.n_train) ?? []), r.dice]);
-    byModel.set(r.model, m);
+    byModel.set(name(r), m);
   }
   if (!byModel.size) throw new UserError(`${where}: no finished runs to fit`);
   return [...byModel.entries()].map(([model, m]) => {
@@ -99,21 +108,5 @@ export function observedPart(c: Curve, upTo: number): Curve {
   return { ...c, n: c.n.slice(0, k), dice: c.dice.slice(0, k) };
 }
 
-/**
- * The stored runs as resultRows gives them; a store written before the jobs table gained columns
- * (count, fold, repeat) makes resultRows fail, so then the few columns a curve needs are read directly.
- */
-export function storedRows(db: Db, experiment: string): Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'>[] {
-  try {
-    return resultRows(db, experiment);
-  } catch (e) {
-    if (!/no such column/.test(String(e))) throw e;
-    return db.prepare(
-      `SELECT j.model, j.depth, j.n_train, m.dice FROM jobs j JOIN metrics m ON m.job = j.key
-       WHERE j.status = 'done' AND j.experiment = ? ORDER BY j.n_train, j.model`,
-    ).all(experiment) as Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'>[];
-  }
-}
-
 /** The curves of a stored experiment. */
-export const curvesFromStore = (db: Db, experiment: string, where: string) => curvesFromRows(storedRows(db, experiment), where);
+export const curvesFromStore = (db: Db, experiment: string, where: string) => curvesFromRows(resultRows(db, experiment), where);
