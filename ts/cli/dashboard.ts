@@ -1,14 +1,25 @@
 import type { Command } from 'commander';
-import { render } from 'ink';
+import { render, renderToString } from 'ink';
 import { createElement } from 'react';
 import { UserError } from '../errors';
+import { experimentStats } from '../report/stats';
 import { defaultDbPath } from '../store/db';
 import { experimentNames } from '../store/jobs';
-import { DashboardView } from '../tui/Dashboard';
-import { Dashboard } from '../tui/Dashboard';
-import { readSnapshot } from '../tui/snapshot';
+import { METHODS, type Method } from '../surrogate/surrogate';
+import { Dashboard, DashboardView, initialViewState, type View, VIEWS } from '../tui/Dashboard';
+import { curveForecasts } from '../tui/forecasts';
+import { fullTrainingSizes, readSnapshot } from '../tui/snapshot';
 import { openExisting } from './status';
-import { renderToString } from 'ink';
+
+function method(raw: string): Method {
+  if (!(METHODS as readonly string[]).includes(raw)) throw new UserError(`--method: unknown '${raw}' (one of ${METHODS.join(', ')})`);
+  return raw as Method;
+}
+
+function view(raw: string, all: View[]): View[] {
+  if (!(VIEWS as readonly string[]).includes(raw)) throw new UserError(`--view: unknown '${raw}' (one of ${VIEWS.join(', ')})`);
+  return [...all, raw as View];
+}
 
 export function registerDashboard(program: Command): void {
   program
@@ -16,6 +27,8 @@ export function registerDashboard(program: Command): void {
     .description('watch a store from any terminal while a run writes it (read-only); q quits')
     .option('--db <file>', 'SQLite store', defaultDbPath())
     .option('--experiment <name>', 'experiment to show (default: the most recently run)')
+    .option('--method <m>', `surrogate for the curves view: ${METHODS.join(' | ')}`, method, 'best-aic' as Method)
+    .option('--view <name>', `not a terminal: the views to print (repeatable; default overview and grid): ${VIEWS.join(', ')}`, view, [] as View[])
     .action(async (o) => {
       const db = openExisting(o.db);
       const names = experimentNames(db);
@@ -25,13 +38,24 @@ export function registerDashboard(program: Command): void {
         throw new UserError(`${o.db}: no experiment '${experiment ?? ''}' (stored: ${names.join(', ') || 'none'})`);
       }
       if (!process.stdout.isTTY) {
-        // Not a terminal: one frame as plain text.
-        console.log(renderToString(createElement(DashboardView, { snap: readSnapshot(db, experiment), colour: false })));
-        db.close();
+        // Not a terminal: each asked-for view once, as plain text.
+        try {
+          const views: View[] = o.view.length ? o.view : ['overview', 'grid'];
+          const first = readSnapshot(db, experiment);
+          const snap = views.includes('job') && first.cells[0] ? readSnapshot(db, experiment, first.cells[0].key) : first;
+          const curves = views.includes('curves') ? await curveForecasts(snap.results, fullTrainingSizes(snap), o.method) : null;
+          const stats = views.includes('stats') ? await experimentStats(snap.results) : null;
+          for (const v of views) {
+            const frame = renderToString(createElement(DashboardView, { snap, colour: false, state: { ...initialViewState, view: v }, curves, stats, width: 100, height: 30 }), { columns: 100 });
+            console.log(frame.trimEnd());
+          }
+        } finally {
+          db.close();
+        }
         return;
       }
       db.close();
-      const app = render(createElement(Dashboard, { dbFile: o.db, experiment }));
+      const app = render(createElement(Dashboard, { dbFile: o.db, experiment, method: o.method }));
       await app.waitUntilExit();
     });
 }

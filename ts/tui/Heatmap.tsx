@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
-import type { Cell } from './snapshot';
+import { type Cell, METRIC_LABEL, type Metric, rowLabel } from './snapshot';
 
-// A 5-step sequential scale (viridis-like); NO_COLOR drops it and the numbers remain.
-const SCALE = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] as const;
+// A 5-step sequential scale (viridis); NO_COLOR drops it and the numbers remain.
+export const SCALE = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] as const;
 const FG = ['white', 'white', 'white', 'black', 'black'] as const;
 
 export function colourIndex(v: number, lo: number, hi: number): number {
@@ -13,32 +13,43 @@ export function colourIndex(v: number, lo: number, hi: number): number {
 /** Evenly spaced rows when the grid has more fractions than the screen has room for. */
 export function sampleRows<T>(rows: T[], max: number): T[] {
   if (rows.length <= max) return rows;
+  if (max <= 1) return rows.slice(0, Math.max(0, max));
   return Array.from({ length: max }, (_, i) => rows[Math.round((i * (rows.length - 1)) / (max - 1))]);
 }
 
-export function Heatmap(props: { cells: Cell[]; fractions: number[]; models: string[]; maxRows?: number; colour: boolean }) {
-  const { cells, models, colour } = props;
-  const byKey = new Map(cells.map((c) => [`${c.fraction}|${c.model}`, c]));
-  const values = cells.map((c) => c.dice).filter((v): v is number => v !== null);
+/** Mean of a metric over the cells of one (row, model): folds and repeats share a cell. */
+function cellValue(cells: Cell[], metric: Metric): number | null {
+  const v = cells.map((c) => c[metric]).filter((x): x is number => x !== null);
+  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
+}
+
+export function Heatmap(props: { cells: Cell[]; fractions: number[]; models: string[]; metric?: Metric; maxRows?: number; colour: boolean }) {
+  const { models, colour } = props;
+  const metric = props.metric ?? 'dice';
+  const byKey = new Map<string, Cell[]>();
+  for (const c of props.cells) byKey.set(`${c.fraction}|${c.model}`, [...(byKey.get(`${c.fraction}|${c.model}`) ?? []), c]);
+  const values = [...byKey.values()].map((cs) => cellValue(cs, metric)).filter((v): v is number => v !== null);
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const width = Math.max(7, ...models.map((m) => m.length + 1));
   const rows = sampleRows(props.fractions, props.maxRows ?? 10);
+  const label = METRIC_LABEL[metric];
   return (
     <Box flexDirection="column">
       <Text bold>
-        {'DSC    '}
+        {label.padEnd(7)}
         {models.map((m) => m.padStart(width)).join('')}
       </Text>
       {rows.map((f) => (
         <Text key={f}>
-          {`${(f * 100).toFixed(0).padStart(4)}%  `}
+          {`${rowLabel(f).padStart(5)}  `}
           {models.map((m) => {
-            const c = byKey.get(`${f}|${m}`);
-            const text = c?.dice != null ? c.dice.toFixed(3) : c?.status === 'running' ? '  …  ' : c?.status === 'failed' ? ' fail' : '  ·  ';
-            const pad = ' '.repeat(width - text.length - 1);
-            if (!colour || c?.dice == null) return <Text key={m}>{`${pad} ${text}`}</Text>;
-            const k = colourIndex(c.dice, lo, hi);
+            const cs = byKey.get(`${f}|${m}`) ?? [];
+            const v = cellValue(cs, metric);
+            const text = v !== null ? v.toFixed(3) : cs.some((c) => c.status === 'running') ? '  …  ' : cs.some((c) => c.status === 'failed') ? ' fail' : '  ·  ';
+            const pad = ' '.repeat(Math.max(0, width - text.length - 1));
+            if (!colour || v === null) return <Text key={m}>{`${pad} ${text}`}</Text>;
+            const k = colourIndex(v, lo, hi);
             return (
               <Text key={m}>
                 {pad}
@@ -48,6 +59,13 @@ export function Heatmap(props: { cells: Cell[]; fractions: number[]; models: str
           })}
         </Text>
       ))}
+      {values.length ? (
+        <Text>
+          {'scale  '}
+          {colour ? SCALE.map((s, i) => <Text key={s} backgroundColor={s} color={FG[i]}>{(lo + ((hi - lo) * i) / SCALE.length).toFixed(2).padStart(6)}</Text>) : null}
+          {colour ? ` ${hi.toFixed(2)}` : `${lo.toFixed(3)} … ${hi.toFixed(3)}`}
+        </Text>
+      ) : null}
     </Box>
   );
 }

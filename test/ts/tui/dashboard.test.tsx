@@ -1,52 +1,67 @@
-import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import { expandGrid } from '../../../ts/experiment/grid';
-import { openDb } from '../../../ts/store/db';
-import { markFailed, markRunning, registerExperiment } from '../../../ts/store/jobs';
-import { storeResult } from '../../../ts/store/results';
-import { recordEvent, workerBusy, workerProgress, workerReady } from '../../../ts/store/workers';
-import { DashboardView } from '../../../ts/tui/Dashboard';
+import { resultRows } from '../../../ts/store/results';
+import { DashboardView, initialViewState, onKey, type View } from '../../../ts/tui/Dashboard';
 import { colourIndex, sampleRows } from '../../../ts/tui/Heatmap';
-import { etaSeconds, readSnapshot } from '../../../ts/tui/snapshot';
-import { tiny, tmp } from '../helpers';
+import { etaSeconds, readSnapshot, rowLabel } from '../../../ts/tui/snapshot';
+import { seededStore } from './seed';
 
-function seeded() {
-  const exp = tiny({ fractions: [0.25, 0.5, 1] });
-  const jobs = expandGrid(exp);
-  const db = openDb(join(tmp(), 'dash.db'));
-  registerExperiment(db, exp, jobs);
-  const metrics = (dice: number) => ({ dice, iou: 0.5, recall: 0.5, precision: 0.5, bce: 0.3, n_test: 8, epochs_run: 1, train_seconds: 1, params: 10 });
-  storeResult(db, jobs[0].key, { epochs: [], metrics: [metrics(0.412)] }, { worker: 'w1', seconds: 10 });
-  storeResult(db, jobs[1].key, { epochs: [], metrics: [metrics(0.634)] }, { worker: 'w1', seconds: 20 });
-  workerReady(db, { worker: 'host-1-w1', host: 'h', pid: 1, device: 'cpu', torch: '2', monai: '1', threads: 1 }, exp.name);
-  markRunning(db, jobs[2].key, 'host-1-w1');
-  workerBusy(db, 'host-1-w1', jobs[2].key, 5);
-  workerProgress(db, 'host-1-w1', { job: jobs[2].key, epoch: 3, epochs: 5, train_loss: 0.4, val_loss: 0.4, val_dice: 0.777, seconds: 1 });
-  markFailed(db, jobs[3].key, 'RuntimeError: out of memory');
-  recordEvent(db, { experiment: exp.name, kind: 'failed', job: jobs[3].key, message: 'RuntimeError: out of memory' });
-  return { db, exp, jobs };
-}
+const frameOf = (el: React.ReactElement) => {
+  const { lastFrame, unmount } = render(el);
+  const f = lastFrame() ?? '';
+  unmount();
+  if (process.env.SHOW_FRAME) console.log(f);
+  return f;
+};
+const state = (view: View) => ({ ...initialViewState, view });
 
-describe('dashboard', () => {
-  it('shows progress, the worker at its epoch, the DSC heat map and the last error', () => {
-    const { db, exp } = seeded();
+describe('dashboard overview', () => {
+  it('shows progress, throughput, the worker at its epoch and the failures', () => {
+    const { db, exp, failed, running } = seededStore();
     const snap = readSnapshot(db, exp.name);
-    const { lastFrame } = render(<DashboardView snap={snap} colour={false} />);
-    const frame = lastFrame()!;
-    if (process.env.SHOW_FRAME) console.log(frame);
-    expect(frame).toContain('2/6 done · 1 running · 1 failed');
-    expect(frame).toMatch(/resunet-d2 @ 50%\s+epoch 3\/5\s+val DSC 0\.777/);
-    expect(frame).toMatch(/25%\s+0\.412\s+0\.634/);
-    expect(frame).toMatch(/50%\s+…\s+fail/);
-    expect(frame).toContain('last error');
-    expect(frame).toContain('out of memory');
+    const f = frameOf(<DashboardView snap={snap} colour={false} />);
+    expect(f).toContain(`${snap.counts.done}/${snap.counts.total} done · 1 running · 1 failed`);
+    expect(f).toMatch(new RegExp(`${running.model.name} @ 100%\\s+epoch 3/5\\s+val DSC 0\\.777`));
+    expect(f).toMatch(/throughput [\d.]+ jobs\/h/);
+    expect(f).toContain(`failures (1)`);
+    expect(f).toContain(`[${failed.key}]: RuntimeError: out of memory`);
   });
 
   it('estimates the time left from the mean job time and the workers', () => {
-    const { db, exp } = seeded();
-    // 3 jobs left (1 running + 2 queued) × mean (10 + 20) / 2 s, on 1 worker.
-    expect(etaSeconds(readSnapshot(db, exp.name))).toBe(45);
+    const { db, exp } = seededStore();
+    const snap = readSnapshot(db, exp.name);
+    const rows = resultRows(db, exp.name);
+    const mean = rows.reduce((s, r) => s + r.seconds, 0) / rows.length;
+    // the running job (the failed one is final) × the mean job time, on one worker
+    expect(etaSeconds(snap)).toBeCloseTo((snap.counts.queued + snap.counts.running) * mean, 9);
+  });
+
+  it('fits 80×24 and draws no colour codes when colour is off', () => {
+    const { db, exp } = seededStore();
+    const snap = readSnapshot(db, exp.name);
+    for (const view of ['overview', 'grid', 'job'] as View[]) {
+      const f = frameOf(<DashboardView snap={readSnapshot(db, exp.name, snap.cells[0].key)} colour={false} state={state(view)} width={80} height={24} />);
+      const lines = f.split('\n');
+      expect(lines.length).toBeLessThanOrEqual(24);
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+      expect(f).not.toMatch(/\u001b\[/);
+    }
+  });
+});
+
+describe('dashboard grid', () => {
+  it('shows each test metric over fraction × model as stored', () => {
+    const { db, exp } = seededStore();
+    const snap = readSnapshot(db, exp.name);
+    const rows = resultRows(db, exp.name);
+    for (const metric of ['dice', 'iou', 'recall', 'precision'] as const) {
+      const f = frameOf(<DashboardView snap={snap} colour={false} state={{ ...initialViewState, view: 'grid', metric }} />);
+      for (const frac of [0.25, 0.625]) {
+        const [d2, d3] = ['resunet-d2', 'resunet-d3'].map((m) => rows.find((r) => r.model === m && r.fraction === frac)![metric] as number);
+        expect(f).toMatch(new RegExp(`${rowLabel(frac)}\\s+${d2.toFixed(3)}\\s+${d3.toFixed(3)}`));
+      }
+      expect(f).toMatch(/100%\s+…\s+fail/); // the running and the failed job
+    }
   });
 
   it('samples rows evenly and maps values onto the colour scale', () => {
@@ -54,5 +69,26 @@ describe('dashboard', () => {
     expect(colourIndex(0, 0, 1)).toBe(0);
     expect(colourIndex(1, 0, 1)).toBe(4);
     expect(colourIndex(0.5, 0, 1)).toBe(2);
+  });
+});
+
+describe('dashboard keys', () => {
+  it('tab, arrows and number keys switch views; ↑/↓ change metric, model or job', () => {
+    let s = initialViewState;
+    s = onKey(s, '\t', { tab: true }, 10);
+    expect(s.view).toBe('grid');
+    s = onKey(s, '', { downArrow: true }, 10);
+    expect(s.metric).toBe('iou');
+    s = onKey(s, '', { rightArrow: true }, 10);
+    expect(s.view).toBe('curves');
+    s = onKey(s, '', { tab: true, shift: true }, 10);
+    expect(s.view).toBe('grid');
+    s = onKey(s, '4', {}, 10);
+    expect(s.view).toBe('job');
+    s = onKey(s, '', { upArrow: true }, 10);
+    expect(s.job).toBe(0);
+    s = onKey(onKey(s, '', { downArrow: true }, 2), '', { downArrow: true }, 2);
+    expect(s.job).toBe(1);
+    expect(onKey(s, '', { leftArrow: true }, 10).view).toBe('curves');
   });
 });

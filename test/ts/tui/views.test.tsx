@@ -1,0 +1,125 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import { experimentStats } from '../../../ts/report/stats';
+import { recordsFrame } from '../../../ts/stats/frame';
+import { ols } from '../../../ts/stats/ols';
+import { epochRows, resultRows } from '../../../ts/store/results';
+import { plateauPoint } from '../../../ts/surrogate/answers';
+import { curvesFromRows } from '../../../ts/surrogate/curve';
+import { fitSurrogate } from '../../../ts/surrogate/surrogate';
+import { Dashboard, DashboardView, initialViewState } from '../../../ts/tui/Dashboard';
+import { curveForecasts } from '../../../ts/tui/forecasts';
+import { fullTrainingSizes, readSnapshot } from '../../../ts/tui/snapshot';
+import { seededStore } from './seed';
+
+const frameOf = (el: React.ReactElement) => {
+  const { lastFrame, unmount } = render(el);
+  const f = lastFrame() ?? '';
+  unmount();
+  if (process.env.SHOW_FRAME) console.log(f);
+  return f;
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(get: () => string | undefined, test: (f: string) => boolean, ms = 5000): Promise<string> {
+  const t0 = Date.now();
+  for (;;) {
+    const f = get() ?? '';
+    if (test(f)) return f;
+    if (Date.now() - t0 > ms) return f;
+    await sleep(25);
+  }
+}
+
+describe('dashboard curves', () => {
+  it('draws the observed points, the forecast past them and the plateau point of the surrogate', async () => {
+    const { db, exp } = seededStore();
+    const rows = resultRows(db, exp.name);
+    const full = fullTrainingSizes(readSnapshot(db, exp.name));
+    // the full set is the 100% jobs' n_train (not trained yet), not the largest finished one
+    expect(full.get('resunet-d2')).toBe(24);
+    const curves = await curveForecasts(rows, full, 'pow3');
+    const d2 = curves.find((c) => c.model === 'resunet-d2')!;
+    // the same fit the surrogate module gives
+    const [curve] = curvesFromRows(rows.filter((r) => r.model === 'resunet-d2'), 'x');
+    const fit = (await fitSurrogate([curve], 'pow3', { bootstrap: 0, seed: 0 })).fits[0];
+    const last = d2.forecast[d2.forecast.length - 1];
+    expect(last.dice).toBeCloseTo(fit.mean(last.fraction * full.get('resunet-d2')!), 12);
+    expect(d2.observed.map((p) => p[1])).toEqual(curve.dice);
+    const p = plateauPoint(fit);
+    expect(d2.plateau).toBeCloseTo((p.n ?? Number.NaN) / full.get('resunet-d2')!, 12);
+    const f = frameOf(<DashboardView snap={readSnapshot(db, exp.name)} colour={false} curves={curves} state={{ ...initialViewState, view: 'curves' }} />);
+    expect(f).toContain('● resunet-d2*');
+    expect(f).toContain('pow3 forecast');
+    expect(f).toContain(`plateau at ${((d2.plateau as number) * 100).toFixed(0)}% of the training set`);
+    expect(f).toContain(`forecast DSC at ${Math.round(last.fraction * 100)}%: ${last.dice.toFixed(3)} [${last.lo.toFixed(3)}, ${last.hi.toFixed(3)}] (80%)`);
+    expect(f).toContain('│'); // the plateau marker
+  });
+});
+
+describe('dashboard job', () => {
+  it("shows one job's epoch curves and its test metrics as stored", () => {
+    const { db, exp } = seededStore();
+    const snap0 = readSnapshot(db, exp.name);
+    const key = snap0.cells[2].key;
+    const snap = readSnapshot(db, exp.name, key);
+    const row = resultRows(db, exp.name).find((r) => r.key === key)!;
+    const f = frameOf(<DashboardView snap={snap} colour={false} state={{ ...initialViewState, view: 'job', job: 2 }} />);
+    expect(f).toContain(`job 3/${snap.cells.length}`);
+    expect(f).toContain(`[${key}] done`);
+    expect(f).toContain(`test  DSC ${row.dice.toFixed(4)}  IoU ${row.iou.toFixed(4)}  recall ${row.recall.toFixed(4)}`);
+    expect(epochRows(db, key)).toHaveLength(3);
+    expect(f.match(/t/g)?.length).toBeGreaterThan(3);
+    expect(f).toContain('ep 3');
+  });
+});
+
+describe('dashboard stats', () => {
+  it('shows the OLS coefficients and the ANOVA with partial η² of the experiment', async () => {
+    const { db, exp } = seededStore();
+    const rows = resultRows(db, exp.name);
+    const stats = await experimentStats(rows);
+    if ('error' in stats) throw new Error(stats.error);
+    const fit = ols(recordsFrame(rows as unknown as Record<string, unknown>[], 'x'), 'dice ~ np.log(n_train) + C(model)');
+    const f = frameOf(<DashboardView snap={readSnapshot(db, exp.name)} colour={false} stats={stats} state={{ ...initialViewState, view: 'stats' }} width={100} height={30} />);
+    expect(f).toContain('dice ~ np.log(n_train) + C(model)');
+    const slope = fit.design.columnNames.indexOf('np.log(n_train)');
+    expect(f).toMatch(new RegExp(`np\\.log\\(n_train\\)\\s+${fit.params[slope].toFixed(4)}\\s+${fit.bse[slope].toFixed(4)}`));
+    expect(f).toContain('η²p');
+    expect(f).toMatch(/Residuals\s+\d+/);
+  });
+});
+
+describe('Dashboard (polling the store)', () => {
+  it('reads the store, switches views on key presses and follows new results', async () => {
+    const { db, exp, running, file } = seededStore();
+    const app = render(<Dashboard dbFile={file} experiment={exp.name} intervalMs={50} />);
+    try {
+      let f = await until(app.lastFrame, (x) => x.includes('done ·'));
+      expect(f).toContain('1 running');
+      app.stdin.write('2');
+      f = await until(app.lastFrame, (x) => x.includes('metric: [DSC]'));
+      expect(f).toContain('metric: [DSC]');
+      app.stdin.write('\u001B[B'); // ↓: next metric
+      f = await until(app.lastFrame, (x) => x.includes('[IoU]'));
+      expect(f).toContain('[IoU]');
+      app.stdin.write('\t');
+      f = await until(app.lastFrame, (x) => x.includes('forecast'), 20000);
+      expect(f).toContain('best-aic forecast');
+      app.stdin.write('\u001B[C'); // →: job view
+      f = await until(app.lastFrame, (x) => x.includes('job 1/'));
+      expect(f).toContain('job 1/');
+      app.stdin.write('5');
+      f = await until(app.lastFrame, (x) => x.includes('OLS dice'), 20000);
+      expect(f).toContain('Coefficients');
+      // another process finishes the running job: the next poll shows it
+      app.stdin.write('1');
+      const { storeResult } = await import('../../../ts/store/results');
+      storeResult(db, running.key, { epochs: [], metrics: [{ dice: 0.9, iou: 0.8 }] }, { worker: 'host-1-w1', seconds: 3 });
+      f = await until(app.lastFrame, (x) => x.includes('0 running'));
+      expect(f).toContain('0 running');
+      expect(f).toContain('finished');
+    } finally {
+      app.unmount();
+    }
+  }, 60000);
+});

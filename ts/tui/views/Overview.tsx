@@ -1,0 +1,53 @@
+import { Box, Text } from 'ink';
+import { etaSeconds, formatDuration, rowLabel, type Snapshot } from '../snapshot';
+
+function Bar({ done, total, width }: { done: number; total: number; width: number }) {
+  const n = total ? Math.round((done / total) * width) : 0;
+  return <Text>{`[${'█'.repeat(n)}${'░'.repeat(width - n)}]`}</Text>;
+}
+
+/** Progress, throughput, ETA, each worker at its job and epoch, and the failures. */
+export function Overview({ snap, colour, width, height }: { snap: Snapshot; colour: boolean; width: number; height: number }) {
+  const c = snap.counts;
+  const pct = c.total ? Math.round(((c.done + c.failed) / c.total) * 100) : 0;
+  const rate = snap.jobsPerHour === null ? '–' : snap.jobsPerHour >= 10 ? `${snap.jobsPerHour.toFixed(0)} jobs/h` : `${snap.jobsPerHour.toFixed(1)} jobs/h`;
+  const room = Math.max(1, height - 6);
+  const workers = snap.workers.slice(0, Math.max(1, room - Math.min(3, snap.failures.length) - 1));
+  const failures = snap.failures.slice(0, Math.max(0, room - workers.length - 1));
+  const red = colour ? 'red' : undefined;
+  return (
+    <Box flexDirection="column">
+      <Box gap={1}>
+        <Bar done={c.done + c.failed} total={c.total} width={Math.max(10, Math.min(40, width - 45))} />
+        <Text>{`${pct}%  ${c.done}/${c.total} done · ${c.running} running · ${c.failed} failed`}</Text>
+      </Box>
+      <Text>{`throughput ${rate} · mean job ${formatDuration(snap.meanSeconds)} · ETA ${formatDuration(etaSeconds(snap))}`}</Text>
+      <Box flexDirection="column" marginTop={1}>
+        <Text bold>workers</Text>
+        {snap.workers.length === 0 ? <Text dimColor>no workers</Text> : null}
+        {workers.map((w) => (
+          <Text key={w.id}>
+            {`${w.id.slice(-12).padEnd(12)} ${(w.device ?? '?').padEnd(6)} `}
+            {w.job
+              ? `${w.model} @ ${rowLabel(Number(w.fraction))}  epoch ${w.epoch ?? 0}/${w.epochs ?? '?'}${w.val_dice != null ? `  val DSC ${w.val_dice.toFixed(3)}` : ''}`
+              : w.state}
+          </Text>
+        ))}
+        {snap.workers.length > workers.length ? <Text dimColor>{`… ${snap.workers.length - workers.length} more`}</Text> : null}
+      </Box>
+      {failures.length ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold color={red}>{`failures (${snap.failures.length})`}</Text>
+          {failures.map((f) => (
+            <Text key={f.key} color={red} wrap="truncate-end">{`${f.model} @ ${rowLabel(f.fraction)} [${f.key}]: ${f.error.split('\n')[0]}`}</Text>
+          ))}
+        </Box>
+      ) : null}
+      {snap.lastError && !failures.length ? (
+        <Box marginTop={1}>
+          <Text color={red} wrap="truncate-end">{`last error (${snap.lastError.job ?? 'worker'}): ${snap.lastError.message.split('\n')[0]}`}</Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
