@@ -33,6 +33,7 @@ from scipy import stats  # noqa: E402
 from statsmodels.gam.api import BSplines, GLMGam  # noqa: E402
 from statsmodels.stats.anova import anova_lm  # noqa: E402
 from statsmodels.stats.multicomp import pairwise_tukeyhsd  # noqa: E402
+from statsmodels.stats.stattools import durbin_watson, jarque_bera, omni_normtest  # noqa: E402
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "golden"
 
@@ -205,6 +206,9 @@ def ols_case(df, formula):
         res = smf.ols(formula, df).fit()
     names = list(res.model.exog_names)
     ci = np.asarray(res.conf_int())
+    # The residual diagnostics of statsmodels' summary.
+    omni, omni_p = omni_normtest(res.wresid)
+    jb, jb_p, skew, kurtosis = jarque_bera(res.wresid)
     return {
         "kind": "ols",
         "formula": formula,
@@ -229,6 +233,13 @@ def ols_case(df, formula):
             "rank": int(res.model.rank),
             "k_constant": int(res.k_constant),
             "condition_number": num(np.linalg.cond(res.model.exog)),
+            "omnibus": num(omni),
+            "omnibus_pvalue": num(omni_p),
+            "skew": num(skew),
+            "kurtosis": num(kurtosis),
+            "durbin_watson": num(durbin_watson(res.wresid)),
+            "jarque_bera": num(jb),
+            "jarque_bera_pvalue": num(jb_p),
         },
     }
 
@@ -278,6 +289,7 @@ def glm_case(df, formula, link):
             "llf": num(res.llf),
             "aic": num(res.aic),
             "bic": num(res.bic_llf),
+            "pseudo_rsquared_cs": num(res.pseudo_rsquared(kind="cs")),
             "df_model": num(res.df_model),
             "df_resid": num(res.df_resid),
             "nobs": num(res.nobs),
@@ -329,6 +341,8 @@ def gam_case(df, formula, smooth, dfs, degree, alpha):
         "result": {
             "params": keyed(names, res.params),
             "bse": keyed(names, res.bse),
+            "tvalues": keyed(names, res.tvalues),
+            "pvalues": keyed(names, res.pvalues),
             "edf": keyed(names, res.edf),
             "edf_total": num(res.edf.sum()),
             "fittedvalues": [num(v) for v in res.fittedvalues],
@@ -387,6 +401,13 @@ def cases() -> dict[str, tuple[pd.DataFrame, list]]:
             ("design", "y ~ x1 + x2 + x1:x2 + I(x1**2)"),
             ("design", "y ~ x1*g - 1"),
             ("design", "np.log(y + 20) ~ (x1 + x2 + g)**2"),
+            ("design", "y ~ g:x1 + x1"),
+            ("design", "y ~ x1:g + g:x2 - 1"),
+            ("design", "y ~ (x1 + g)**2 - x1"),
+            ("design", "y ~ g + x1 - 1 + 1"),
+            ("design", "y ~ 0 + g:x1"),
+            ("design", "y ~ Q('x1') + np.exp(x2/10) + I(-x1 + 3*x2**2) + np.log10(x1 + 1):g"),
+            ("ols", "y ~ 1"),
             ("ols", "y ~ x1 + x2 + x1:x2 + I(x1**2)"),
             ("ols", "y ~ x1*g"),
             ("ols", "y ~ 0 + g + x1"),

@@ -2,6 +2,7 @@ import { Matrix, SVD } from 'ml-matrix';
 import { UserError } from '../errors';
 import { bsplineSmoother, type Smoother } from './bspline';
 import { type Design, designMatrices } from './design';
+import { normTwoSided } from './distributions';
 import { evalFactor, parseExpr } from './expr';
 import { column, type Frame } from './frame';
 import { dense, type Dense, leastSquares, matVec, stack } from './linalg';
@@ -31,6 +32,9 @@ export interface GamFit {
   columnNames: string[];
   params: Float64Array;
   bse: Float64Array;
+  /** z statistics and normal p-values, as statsmodels' GLMGam reports them. */
+  tvalues: Float64Array;
+  pvalues: Float64Array;
   edf: Float64Array;
   edfTotal: number;
   fitted: Float64Array;
@@ -116,10 +120,12 @@ export function gam(frame: Frame, formula: string, smooths: SmoothSpec[]): GamFi
   const dfResid = n - edfTotal;
   const scale = ssr / dfResid;
   const bse = Float64Array.from({ length: p }, (_, j) => Math.sqrt(fit.normalizedCov[j * p + j] * scale));
+  const tvalues = params.map((b, j) => b / bse[j]);
+  const pvalues = tvalues.map(normTwoSided);
   // Identity link: statsmodels' concentrated Gaussian log-likelihood.
   const llf = (-n / 2) * (Math.log((2 * Math.PI * ssr) / n) + 1);
   return {
-    kind: 'gam', design, smooths, columnNames, params, bse, edf, edfTotal, fitted, scale, deviance: ssr, llf,
+    kind: 'gam', design, smooths, columnNames, params, bse, tvalues, pvalues, edf, edfTotal, fitted, scale, deviance: ssr, llf,
     aic: -2 * llf + 2 * edfTotal, gcv: scale / (1 - edfTotal / n) ** 2, dfResid, nobs: n,
   };
 }

@@ -35,6 +35,8 @@ export interface GlmFit {
   llf: number;
   aic: number;
   bic: number;
+  /** Cox-Snell pseudo R-squared against the constant-only model, as statsmodels' pseudo_rsquared('cs'). */
+  pseudoRsquaredCs: number;
   iterations: number;
   converged: boolean;
   warnings: string[];
@@ -122,6 +124,10 @@ export function glmDesign(design: Design, link: Link = 'log', alpha = 0.05, maxi
   // statsmodels' llf: the concentrated likelihood for the identity link, else at the Pearson scale.
   const llScale = link === 'identity' ? deviance / n : scale;
   const llf = -deviance / (2 * llScale) - (n / 2) * Math.log(2 * Math.PI * llScale);
+  // The null model's mean is the response's mean; its likelihood is taken at the fitted scale.
+  let nullSs = 0;
+  for (let i = 0; i < n; i++) nullSs += (y[i] - mean) ** 2;
+  const llnull = -nullSs / (2 * scale) - (n / 2) * Math.log(2 * Math.PI * scale);
   const warnings: string[] = [];
   if (!converged) warnings.push(`IRLS did not converge in ${maxiter} iterations.`);
   if (fit.rank < p) warnings.push(`The design matrix is rank-deficient (rank ${fit.rank} for ${p} columns): minimum-norm solution.`);
@@ -129,6 +135,7 @@ export function glmDesign(design: Design, link: Link = 'log', alpha = 0.05, maxi
     kind: 'glm', design, link, params, bse, tvalues, pvalues, confInt: [lower, upper], alpha, mu,
     normalizedCov: fit.normalizedCov, nobs: n, dfModel, dfResid, scale, deviance, pearsonChi2: deviance,
     llf, aic: -2 * llf + 2 * (dfModel + 1), bic: -2 * llf + (dfModel + 1) * Math.log(n),
+    pseudoRsquaredCs: 1 - Math.exp(((llnull - llf) * 2) / n),
     iterations, converged, warnings,
   };
 }

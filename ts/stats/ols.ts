@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
 import { type Design, designMatrices } from './design';
+import { type ResidualDiagnostics, residualDiagnostics } from './diagnostics';
 import { fSf, tPpf, tTwoSided } from './distributions';
 import type { Frame } from './frame';
 import { dense, type Dense, leastSquares, matrixRank, matVec } from './linalg';
@@ -38,6 +39,7 @@ export interface OlsFit {
   aic: number;
   bic: number;
   conditionNumber: number;
+  diagnostics: ResidualDiagnostics;
   warnings: string[];
 }
 
@@ -111,7 +113,8 @@ export function olsDesign(design: Design, alpha = 0.05): OlsFit {
     nobs: n, rank, kConstant, dfModel, dfResid, ssr, scale, rsquared,
     rsquaredAdj: 1 - ((n - kConstant) / dfResid) * (1 - rsquared),
     fvalue, fPvalue: dfModel > 0 ? fSf(fvalue, dfModel, dfResid) : NaN,
-    llf, aic: -2 * llf + 2 * k, bic: -2 * llf + Math.log(n) * k, conditionNumber, warnings,
+    llf, aic: -2 * llf + 2 * k, bic: -2 * llf + Math.log(n) * k, conditionNumber,
+    diagnostics: residualDiagnostics(y.map((v, i) => v - fitted[i])), warnings,
   };
 }
 

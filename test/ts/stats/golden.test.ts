@@ -43,8 +43,9 @@ function coefficients(names: string[], fit: { params: Float64Array; bse: Float64
   return out;
 }
 
+/** Named numbers; R-squared also absolutely to 1e-14 (it is 0 up to rounding for y ~ 1). */
 function scalars(actual: Record<string, number>, ref: Record<string, unknown>, rtol = RTOL): string[] {
-  return Object.entries(actual).flatMap(([k, v]) => mismatches(k, [v], [ref[k] as number | null], rtol));
+  return Object.entries(actual).flatMap(([k, v]) => mismatches(k, [v], [ref[k] as number | null], rtol, k.startsWith('rsquared') ? 1e-14 : 0));
 }
 
 function check(csv: string, c: GoldenCase): string[] {
@@ -75,6 +76,8 @@ function check(csv: string, c: GoldenCase): string[] {
         ...scalars({ rsquared: f.rsquared, rsquared_adj: f.rsquaredAdj, fvalue: f.fvalue, f_pvalue: f.fPvalue, llf: f.llf, aic: f.aic, bic: f.bic, df_model: f.dfModel, df_resid: f.dfResid, nobs: f.nobs, ssr: f.ssr, scale: f.scale }, ref),
       ];
       // The condition number is only meaningful (and reproducible) for full-rank designs.
+      const d = f.diagnostics;
+      out.push(...scalars({ omnibus: d.omnibus, omnibus_pvalue: d.omnibus_pvalue, skew: d.skew, kurtosis: d.kurtosis, durbin_watson: d.durbin_watson, jarque_bera: d.jarque_bera, jarque_bera_pvalue: d.jarque_bera_pvalue }, ref));
       if (ref.condition_number !== null && (ref.condition_number as number) < 1e12) out.push(...mismatches('condition_number', [f.conditionNumber], [ref.condition_number as number], RTOL));
       return out;
     }
@@ -91,7 +94,7 @@ function check(csv: string, c: GoldenCase): string[] {
       expect(f.iterations).toBe(ref.iterations);
       return [
         ...coefficients(f.design.columnNames, f, ref),
-        ...scalars({ deviance: f.deviance, pearson_chi2: f.pearsonChi2, scale: f.scale, llf: f.llf, aic: f.aic, bic: f.bic, df_model: f.dfModel, df_resid: f.dfResid, nobs: f.nobs }, ref),
+        ...scalars({ deviance: f.deviance, pearson_chi2: f.pearsonChi2, scale: f.scale, llf: f.llf, aic: f.aic, bic: f.bic, pseudo_rsquared_cs: f.pseudoRsquaredCs, df_model: f.dfModel, df_resid: f.dfResid, nobs: f.nobs }, ref),
       ];
     }
     case 'tukey': {
@@ -119,6 +122,8 @@ function check(csv: string, c: GoldenCase): string[] {
       return [
         ...mismatches('params', f.params, p, LOOSE, 1e-6 * scaleOf(p)),
         ...mismatches('bse', f.bse, bse, LOOSE, 1e-6 * scaleOf(bse)),
+        ...mismatches('tvalues', f.tvalues, values(ref, 'tvalues'), LOOSE, 1e-6 * scaleOf(values(ref, 'tvalues'))),
+        ...mismatches('pvalues', f.pvalues, values(ref, 'pvalues'), LOOSE, 1e-12),
         ...mismatches('edf', f.edf, values(ref, 'edf'), LOOSE, 1e-6),
         ...mismatches('fittedvalues', f.fitted, ref.fittedvalues as number[], LOOSE, 1e-6 * scaleOf(ref.fittedvalues as number[])),
         ...scalars({ edf_total: f.edfTotal, scale: f.scale, deviance: f.deviance, llf: f.llf, aic: f.aic, gcv: f.gcv, df_resid: f.dfResid, nobs: f.nobs }, ref, LOOSE),
