@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDashboard } from './cli/dashboard';
 import { registerData } from './cli/data';
 import { registerForecast } from './cli/forecast';
+import { registerReport } from './cli/report';
 import { registerRun } from './cli/run';
 import { registerSchemas } from './cli/schemas';
 import { registerStatus } from './cli/status';
@@ -20,6 +21,7 @@ export function program(): Command {
   registerData(p);
   registerSchemas(p);
   registerForecast(p);
+  registerReport(p);
   return p;
 }
 

@@ -1,0 +1,27 @@
+import type { Db } from '../store/db';
+import type { ResultRow } from '../store/results';
+
+/** Test metrics of an experiment's finished jobs, with the training time in hours (Fig 8). */
+export interface ReportData {
+  experiment: string;
+  rows: ResultRow[];
+  /** each job's fraction of the full training set (count subsets: n_train / the largest n_train) */
+  ratio: (r: ResultRow) => number;
+}
+
+export function reportData(db: Db, experiment: string, rows: ResultRow[]): ReportData {
+  const full = new Map<string, number>();
+  const all = db.prepare(`SELECT model, MAX(n_train) AS n FROM jobs WHERE experiment = ? GROUP BY model`).all(experiment) as { model: string; n: number | null }[];
+  for (const a of all) if (a.n !== null) full.set(a.model, a.n);
+  for (const r of rows) full.set(r.model, Math.max(full.get(r.model) ?? 0, r.n_train));
+  return { experiment, rows, ratio: (r) => r.fraction ?? r.n_train / (full.get(r.model) ?? r.n_train) };
+}
+
+export const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+
+/** Groups rows by a key, keeping first-seen order. */
+export function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
+  return m;
+}

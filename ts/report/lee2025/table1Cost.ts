@@ -1,0 +1,22 @@
+import { groupBy, mean, type ReportData } from '../data';
+import type { ReportTable } from '../table';
+
+/** Lee 2025 Table 1: parameters, FLOPs and inference throughput by depth, as the trainer measured them per job. */
+export function costTable(d: ReportData): ReportTable {
+  const by = groupBy(d.rows, (r) => r.model);
+  return {
+    id: 'lee2025-table1',
+    title: 'Table 1. Model complexity by depth',
+    caption: `Trainable parameters, forward-pass FLOPs for one input and inference throughput per model (mean over its ${d.rows.length} finished jobs), experiment ${d.experiment}.`,
+    header: ['Model', 'Layers', 'Parameters', 'GFLOPs', 'Throughput (img/s)', 'Mean training time (s)'],
+    rows: [...by.entries()].map(([model, rs]) => {
+      const num = (k: 'params' | 'flops' | 'throughput') => {
+        const v = rs.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
+        return v.length ? mean(v) : null;
+      };
+      const flops = num('flops');
+      return [model, rs[0].depth, num('params'), flops === null ? null : flops / 1e9, num('throughput'), mean(rs.map((r) => r.seconds))];
+    }),
+    digits: [null, null, 0, 4, 1, 1],
+  };
+}

@@ -1,0 +1,96 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Db } from '../store/db';
+import { resultRows } from '../store/results';
+import { paperBacktest } from '../surrogate/backtest';
+import { curvesFromRows } from '../surrogate/curve';
+import type { Method } from '../surrogate/surrogate';
+import { reportData } from './data';
+import type { ReportFigure } from './figure';
+import { curveFigure, curveRows } from './lee2025/curves';
+import { heatmapFigures } from './lee2025/heatmaps';
+import { costTable } from './lee2025/table1Cost';
+import { maeTable } from './lee2025/tableMae';
+import { trainingTimeFigure } from './lee2025/trainingTime';
+import { figure2 } from './lv/figure2';
+import { lvTables } from './lv/tables';
+import type { ReportTable } from './table';
+import { csvTable } from './write/csv';
+import { htmlReport } from './write/html';
+import { latexTable } from './write/latex';
+import { markdownTable } from './write/markdown';
+
+export const PAPERS = ['lee2025', 'lv-families'] as const;
+export type Paper = (typeof PAPERS)[number];
+export const FORMATS = ['md', 'csv', 'tex', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface Report {
+  title: string;
+  tables: ReportTable[];
+  figures: ReportFigure[];
+  /** what could not be made, and why (too few runs, ...) */
+  notes: string[];
+}
+
+export interface ReportOptions {
+  /** Fig 5/7's surrogate (the paper shows the uni-directional full-step LSTM) */
+  surrogate?: Method;
+  seed?: number;
+  /** LSTM epochs (tests shorten it) */
+  lstmEpochs?: number;
+}
+
+/** A part that cannot be made is left out with a note, so one short curve does not sink the report. */
+async function attempt<T>(notes: string[], what: string, f: () => Promise<T> | T): Promise<T | null> {
+  try {
+    return await f();
+  } catch (e) {
+    notes.push(`${what}: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+export async function buildReport(db: Db, experiment: string, paper: Paper, o: ReportOptions = {}): Promise<Report> {
+  const rows = resultRows(db, experiment);
+  const notes: string[] = [];
+  if (paper === 'lv-families') {
+    const tables = (await attempt(notes, 'Tables 1–2', () => lvTables(rows, experiment))) ?? [];
+    const fig = await attempt(notes, 'Figure 2', () => figure2(rows, experiment));
+    return { title: `LV families report: ${experiment}`, tables, figures: fig ? [fig] : [], notes };
+  }
+  const d = reportData(db, experiment, rows);
+  const tables: ReportTable[] = [costTable(d)];
+  const lstm = { seed: o.seed ?? 0, ...(o.lstmEpochs ? { epochs: o.lstmEpochs } : {}) };
+  const curves = await attempt(notes, 'DSC curves', () => curvesFromRows(rows, experiment));
+  if (curves) {
+    const bt = await attempt(notes, 'Tables 2–3', () => paperBacktest(curves, { seed: o.seed ?? 0, lstm }));
+    if (bt) tables.push(maeTable(bt.rows, 'lee2025-table2-3', 'Tables 2–3. MAE of the surrogates by depth', experiment));
+  }
+  const figures: ReportFigure[] = [...(await heatmapFigures(d))];
+  if (curves) {
+    const surrogate = o.surrogate ?? 'lstm-uni-full';
+    const pts = await attempt(notes, 'Fig 5/7', () => curveRows(curves, surrogate, o.seed ?? 0));
+    if (pts) figures.push(await curveFigure('lee2025-fig5-7-curves', 'Fig 5/7. DSC curves with surrogate predictions', experiment, pts, surrogate));
+  }
+  figures.push(await trainingTimeFigure(d));
+  return { title: `Lee 2025 report: ${experiment}`, tables, figures, notes };
+}
+
+/** Writes tables in the asked formats (html = one page with everything) and each figure as SVG; returns the files. */
+export function writeReport(r: Report, dir: string, formats: readonly Format[]): string[] {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  const put = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    files.push(join(dir, name));
+  };
+  for (const t of r.tables) {
+    if (formats.includes('md')) put(`${t.id}.md`, markdownTable(t));
+    if (formats.includes('csv')) put(`${t.id}.csv`, csvTable(t));
+    if (formats.includes('tex')) put(`${t.id}.tex`, latexTable(t));
+  }
+  for (const f of r.figures) put(`${f.id}.svg`, f.svg);
+  if (formats.includes('html')) put('report.html', htmlReport(r.title, r.tables, r.figures, r.notes));
+  return files;
+}
