@@ -5,6 +5,7 @@ import { registerForecast } from './cli/forecast';
 import { registerReport } from './cli/report';
 import { registerRun } from './cli/run';
 import { registerSchemas } from './cli/schemas';
+import { registerStats } from './cli/stats';
 import { registerStatus } from './cli/status';
 import { UserError } from './errors';
 
@@ -22,6 +23,7 @@ export function program(): Command {
   registerSchemas(p);
   registerForecast(p);
   registerReport(p);
+  registerStats(p);
   return p;
 }
 
