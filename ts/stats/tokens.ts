@@ -20,7 +20,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 /** A formula or data error with a caret under the offending position. */
 export function formulaError(formula: string, start: number, message: string): UserError {
   const col = Math.max(0, Math.min(start, formula.length));
-  return new UserError(`formula: ${message} at position ${col + 1}\n  ${formula}\n  ${' '.repeat(col)}^`);
+  return new UserError(`formula position ${col + 1}: ${message}\n  ${formula}\n  ${' '.repeat(col)}^`);
 }
 
 export function tokenize(code: string): Token[] {
