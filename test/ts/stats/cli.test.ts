@@ -153,17 +153,17 @@ describe('plateau stats on stored runs (--db --experiment)', () => {
     registerExperiment(db, exp, jobs);
     jobs.forEach((job, i) => {
       const metrics = Object.fromEntries(TABLES.metrics.map((c) => [c.name, c.type === 'utf8' ? 'cpu' : 1]));
-      metrics.dice = 0.3 + 0.1 * Math.log(job.n_train) + 0.01 * ((i * 7) % 5);
+      metrics.dice = 0.7 + 0.1 * Math.log(job.fraction ?? 1) + 0.01 * ((i * 7) % 5);
       storeResult(db, job.key, { epochs: [], metrics: [metrics] }, { worker: 'w', seconds: 1 });
     });
     const frame = recordsFrame(resultRows(db, exp.name) as unknown as Record<string, unknown>[], 'store');
     db.close();
-    const formula = 'dice ~ np.log(n_train) + C(depth)';
+    const formula = 'dice ~ np.log(fraction) + C(depth)';
     const r = await stats('ols', '--db', file, '--experiment', exp.name, '--formula', formula, '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.nobs).toBe(jobs.length);
-    expect(Object.keys(j.params)).toEqual(['Intercept', 'C(depth)[T.3]', 'np.log(n_train)']);
+    expect(Object.keys(j.params)).toEqual(['Intercept', 'C(depth)[T.3]', 'np.log(fraction)']);
     expect(Object.values(j.params)).toEqual(Array.from(ols(frame, formula).params));
     const missing = await stats('ols', '--db', file, '--experiment', 'nope', '--formula', formula);
     expect(missing.code).toBe(2);
