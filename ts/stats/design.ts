@@ -57,20 +57,16 @@ export function designMatrices(frameOrFormula: Frame, formula: string | ModelDes
   if (yValue.kind !== 'numeric') throw formulaError(f, yFactor.start, `the response '${yFactor.code}' is categorical; it must be numeric`);
 
   // patsy's NA rule: drop every row where a factor of the model is missing (NaN or None).
-  const keep: number[] = [];
-  for (let r = 0; r < frame.rows; r++) {
-    let ok = true;
-    for (const v of values.values()) {
-      if (v.kind === 'numeric' ? Number.isNaN(v.values[r]) : v.codes[r] < 0) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) keep.push(r);
+  const missing = new Uint8Array(frame.rows);
+  for (const v of values.values()) {
+    if (v.kind === 'numeric') for (let r = 0; r < frame.rows; r++) missing[r] |= Number.isNaN(v.values[r]) ? 1 : 0;
+    else for (let r = 0; r < frame.rows; r++) missing[r] |= v.codes[r] < 0 ? 1 : 0;
   }
+  const keep: number[] = [];
+  for (let r = 0; r < frame.rows; r++) if (!missing[r]) keep.push(r);
   const rows = Int32Array.from(keep);
   if (!rows.length) throw new UserError(`${frame.source}: no row has all of ${[...values.keys()].join(', ')} (every row has a missing value)`);
-  for (const factor of all) {
+  for (const factor of new Map(all.map((x) => [x.code, x])).values()) {
     const v = values.get(factor.code)!;
     if (v.kind !== 'numeric') continue;
     for (const r of rows) {
@@ -84,37 +80,51 @@ export function designMatrices(frameOrFormula: Frame, formula: string | ModelDes
   const plan = orderAndCode(desc.rhs, isNumeric);
 
   // Columns: for each term, each subterm; in a subterm the leftmost factor varies fastest.
+  // Each factor's candidate columns are vectors over the kept rows; a column is their product.
+  const n = rows.length;
+  const vectors = new Map<string, { name: string; values: Float64Array }[]>();
+  const factorColumns = (factor: Factor, full: boolean) => {
+    const key = `${factor.code}\u0000${full}`;
+    let out = vectors.get(key);
+    if (out) return out;
+    const v = values.get(factor.code)!;
+    if (v.kind === 'numeric') {
+      out = [{ name: factor.code, values: gather(rows, (r) => v.values[r]) }];
+    } else {
+      out = [];
+      v.levels.forEach((l, li) => {
+        if (!full && li === v.reference) return;
+        out!.push({ name: `${factor.code}[${full ? '' : 'T.'}${l}]`, values: gather(rows, (r) => (v.codes[r] === li ? 1 : 0)) });
+      });
+    }
+    vectors.set(key, out);
+    return out;
+  };
   const columnNames: string[] = [];
-  const columns: ((r: number) => number)[] = [];
+  const columns: Float64Array[] = [];
   const terms: DesignTerm[] = [];
   for (const { term, subterms } of plan) {
     const start = columnNames.length;
     for (const sub of subterms) {
-      const parts = sub.map(({ factor, full }) => {
-        const v = values.get(factor.code)!;
-        if (v.kind === 'numeric') return [{ name: factor.code, value: (r: number) => v.values[r] }];
-        const levels = v.levels.map((l, i) => ({ l, i })).filter(({ i }) => full || i !== v.reference);
-        return levels.map(({ l, i }) => ({ name: `${factor.code}[${full ? '' : 'T.'}${l}]`, value: (r: number) => (v.codes[r] === i ? 1 : 0) }));
-      });
+      const parts = sub.map(({ factor, full }) => factorColumns(factor, full));
       for (const combo of combinations(parts.map((p) => p.length))) {
         const picked = combo.map((c, j) => parts[j][c]);
         columnNames.push(picked.length ? picked.map((p) => p.name).join(':') : 'Intercept');
-        columns.push(picked.length ? (r) => picked.reduce((acc, p) => acc * p.value(r), 1) : () => 1);
+        const col = new Float64Array(n).fill(1);
+        for (const p of picked) for (let i = 0; i < n; i++) col[i] *= p.values[i];
+        columns.push(col);
       }
     }
     terms.push({ name: termName(term), factors: term.factors.map((x) => x.code), start, end: columnNames.length });
   }
 
-  const n = rows.length;
   const X = dense(n, columns.length);
-  columns.forEach((value, j) => {
-    for (let i = 0; i < n; i++) X.data[j * n + i] = value(rows[i]);
-  });
+  columns.forEach((col, j) => X.data.set(col, j * n));
   const yAll = (yValue as FactorValue & { kind: 'numeric' }).values;
   return {
     formula: f,
     yName: yFactor.code,
-    y: Float64Array.from(rows, (r) => yAll[r]),
+    y: gather(rows, (r) => yAll[r]),
     X,
     columnNames,
     terms,
@@ -122,6 +132,13 @@ export function designMatrices(frameOrFormula: Frame, formula: string | ModelDes
     rows,
     source: frame.source,
   };
+}
+
+/** f over the kept rows (a plain loop: typed-array from() with a mapping function is slow in V8). */
+function gather(rows: Int32Array, f: (r: number) => number): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = f(rows[i]);
+  return out;
 }
 
 /** Index tuples over factors with n[j] columns each, the first index varying fastest (as R and patsy). */

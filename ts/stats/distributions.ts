@@ -209,23 +209,37 @@ export function srangeSf(q: number, k: number, df: number): number {
   return Math.min(1, Math.max(0, 1 - jStat.tukey.cdf(q, k, df)));
 }
 
-/** Quantile of the studentized range: bisection and secant steps on the same CDF, to 1e-12. */
+/**
+ * Quantile of the studentized range: R's qtukey (via jstat, to 1e-4) brackets the root, then
+ * Illinois-modified regula falsi on the same CDF takes it to 1e-13 in a few evaluations.
+ */
 export function srangePpf(p: number, k: number, df: number): number {
   if (k === 2) return Math.SQRT2 * tPpf(1 - (1 - p) / 2, df);
   const f = (q: number) => 1 - srangeSf(q, k, df) - p;
-  let lo = 0;
-  let hi = Math.max(1, jStat.tukey.inv(p, k, df));
-  while (f(hi) < 0) hi *= 2;
+  const q0 = Math.max(1e-3, jStat.tukey.inv(p, k, df));
+  let lo = q0 * (1 - 1e-3);
+  let hi = q0 * (1 + 1e-3);
   let flo = f(lo);
   let fhi = f(hi);
-  for (let i = 0; i < 200 && hi - lo > 1e-13 * hi; i++) {
-    // Secant point, kept inside the bracket; bisection when it would not shrink it enough.
-    let m = hi - (fhi * (hi - lo)) / (fhi - flo);
-    if (!(m > lo && m < hi) || i % 3 === 2) m = (lo + hi) / 2;
+  for (let i = 0; flo > 0 && i < 60; i++) (hi = lo), (fhi = flo), (lo /= 2), (flo = f(lo));
+  for (let i = 0; fhi < 0 && i < 60; i++) (lo = hi), (flo = fhi), (hi *= 2), (fhi = f(hi));
+  let side = 0;
+  for (let i = 0; i < 100 && hi - lo > 1e-13 * hi; i++) {
+    const m = (lo * fhi - hi * flo) / (fhi - flo);
     const fm = f(m);
+    if (fm === 0) return m;
+    if (fm < 0) {
+      lo = m;
+      flo = fm;
+      if (side === -1) fhi /= 2;
+      side = -1;
+    } else {
+      hi = m;
+      fhi = fm;
+      if (side === 1) flo /= 2;
+      side = 1;
+    }
     if (Math.abs(fm) < 1e-15) return m;
-    if (fm < 0) (lo = m), (flo = fm);
-    else (hi = m), (fhi = fm);
   }
   return (lo + hi) / 2;
 }

@@ -257,7 +257,8 @@ function categories(values: Raw, integer: boolean, reference?: { value: string |
   const distinct = [...new Set(values.filter((v) => v !== null && !(typeof v === 'number' && Number.isNaN(v))))];
   distinct.sort((a, b) => (typeof a === 'string' || typeof b === 'string' ? (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0) : Number(a) - Number(b)));
   const index = new Map(distinct.map((v, i) => [v, i]));
-  const codes = Int32Array.from(values, (v) => (v === null ? -1 : (index.get(v) ?? -1)));
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) codes[i] = values[i] === null ? -1 : (index.get(values[i]!) ?? -1);
   const levels = distinct.map((v) => pythonLabel(v as number | string | boolean, integer));
   let ref = 0;
   if (reference) {

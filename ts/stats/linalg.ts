@@ -57,9 +57,13 @@ export function householder(A: Dense): { qr: Dense; tau: Float64Array } {
   const tau = new Float64Array(n);
   for (let k = 0; k < Math.min(m, n); k++) {
     const o = k * m;
-    let norm = 0;
-    for (let i = k; i < m; i++) norm = Math.hypot(norm, a[o + i]);
-    if (norm === 0) continue;
+    // The column's norm, scaled by its largest entry against overflow (as LAPACK's dnrm2).
+    let big = 0;
+    for (let i = k; i < m; i++) big = Math.max(big, Math.abs(a[o + i]));
+    if (big === 0) continue;
+    let ss = 0;
+    for (let i = k; i < m; i++) ss += (a[o + i] / big) ** 2;
+    const norm = big * Math.sqrt(ss);
     const alpha = a[o + k] > 0 ? -norm : norm;
     const v0 = a[o + k] - alpha;
     for (let i = k + 1; i < m; i++) a[o + i] /= v0;
