@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reportData } from '../../../ts/report/data';
+import { heatmapCells } from '../../../ts/report/lee2025/heatmaps';
+import { buildReport, writeReport } from '../../../ts/report/report';
+import { resultRows } from '../../../ts/store/results';
+import { paperBacktest } from '../../../ts/surrogate/backtest';
+import { curvesFromRows } from '../../../ts/surrogate/curve';
+import { tmp } from '../helpers';
+import { seededStore } from '../tui/seed';
+
+const LSTM_EPOCHS = 15; // short LSTM fits: the numbers are compared, not their quality
+// tfjs' plain JS backend: no wasm start-up, which takes a minute on a loaded 2-core machine
+process.env.PLATEAU_TF_BACKEND = 'cpu';
+
+describe('lee2025 report', async () => {
+  const { db, exp } = seededStore();
+  const rows = resultRows(db, exp.name);
+  const report = await buildReport(db, exp.name, 'lee2025', { lstmEpochs: LSTM_EPOCHS, surrogate: 'pow3' });
+  const out = tmp();
+  const files = writeReport(report, out, ['md', 'csv', 'tex', 'html']);
+
+  it('Table 1: parameters, FLOPs and throughput by depth as the store holds them', () => {
+    const t = report.tables.find((x) => x.id === 'lee2025-table1')!;
+    for (const model of ['resunet-d2', 'resunet-d3']) {
+      const mine = rows.filter((r) => r.model === model);
+      const row = t.rows.find((r) => r[0] === model)!;
+      expect(row[1]).toBe(mine[0].depth);
+      expect(row[2]).toBeCloseTo(mine.reduce((s, r) => s + r.params, 0) / mine.length, 9);
+      expect(row[3]).toBeCloseTo(mine[0].flops / 1e9, 12);
+      expect(row[4]).toBeCloseTo(mine[0].throughput, 9);
+    }
+    const csv = readFileSync(join(out, 'lee2025-table1.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('Model,Layers,Parameters,GFLOPs,Throughput (img/s),Mean training time (s)');
+    expect(csv).toHaveLength(3);
+    expect(readFileSync(join(out, 'lee2025-table1.tex'), 'utf8')).toContain('\\toprule');
+    expect(readFileSync(join(out, 'lee2025-table1.md'), 'utf8')).toMatch(/\| resunet-d2 \| 2 \|/);
+  });
+
+  it("Tables 2–3: each variant's MAE by depth equals the surrogates' paper backtest", async () => {
+    const t = report.tables.find((x) => x.id === 'lee2025-table2-3')!;
+    const bt = await paperBacktest(curvesFromRows(rows, 'x'), { seed: 0, lstm: { seed: 0, epochs: LSTM_EPOCHS } });
+    const lin = bt.rows.find((r) => r.method === 'linear' && r.depth === 3)!;
+    const uni = bt.rows.find((r) => r.method === 'lstm-uni-full' && r.depth === 2)!;
+    expect(t.rows.find((r) => r[0] === 3)![5]).toBe(`${lin.mae.toFixed(4)} ± ${lin.sd.toFixed(4)}`);
+    expect(t.rows.find((r) => r[0] === 2)![2]).toBe(`${uni.mae.toFixed(4)} ± ${uni.sd.toFixed(4)}`);
+    expect(t.rows.at(-1)![0]).toBe('Overall');
+  });
+
+  it('S1–S4 heat maps: SVGs whose cells show the stored metric at each ratio and depth', () => {
+    const d = reportData(db, exp.name, rows);
+    for (const [fig, metric] of [['s1', 'iou'], ['s2', 'dice'], ['s3', 'recall'], ['s4', 'precision']] as const) {
+      const svg = readFileSync(join(out, `lee2025-${fig}-${metric}.svg`), 'utf8');
+      expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>$/);
+      const cells = heatmapCells(d, metric);
+      expect(cells).toHaveLength(rows.length);
+      // one rect per cell in the mark group, and each cell's value printed
+      expect((svg.match(/aria-roledescription="rect mark"/g) ?? []).length).toBe(cells.length);
+      for (const c of cells) expect(svg).toContain(`>${c.value.toFixed(2)}<`);
+    }
+  });
+
+  it('Fig 5/7 and Fig 8: the curves and the training-time histogram', () => {
+    const curves = readFileSync(join(out, 'lee2025-fig5-7-curves.svg'), 'utf8');
+    // observed points: one per finished job; lines for pow3 and the linear baseline per depth
+    expect((curves.match(/aria-roledescription="point"/g) ?? []).length).toBe(rows.length);
+    expect((curves.match(/aria-roledescription="line mark"/g) ?? []).length).toBe(4);
+    const hist = readFileSync(join(out, 'lee2025-fig8-training-time.svg'), 'utf8');
+    expect(hist).toContain('Training time (hours)');
+    expect(files).toContain(join(out, 'report.html'));
+  });
+});
