@@ -178,8 +178,11 @@ function evaluate(e: Expr, ctx: EvalContext): Value {
       }
       return columnValue(ctx.frame, e.id);
     }
-    case 'attr':
-      throw err(e, `unsupported name '${e.name}'`);
+    case 'attr': {
+      const constant = functionName(e) === 'np.pi' ? Math.PI : functionName(e) === 'np.e' ? Math.E : undefined;
+      if (constant === undefined) throw err(e, `unsupported name '${functionName(e) ?? e.name}'`);
+      return constant;
+    }
     case 'unary': {
       const a = numeric(evaluate(e.arg, ctx), e.arg, ctx);
       return e.op === '-' ? map(a, (x) => -x) : a;

@@ -127,6 +127,8 @@ interface Partial {
   intercept: boolean;
   removed: boolean;
   terms: Term[];
+  /** Where the intercept was asked for, for errors. */
+  origin?: number;
 }
 
 function unique(terms: Term[]): Term[] {
@@ -144,8 +146,8 @@ function makeTerm(factors: Factor[]): Term {
   return { factors: factors.filter((f) => !seen.has(f.code) && seen.add(f.code)) };
 }
 
-function partial(intercept: boolean, removed: boolean, terms: Term[]): Partial {
-  return { intercept, removed, terms: unique(terms) };
+function partial(intercept: boolean, removed: boolean, terms: Term[], origin?: number): Partial {
+  return { intercept, removed, terms: unique(terms), origin };
 }
 
 function evaluate(node: Node, formula: string): Partial {
@@ -154,19 +156,19 @@ function evaluate(node: Node, formula: string): Partial {
   };
   if (node.type === 'atom') {
     if (node.kind === 'zero') return partial(false, true, []);
-    if (node.kind === 'one') return partial(true, false, []);
+    if (node.kind === 'one') return partial(true, false, [], node.start);
     if (node.kind === 'number') return fail(`numbers besides 0 and 1 are only allowed after '**'`);
     return partial(false, false, [{ factors: [node.factor!] }]);
   }
   const [a, b] = node.args;
   const interactable = (p: Partial, at: number) => {
-    if (p.intercept) fail('the intercept cannot interact with anything', at);
+    if (p.intercept) fail('the intercept cannot interact with anything', p.origin ?? at);
   };
   const interaction = (l: Partial, r: Partial) => partial(false, false, l.terms.flatMap((lt) => r.terms.map((rt) => makeTerm([...lt.factors, ...rt.factors]))));
   if (node.args.length === 1) {
     if (node.op === '+') return evaluate(a, formula);
     if (node.op === '-') {
-      if (a.type === 'atom' && a.kind === 'zero') return partial(true, false, []);
+      if (a.type === 'atom' && a.kind === 'zero') return partial(true, false, [], node.start);
       if (a.type === 'atom' && a.kind === 'one') return partial(false, true, []);
       return fail('unary minus applies only to 0 or 1');
     }
@@ -177,18 +179,18 @@ function evaluate(node: Node, formula: string): Partial {
       const left = evaluate(a, formula);
       if (b.type === 'atom' && b.kind === 'zero') return partial(false, true, left.terms);
       const right = evaluate(b, formula);
-      if (right.intercept) return partial(true, false, [...left.terms, ...right.terms]);
-      return partial(left.intercept, left.removed, [...left.terms, ...right.terms]);
+      if (right.intercept) return partial(true, false, [...left.terms, ...right.terms], right.origin);
+      return partial(left.intercept, left.removed, [...left.terms, ...right.terms], left.origin);
     }
     case '-': {
       const left = evaluate(a, formula);
-      if (b.type === 'atom' && b.kind === 'zero') return partial(true, false, left.terms);
+      if (b.type === 'atom' && b.kind === 'zero') return partial(true, false, left.terms, b.start);
       if (b.type === 'atom' && b.kind === 'one') return partial(false, true, left.terms);
       const right = evaluate(b, formula);
       const drop = new Set(right.terms.map(termKey));
       const terms = left.terms.filter((t) => !drop.has(termKey(t)));
       if (right.intercept) return partial(false, true, terms);
-      return partial(left.intercept, left.removed, terms);
+      return partial(left.intercept, left.removed, terms, left.origin);
     }
     case '*': {
       const l = evaluate(a, formula);
@@ -234,6 +236,10 @@ export function parseFormula(formula: string): ModelDesc {
   const tree = parseTree(formula);
   if (tree.type !== 'op' || tree.op !== '~' || tree.args.length !== 2) {
     throw formulaError(formula, 0, "a model formula needs a response: 'y ~ x + ...'");
+  }
+  const tilde = (n: Node): Node | undefined => (n.type === 'op' ? (n.op === '~' ? n : n.args.map(tilde).find(Boolean)) : undefined);
+  for (const side of tree.args) {
+    if (tilde(side)) throw formulaError(formula, tree.start, "'~' may appear only once");
   }
   const lhs = evaluate(tree.args[0], formula);
   const rhs = evaluate(tree.args[1], formula);
