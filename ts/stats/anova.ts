@@ -28,6 +28,7 @@ export interface AnovaTable {
   typ: AnovaType;
   formula: string;
   rows: AnovaRow[];
+  warnings: string[];
 }
 
 export function anova(fit: OlsFit, typ: AnovaType = 1): AnovaTable {
@@ -71,7 +72,11 @@ export function anova(fit: OlsFit, typ: AnovaType = 1): AnovaTable {
     eta_sq_partial: r.sum_sq / (r.sum_sq + ssr), eta_sq: r.sum_sq / total,
   }));
   rows.push({ term: 'Residual', sum_sq: ssr, df: dfResid, F: NaN, 'PR(>F)': NaN, eta_sq_partial: NaN, eta_sq: ssr / total });
-  return { kind: 'anova', typ, formula: design.formula, rows };
+  const warnings =
+    fit.rank < design.X.cols
+      ? [`The design is rank-deficient (rank ${fit.rank} for ${design.X.cols} columns): sums of squares of terms with aliased columns are not determined (statsmodels' are rounding noise there too).`]
+      : [];
+  return { kind: 'anova', typ, formula: design.formula, rows, warnings };
 }
 
 /**

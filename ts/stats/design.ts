@@ -40,8 +40,7 @@ interface SubtermFactor {
   full: boolean;
 }
 
-export function designMatrices(frameOrFormula: Frame, formula: string | ModelDesc): Design {
-  const frame = frameOrFormula;
+export function designMatrices(frame: Frame, formula: string | ModelDesc): Design {
   const desc = typeof formula === 'string' ? parseFormula(formula) : formula;
   const f = desc.formula;
   if (desc.lhs.length !== 1 || desc.lhs[0].factors.length !== 1) {

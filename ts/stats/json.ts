@@ -85,6 +85,7 @@ export function anovaJson(t: AnovaTable): Json {
       term: r.term, sum_sq: num(r.sum_sq), df: r.df, F: num(r.F), 'PR(>F)': num(r['PR(>F)']),
       eta_sq_partial: num(r.eta_sq_partial), eta_sq: num(r.eta_sq),
     })),
+    warnings: t.warnings,
   };
 }
 

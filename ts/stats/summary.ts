@@ -221,6 +221,7 @@ export function anovaSummary(t: AnovaTable): string {
     ...t.rows.map((r, i) => line(r.term, cells.map((c) => c[i]))),
     '',
     'eta_sq_partial = sum_sq / (sum_sq + Residual sum_sq); eta_sq = sum_sq / total sum_sq of the table.',
+    ...t.warnings.map((w) => `Warning: ${w}`),
   ].join('\n');
 }
 
