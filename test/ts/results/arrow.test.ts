@@ -20,7 +20,10 @@ describe('Arrow tables across the languages', () => {
   });
 
   it('turns a NaN precision into null', async () => {
-    const m = { dice: 0.5, iou: 0.3, recall: 0.9, precision: null, bce: 0.2, n_test: 4, epochs_run: 2, train_seconds: 3, params: 42 };
+    const m = {
+      dice: 0.5, iou: 0.3, recall: 0.9, precision: null, bce: 0.2, global_dice: 0.45, n_train: 8, n_val: 2, n_test: 4,
+      epochs_run: 2, best_epoch: 2, train_seconds: 3, params: 42, flops: 1e12, throughput: 99.5, device: 'cpu',
+    };
     expect(decodeTable('metrics', await fromPython('metrics', JSON.stringify([m])))[0]).toEqual(m);
   });
 
