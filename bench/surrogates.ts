@@ -3,7 +3,8 @@
  * 1. Fits all four LSTM variants to 4 depths × 50 fractions (the size of the paper's Table 2) and
  *    scores them by the paper's protocol; prints the wall time and its ratio to the 60 s goal.
  * 2. Extrapolation MAE of every surrogate on the stored synthetic runs (a copy of
- *    .plateau/plateau.db under /tmp; skipped, with a note, when there is no store).
+ *    .plateau/plateau.db under /tmp, or of the store named by PLATEAU_BENCH_DB; skipped, with a
+ *    note, when there is no store).
  * Run: bash scripts/node.sh --import tsx bench/surrogates.ts
  */
 import { copyFileSync, existsSync } from 'node:fs';
@@ -45,7 +46,7 @@ console.log(`\n1. four LSTM variants on ${curves.length} depths × ${curves[0].n
 console.log(paperTable(paper.rows));
 console.log(`wall time ${seconds.toFixed(1)} s; goal ${GOAL_S} s; ratio ${(seconds / GOAL_S).toFixed(2)} (< 1 meets the goal)`);
 
-const stored = join(ROOT, '.plateau', 'plateau.db');
+const stored = process.env.PLATEAU_BENCH_DB ?? join(ROOT, '.plateau', 'plateau.db');
 if (!existsSync(stored)) {
   console.log(`\n2. no stored runs at ${stored}: extrapolation on stored runs skipped`);
 } else {
