@@ -10,6 +10,7 @@ import { Dashboard, DashboardView, initialViewState, type View, VIEWS } from '..
 import { curveForecasts } from '../tui/forecasts';
 import { fullTrainingSizes, readSnapshot } from '../tui/snapshot';
 import { openExisting } from './status';
+import { LIVE } from '../tui/live';
 
 function method(raw: string): Method {
   if (!(METHODS as readonly string[]).includes(raw)) throw new UserError(`--method: unknown '${raw}' (one of ${METHODS.join(', ')})`);
@@ -55,7 +56,7 @@ export function registerDashboard(program: Command): void {
         return;
       }
       db.close();
-      const app = render(createElement(Dashboard, { dbFile: o.db, experiment, method: o.method }));
+      const app = render(createElement(Dashboard, { dbFile: o.db, experiment, method: o.method }), LIVE);
       await app.waitUntilExit();
     });
 }

@@ -12,6 +12,7 @@ import { defaultDbPath, openDb } from '../store/db';
 import { jobCounts, pendingJobs, registerExperiment } from '../store/jobs';
 import { Dashboard } from '../tui/Dashboard';
 import { checkData, hasFiles } from './data';
+import { LIVE } from '../tui/live';
 import { fixed, subsetLabel, table } from './format';
 
 /** The parameters of a job as flat columns (what --dry-run --json and the stats see). */
@@ -98,7 +99,7 @@ export function registerRun(program: Command): void {
         const tty = Boolean(process.stdout.isTTY) && o.dashboard && !o.json;
         let ink: ReturnType<typeof render> | undefined;
         if (tty) {
-          ink = render(createElement(Dashboard, { dbFile: o.db, experiment: exp.name, onQuit: () => process.kill(process.pid, 'SIGINT') }));
+          ink = render(createElement(Dashboard, { dbFile: o.db, experiment: exp.name, onQuit: () => process.kill(process.pid, 'SIGINT') }), LIVE);
         } else if (!o.json) {
           console.log(`training ${pending.length} of ${jobs.length} jobs of '${exp.name}' on ${Math.min(o.workers, pending.length)} worker(s); store: ${o.db}`);
           events.on('event', (e: RunEvent) => {
