@@ -15,18 +15,23 @@ const keyed = (names: string[], v: ArrayLike<number>) => Object.fromEntries(name
 const intervals = (names: string[], [lo, hi]: [ArrayLike<number>, ArrayLike<number>]) =>
   Object.fromEntries(names.map((n, i) => [n, [num(lo[i]), num(hi[i])]]));
 
+/** The per-coefficient columns OLS and GLM share, keyed by column name as statsmodels names them. */
+const coefficients = (names: string[], f: OlsFit | GlmFit) => ({
+  params: keyed(names, f.params),
+  bse: keyed(names, f.bse),
+  tvalues: keyed(names, f.tvalues),
+  pvalues: keyed(names, f.pvalues),
+  conf_int: intervals(names, f.confInt),
+  alpha: f.alpha,
+});
+
 export function olsJson(f: OlsFit): Json {
   const names = f.design.columnNames;
   return {
     model: 'OLS',
     formula: f.design.formula,
     dep_variable: f.design.yName,
-    params: keyed(names, f.params),
-    bse: keyed(names, f.bse),
-    tvalues: keyed(names, f.tvalues),
-    pvalues: keyed(names, f.pvalues),
-    conf_int: intervals(names, f.confInt),
-    alpha: f.alpha,
+    ...coefficients(names, f),
     rsquared: num(f.rsquared),
     rsquared_adj: num(f.rsquaredAdj),
     fvalue: num(f.fvalue),
@@ -55,12 +60,7 @@ export function glmJson(f: GlmFit): Json {
     link: f.link,
     formula: f.design.formula,
     dep_variable: f.design.yName,
-    params: keyed(names, f.params),
-    bse: keyed(names, f.bse),
-    tvalues: keyed(names, f.tvalues),
-    pvalues: keyed(names, f.pvalues),
-    conf_int: intervals(names, f.confInt),
-    alpha: f.alpha,
+    ...coefficients(names, f),
     deviance: num(f.deviance),
     pearson_chi2: num(f.pearsonChi2),
     scale: num(f.scale),
