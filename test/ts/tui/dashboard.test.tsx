@@ -1,18 +1,10 @@
-import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { resultRows } from '../../../ts/store/results';
 import { DashboardView, initialViewState, onKey, type View } from '../../../ts/tui/Dashboard';
 import { colourIndex, sampleRows } from '../../../ts/tui/Heatmap';
 import { etaSeconds, readSnapshot, rowLabel } from '../../../ts/tui/snapshot';
-import { seededStore } from './seed';
+import { frameOf, seededStore } from './seed';
 
-const frameOf = (el: React.ReactElement) => {
-  const { lastFrame, unmount } = render(el);
-  const f = lastFrame() ?? '';
-  unmount();
-  if (process.env.SHOW_FRAME) console.log(f);
-  return f;
-};
 const state = (view: View) => ({ ...initialViewState, view });
 
 describe('dashboard overview', () => {

@@ -10,15 +10,8 @@ import { fitSurrogate } from '../../../ts/surrogate/surrogate';
 import { Dashboard, DashboardView, initialViewState } from '../../../ts/tui/Dashboard';
 import { curveForecasts } from '../../../ts/tui/forecasts';
 import { fullTrainingSizes, readSnapshot } from '../../../ts/tui/snapshot';
-import { seededStore } from './seed';
+import { frameOf, seededStore } from './seed';
 
-const frameOf = (el: React.ReactElement) => {
-  const { lastFrame, unmount } = render(el);
-  const f = lastFrame() ?? '';
-  unmount();
-  if (process.env.SHOW_FRAME) console.log(f);
-  return f;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until(get: () => string | undefined, test: (f: string) => boolean, ms = 5000): Promise<string> {
   const t0 = Date.now();

@@ -1,3 +1,5 @@
+import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
 import { join } from 'node:path';
 import { expandGrid } from '../../../ts/experiment/grid';
 import { openDb } from '../../../ts/store/db';
@@ -31,4 +33,13 @@ export function seededStore(file = join(tmp(), 'dash.db')) {
   markFailed(db, failed.key, 'RuntimeError: out of memory');
   recordEvent(db, { experiment: exp.name, kind: 'failed', job: failed.key, message: 'RuntimeError: out of memory' });
   return { db, exp, jobs, file, running, failed };
+}
+
+/** The last frame an Ink element renders (SHOW_FRAME=1 prints it). */
+export function frameOf(el: ReactElement): string {
+  const { lastFrame, unmount } = render(el);
+  const f = lastFrame() ?? '';
+  unmount();
+  if (process.env.SHOW_FRAME) console.log(f);
+  return f;
 }
