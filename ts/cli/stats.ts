@@ -29,15 +29,19 @@ interface Source {
 export function loadFrame(o: Source): Frame {
   if (o.data && (o.db || o.experiment)) throw new UserError('give either --data FILE.csv or --db FILE [--experiment NAME], not both');
   if (o.data) return readCsvFrame(o.data);
-  if (!o.db && !o.experiment) throw new UserError('no data: give --data FILE.csv, or --db FILE [--experiment NAME] for the runs in a store');
+  // No --data: the runs of a store (the default one unless --db), as `status` and `forecast` do.
   const file = o.db ?? defaultDbPath();
   const db = openExisting(file);
   try {
-    if (o.experiment && !experimentNames(db).includes(o.experiment)) {
-      throw new UserError(`${file}: no experiment '${o.experiment}' (stored: ${experimentNames(db).join(', ') || 'none'})`);
+    const names = experimentNames(db);
+    // One regression over several experiments would mix unrelated grids: name one when there are several.
+    const experiment = o.experiment ?? (names.length === 1 ? names[0] : undefined);
+    if (!experiment) throw new UserError(`${file}: ${names.length ? `several experiments (${names.join(', ')}); choose one with --experiment` : 'no experiments stored'}`);
+    if (!names.includes(experiment)) {
+      throw new UserError(`${file}: no experiment '${experiment}' (stored: ${names.join(', ') || 'none'})`);
     }
-    const rows = resultRows(db, o.experiment) as unknown as Record<string, unknown>[];
-    const where = `${file}${o.experiment ? `, experiment ${o.experiment}` : ''}`;
+    const rows = resultRows(db, experiment) as unknown as Record<string, unknown>[];
+    const where = `${file}, experiment ${experiment}`;
     if (!rows.length) throw new UserError(`${where}: no finished runs to analyse yet`);
     return recordsFrame(rows, where);
   } finally {
@@ -56,8 +60,8 @@ const alphaOption = number('--alpha', (x) => x > 0 && x < 1, 'between 0 and 1');
 function withSource(cmd: Command): Command {
   return cmd
     .option('--data <file>', 'a CSV file with a header row')
-    .option('--db <file>', `a plateau store (default with --experiment: ${defaultDbPath()})`)
-    .option('--experiment <name>', 'the experiment whose finished runs to analyse (columns: job parameters and test metrics)')
+    .option('--db <file>', `a plateau store (default: ${defaultDbPath()}, when no --data is given)`)
+    .option('--experiment <name>', 'the experiment whose finished runs to analyse (default: the only one stored; columns: job parameters and test metrics)')
     .option('--json', "machine-readable output, with statsmodels' names");
 }
 

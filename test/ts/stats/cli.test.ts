@@ -165,6 +165,9 @@ describe('plateau stats on stored runs (--db --experiment)', () => {
     expect(j.nobs).toBe(jobs.length);
     expect(Object.keys(j.params)).toEqual(['Intercept', 'C(depth)[T.3]', 'np.log(fraction)']);
     expect(Object.values(j.params)).toEqual(Array.from(ols(frame, formula).params));
+    const only = await stats('ols', '--db', file, '--formula', formula, '--json');
+    expect(only.code, only.stderr).toBe(0);
+    expect(JSON.parse(only.stdout).params).toEqual(JSON.parse(r.stdout).params);
     const missing = await stats('ols', '--db', file, '--experiment', 'nope', '--formula', formula);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no experiment 'nope' \(stored: tiny\)/);
