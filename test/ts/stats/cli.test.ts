@@ -28,6 +28,8 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 async function stats(...args: string[]) {
+  out.length = 0;
+  err.length = 0;
   process.exitCode = 0;
   const code = await main(['node', 'plateau', 'stats', ...args]);
   process.exitCode = 0;
