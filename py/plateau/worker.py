@@ -1,6 +1,8 @@
 """A worker: connects a DEALER to the control plane's ROUTER and trains one job at a time.
 
     python -m plateau.worker --connect tcp://127.0.0.1:5555 [--id NAME] [--threads N]
+    python -m plateau.worker --keygen KEYS.json      # once, for a worker on another machine
+    python -m plateau.worker --connect tcp://HOST:5555 --server-key KEY --key-file KEYS.json
 
 Training runs on a thread of its own; the main thread owns the socket (ZeroMQ sockets are not
 thread-safe), sends heartbeats, forwards progress, and exits when the broker says STOP or
@@ -10,6 +12,7 @@ falls silent.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import queue
 import socket
@@ -49,9 +52,31 @@ def _train(job: dict, events: queue.Queue) -> None:
         events.put(("FAILED", {"job": key, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}, []))
 
 
-def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30.0) -> int:
+def keygen(path: str) -> str:
+    """Writes a CURVE key pair for this worker (owner-only) and returns its public key, which goes
+    into the broker's authorized-keys file."""
+    public, secret = zmq.curve_keypair()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump({"publicKey": public.decode(), "secretKey": secret.decode()}, f)
+    return public.decode()
+
+
+def _curve(sock: zmq.Socket, server_key: str, key_file: str) -> None:
+    """Encrypt, and authenticate to the broker with this worker's key pair (see ts/dispatch/curve.ts)."""
+    with open(key_file) as f:
+        keys = json.load(f)
+    sock.curve_serverkey = server_key.encode()
+    sock.curve_publickey = keys["publicKey"].encode()
+    sock.curve_secretkey = keys["secretKey"].encode()
+
+
+def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30.0,
+          server_key: str | None = None, key_file: str | None = None) -> int:
     ctx = zmq.Context.instance()
     sock = ctx.socket(zmq.DEALER)
+    if server_key:
+        _curve(sock, server_key, key_file)
     sock.setsockopt(zmq.IDENTITY, ident.encode())
     sock.setsockopt(zmq.LINGER, 2000)
     sock.connect(endpoint)
@@ -93,15 +118,25 @@ def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m plateau.worker", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--connect", required=True, help="broker endpoint, e.g. tcp://127.0.0.1:5555")
+    ap.add_argument("--connect", help="broker endpoint, e.g. tcp://127.0.0.1:5555")
+    ap.add_argument("--server-key", help="the broker's CURVE public key (printed by `plateau run --bind`)")
+    ap.add_argument("--key-file", help="this worker's CURVE key pair (made with --keygen)")
+    ap.add_argument("--keygen", metavar="FILE", help="write a new key pair to FILE, print its public key, exit")
     ap.add_argument("--id", default=f"{socket.gethostname()}-{os.getpid()}", help="worker identity")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--heartbeat", type=float, default=1.0, help="seconds between heartbeats")
     ap.add_argument("--timeout", type=float, default=30.0, help="exit after this long without word from the broker")
     args = ap.parse_args(argv)
+    if args.keygen:
+        print(keygen(args.keygen))
+        return 0
+    if not args.connect:
+        ap.error("--connect is required")
+    if bool(args.server_key) != bool(args.key_file):
+        ap.error("--server-key and --key-file go together (CURVE needs both)")
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    return serve(args.connect, args.id, args.heartbeat, args.timeout)
+    return serve(args.connect, args.id, args.heartbeat, args.timeout, args.server_key, args.key_file)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { render } from 'ink';
 import { createElement } from 'react';
@@ -10,6 +11,8 @@ import { loadExperiment } from '../experiment/load';
 import { modelDepth } from '../experiment/model';
 import { defaultDbPath, openDb } from '../store/db';
 import { jobCounts, pendingJobs, registerExperiment } from '../store/jobs';
+import { brokerKeys, isLoopback, readAuthorizedKeys } from '../dispatch/curve';
+import { UserError } from '../errors';
 import { Dashboard } from '../tui/Dashboard';
 import { checkData, hasFiles } from './data';
 import { LIVE } from '../tui/live';
@@ -55,13 +58,34 @@ function plainLine(e: RunEvent, total: () => string): string | undefined {
   }
 }
 
+/**
+ * Who may connect: local workers only (loopback, no keys), or — with --bind — workers anywhere,
+ * which off loopback must hold a key listed in --authorized-keys (CURVE + ZAP, ts/dispatch/curve.ts).
+ */
+function securityOf(o: { workers: number; bind?: string; authorizedKeys?: string; db: string }) {
+  if (!Number.isInteger(o.workers) || o.workers < 0) throw new UserError('--workers must be a whole number');
+  if (o.workers === 0 && !o.bind) throw new UserError('--workers 0 trains nothing unless remote workers can connect: add --bind');
+  if (o.bind && !isLoopback(o.bind) && !o.authorizedKeys) {
+    throw new UserError(`--bind ${o.bind} is reachable from other machines: add --authorized-keys FILE with the public key of each worker allowed to take jobs (python -m plateau.worker --keygen FILE prints one)`);
+  }
+  if (!o.authorizedKeys) return undefined;
+  return { keys: brokerKeys(join(dirname(o.db), 'curve', 'broker.json')), authorized: readAuthorizedKeys(o.authorizedKeys) };
+}
+
+function remoteHint(endpoint: string, serverKey?: string): string {
+  const keys = serverKey ? ` --server-key '${serverKey}' --key-file WORKER_KEYS.json` : '';
+  return `workers elsewhere: python -m plateau.worker --connect ${endpoint.replace('0.0.0.0', 'THIS_HOST')}${keys}`;
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('train an experiment grid; resumes: stored jobs are not trained again')
     .argument('<experiment>', 'experiment YAML file, e.g. experiments/synthetic-2d.yaml')
     .option('--db <file>', 'SQLite store', defaultDbPath())
-    .option('--workers <n>', 'local worker processes', (v) => Number.parseInt(v, 10), 2)
+    .option('--workers <n>', 'local worker processes (0 with --bind: remote workers only)', (v) => Number.parseInt(v, 10), 2)
+    .option('--bind <endpoint>', 'where workers connect, e.g. tcp://0.0.0.0:5555 for workers on other machines (default: loopback, a free port)')
+    .option('--authorized-keys <file>', 'CURVE public keys of the workers allowed in, one per line (required off loopback)')
     .option('--threads <n>', 'torch threads per worker (default: cores / workers)', (v) => Number.parseInt(v, 10))
     .option('--set <field=value>', 'override a field of the file, e.g. training.epochs=5 (repeatable)', collect, [])
     .option('--dry-run', 'print the expanded grid without training')
@@ -79,7 +103,7 @@ export function registerRun(program: Command): void {
         }
         return;
       }
-      if (!Number.isInteger(o.workers) || o.workers < 1) throw new (await import('../errors')).UserError('--workers must be a positive integer');
+      const curve = securityOf(o);
       // The whole data set is scanned before anything is stored or dispatched: bad cases stop the run here.
       if (hasFiles(exp)) await checkData(exp, file);
       const db = openDb(o.db);
@@ -108,7 +132,12 @@ export function registerRun(program: Command): void {
             if (line) console.log(line);
           });
         }
-        const summary = await runJobs({ db, experiment: exp.name, jobs: pending, workers: o.workers, threads: o.threads, python, events });
+        const summary = await runJobs({
+          db, experiment: exp.name, jobs: pending, workers: o.workers, threads: o.threads, python, events, endpoint: o.bind, curve,
+          onStarted: (_, endpoint) => {
+            if (o.bind) console.error(remoteHint(endpoint, curve?.keys.publicKey));
+          },
+        });
         if (ink) {
           await new Promise((r) => setTimeout(r, 1100)); // one last frame with the final state
           ink.unmount();

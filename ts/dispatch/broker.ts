@@ -1,6 +1,7 @@
 import { Router } from 'zeromq';
 import type { Job } from '../experiment/job';
 import type { Failed, Progress, Ready, Result } from '../protocol/messages';
+import { ZAP_DOMAIN } from './curve';
 import { encode, parseWorkerFrames } from './frames';
 
 export interface BrokerHandlers {
@@ -20,6 +21,8 @@ export interface BrokerOptions {
   handlers: BrokerHandlers;
   /** Where to bind; loopback with a free port by default. */
   endpoint?: string;
+  /** CURVE server secret key: workers must encrypt and be admitted by the ZAP handler (curve.ts). */
+  curveSecretKey?: string;
   heartbeatMs?: number;
   /** A worker silent this long is lost, and its job goes back to the queue. */
   timeoutMs?: number;
@@ -49,7 +52,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const maxAttempts = opts.maxAttempts ?? 3;
   const h = opts.handlers;
-  const router = new Router({ linger: 0 });
+  const router = new Router(
+    opts.curveSecretKey ? { linger: 0, curveServer: true, curveSecretKey: opts.curveSecretKey, zapDomain: ZAP_DOMAIN } : { linger: 0 },
+  );
   await router.bind(opts.endpoint ?? 'tcp://127.0.0.1:*');
   const endpoint = router.lastEndpoint!;
 

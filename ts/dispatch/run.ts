@@ -1,4 +1,8 @@
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { curveKeyPair } from 'zeromq';
 import type { Job } from '../experiment/job';
 import { decodeTable } from '../results/arrow';
 import type { Db } from '../store/db';
@@ -6,6 +10,8 @@ import { markFailed, markQueued, markRunning } from '../store/jobs';
 import { type Row, storeResult } from '../store/results';
 import { recordEvent, workerBusy, workerGone, workerProgress, workerReady } from '../store/workers';
 import { startBroker } from './broker';
+import { type KeyPair, startZap } from './curve';
+import { z85Decode } from './z85';
 import { startWorkers } from './workers';
 
 export type RunEvent =
@@ -26,7 +32,11 @@ export interface RunOptions {
   maxAttempts?: number;
   events?: EventEmitter;
   /** Lets tests reach the live pool (e.g. to kill a worker mid-job). */
-  onStarted?(pool: { pids(): number[] }): void;
+  onStarted?(pool: { pids(): number[] }, endpoint: string): void;
+  /** Where the broker binds (default: loopback, a free port). */
+  endpoint?: string;
+  /** CURVE: the broker's key pair and the workers allowed in (their public keys, hex); see curve.ts. */
+  curve?: { keys: KeyPair; authorized: Set<string> };
 }
 
 export interface RunSummary {
@@ -44,8 +54,16 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
   const emit = (e: RunEvent) => o.events?.emit('event', e);
   let done = 0;
   let failed = 0;
+  // With CURVE, local workers get a key pair of this run's own, admitted beside the listed ones.
+  const local = o.curve && o.workers > 0 ? localWorkerKeys() : undefined;
+  const zap = o.curve
+    ? await startZap(new Set([...o.curve.authorized, ...(local ? [local.hex] : [])]), (hex) =>
+        recordEvent(o.db, { experiment: o.experiment, kind: 'denied', message: `a worker with unknown key ${hex.slice(0, 16)}… was refused` }))
+    : undefined;
   const broker = await startBroker({
     jobs: o.jobs,
+    endpoint: o.endpoint,
+    curveSecretKey: o.curve?.keys.secretKey,
     heartbeatMs: o.heartbeatMs,
     timeoutMs: o.timeoutMs,
     maxAttempts: o.maxAttempts,
@@ -94,7 +112,8 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
     },
   });
   const pool = startWorkers({
-    count: Math.max(1, Math.min(o.workers, o.jobs.length)),
+    count: Math.min(o.workers, o.jobs.length),
+    curve: local && o.curve ? { serverKey: o.curve.keys.publicKey, keyFile: local.file } : undefined,
     endpoint: broker.endpoint,
     python: o.python,
     threads: o.threads,
@@ -102,16 +121,19 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
     exited: (id, reason) => broker.workerExited(id, reason),
     wanted: () => broker.remaining() > 0,
   });
-  o.onStarted?.(pool);
+  o.onStarted?.(pool, broker.endpoint);
   const stopAll = async () => {
     await broker.close();
     await pool.close();
+    await zap?.close();
+    if (local) rmSync(dirname(local.file), { recursive: true, force: true });
   };
   const onSignal = () => void stopAll().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
   try {
     // Every worker gone and none coming back: stop waiting rather than hang.
-    await Promise.race([broker.done, noWorkersLeft(pool, broker)]);
+    // Remote workers may come at any time; with local ones only, stop when none is left.
+    await Promise.race([broker.done, ...(o.curve || o.endpoint ? [] : [noWorkersLeft(pool, broker)])]);
   } finally {
     process.off('SIGINT', onSignal);
     await stopAll();
@@ -132,4 +154,12 @@ function noWorkersLeft(pool: { ids(): string[] }, broker: { remaining(): number 
     }, 500);
     timer.unref();
   });
+}
+
+/** A key pair for this run's local workers, in an owner-only file they read at start. */
+function localWorkerKeys(): { file: string; hex: string } {
+  const keys = curveKeyPair();
+  const file = join(mkdtempSync(join(tmpdir(), 'plateau-keys-')), 'local-workers.json');
+  writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return { file, hex: z85Decode(keys.publicKey).toString('hex') };
 }

@@ -15,6 +15,8 @@ export interface WorkerPoolOptions {
   wanted(): boolean;
   /** Most replacements over the pool's life, so a worker that cannot start does not loop. */
   maxRestarts?: number;
+  /** When the broker speaks CURVE: its public key and the local workers' key-pair file. */
+  curve?: { serverKey: string; keyFile: string };
 }
 
 export interface WorkerPool {
@@ -39,7 +41,8 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
     const proc = execa(
       opts.python,
       ['-m', 'plateau.worker', '--connect', opts.endpoint, '--id', id, '--threads', String(threads),
-        '--heartbeat', String((opts.heartbeatMs ?? 1000) / 1000)],
+        '--heartbeat', String((opts.heartbeatMs ?? 1000) / 1000),
+        ...(opts.curve ? ['--server-key', opts.curve.serverKey, '--key-file', opts.curve.keyFile] : [])],
       {
         reject: false,
         all: true,
