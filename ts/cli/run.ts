@@ -69,7 +69,8 @@ function securityOf(o: { workers: number; bind?: string; authorizedKeys?: string
     throw new UserError(`--bind ${o.bind} is reachable from other machines: add --authorized-keys FILE with the public key of each worker allowed to take jobs (python -m plateau.worker --keygen FILE prints one)`);
   }
   if (!o.authorizedKeys) return undefined;
-  return { keys: brokerKeys(join(dirname(o.db), 'curve', 'broker.json')), authorized: readAuthorizedKeys(o.authorizedKeys) };
+  const authorized = readAuthorizedKeys(o.authorizedKeys); // first: a bad file writes nothing
+  return { keys: brokerKeys(join(dirname(o.db), 'curve', 'broker.json')), authorized };
 }
 
 function remoteHint(endpoint: string, serverKey?: string): string {

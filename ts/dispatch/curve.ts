@@ -38,7 +38,8 @@ export function readAuthorizedKeys(file: string): Set<string> {
   }
   const keys = new Set<string>();
   text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/#.*/, '').trim();
+    // '#' is a Z85 character too: a comment starts at a '#' that begins the line or follows a space.
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
     if (!line) return;
     if (!isCurveKey(line)) throw new UserError(`${file}:${i + 1}: not a CURVE public key (40 Z85 characters)`);
     keys.add(z85Decode(line).toString('hex'));
