@@ -4,12 +4,11 @@ import { createElement } from 'react';
 import { UserError } from '../errors';
 import { experimentStats } from '../report/stats';
 import { defaultDbPath } from '../store/db';
-import { experimentNames } from '../store/jobs';
 import { METHODS, type Method } from '../surrogate/surrogate';
 import { Dashboard, DashboardView, initialViewState, type View, VIEWS } from '../tui/Dashboard';
 import { curveForecasts } from '../tui/forecasts';
 import { fullTrainingSizes, readSnapshot } from '../tui/snapshot';
-import { openExisting } from './status';
+import { chooseExperiment, openExisting } from './status';
 import { LIVE } from '../tui/live';
 
 function method(raw: string): Method {
@@ -32,11 +31,12 @@ export function registerDashboard(program: Command): void {
     .option('--view <name>', `not a terminal: the views to print (repeatable; default overview and grid): ${VIEWS.join(', ')}`, view, [] as View[])
     .action(async (o) => {
       const db = openExisting(o.db);
-      const names = experimentNames(db);
-      const experiment = o.experiment ?? names[0];
-      if (!experiment || !names.includes(experiment)) {
+      let experiment: string;
+      try {
+        experiment = chooseExperiment(db, o.db, o.experiment, 'latest');
+      } catch (e) {
         db.close();
-        throw new UserError(`${o.db}: no experiment '${experiment ?? ''}' (stored: ${names.join(', ') || 'none'})`);
+        throw e;
       }
       if (!process.stdout.isTTY) {
         // Not a terminal: each asked-for view once, as plain text.

@@ -2,14 +2,13 @@ import type { Command } from 'commander';
 import { UserError } from '../errors';
 import { defaultDbPath, openDb } from '../store/db';
 import { saveBacktest, saveForecast } from '../store/forecasts';
-import { experimentNames } from '../store/jobs';
 import { bestModelAt, forecastAt, plateauPoint, targetSize } from '../surrogate/answers';
 import { backtest } from '../surrogate/backtest';
 import { type Curve, curvesFromStore, readCurveCsv } from '../surrogate/curve';
 import { METHODS, type Method, fitSurrogate } from '../surrogate/surrogate';
 import { extrapolationTable, paperTable } from '../surrogate/tables';
 import { fixed, percent, table } from './format';
-import { openExisting } from './status';
+import { chooseExperiment, openExisting } from './status';
 
 interface Source {
   curves: Curve[];
@@ -28,10 +27,7 @@ function loadCurves(o: { db?: string; experiment?: string; curve?: string }): So
   const file = o.db ?? defaultDbPath();
   const db = openExisting(file);
   try {
-    const names = experimentNames(db);
-    const name = o.experiment ?? (names.length === 1 ? names[0] : undefined);
-    if (!name) throw new UserError(`${file}: ${names.length ? `several experiments (${names.join(', ')}); choose one with --experiment` : 'no experiments stored'}`);
-    if (!names.includes(name)) throw new UserError(`${file}: no experiment '${name}' (stored: ${names.join(', ') || 'none'})`);
+    const name = chooseExperiment(db, file, o.experiment);
     return { curves: curvesFromStore(db, name, `${file}, experiment '${name}'`), experiment: name, source: file, store: file };
   } finally {
     db.close();

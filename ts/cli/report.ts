@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { UserError } from '../errors';
 import { FORMATS, type Format, PAPERS, type Paper, buildReport, writeReport } from '../report/report';
 import { defaultDbPath } from '../store/db';
-import { experimentNames } from '../store/jobs';
 import { METHODS, type Method } from '../surrogate/surrogate';
-import { openExisting } from './status';
+import { chooseExperiment, openExisting } from './status';
 
 const oneOf = <T extends string>(name: string, all: readonly T[]) => (raw: string): T => {
   if (!(all as readonly string[]).includes(raw)) throw new UserError(`${name}: unknown '${raw}' (one of ${all.join(', ')})`);
@@ -16,7 +15,7 @@ export function registerReport(program: Command): void {
     .command('report')
     .description("the papers' tables and figures from your own runs: tables as md/csv/tex, figures as SVG, or one HTML page with all")
     .option('--db <file>', 'SQLite store', defaultDbPath())
-    .requiredOption('--experiment <name>', 'stored experiment')
+    .option('--experiment <name>', 'stored experiment (default: the only one)')
     .option('--paper <name>', `layout: ${PAPERS.join(' | ')}`, oneOf<Paper>('--paper', PAPERS), 'lee2025' as Paper)
     .option('--format <f>', `tables: ${FORMATS.join(' | ')} (repeatable; default all)`, (v: string, all: Format[]) => [...all, oneOf<Format>('--format', FORMATS)(v)], [] as Format[])
     .option('--out <dir>', 'output folder', 'report')
@@ -25,10 +24,9 @@ export function registerReport(program: Command): void {
     .action(async (o) => {
       const db = openExisting(o.db);
       try {
-        const names = experimentNames(db);
-        if (!names.includes(o.experiment)) throw new UserError(`${o.db}: no experiment '${o.experiment}' (stored: ${names.join(', ') || 'none'})`);
-        const r = await buildReport(db, o.experiment, o.paper, { surrogate: o.surrogate, seed: o.seed });
-        if (!r.tables.length && !r.figures.length) throw new UserError(`${o.db}, experiment '${o.experiment}': nothing to report: ${r.notes.join('; ')}`);
+        const experiment = chooseExperiment(db, o.db, o.experiment);
+        const r = await buildReport(db, experiment, o.paper, { surrogate: o.surrogate, seed: o.seed });
+        if (!r.tables.length && !r.figures.length) throw new UserError(`${o.db}, experiment '${experiment}': nothing to report: ${r.notes.join('; ')}`);
         const files = writeReport(r, o.out, o.format.length ? o.format : FORMATS);
         for (const n of r.notes) console.error(`note: ${n}`);
         console.log(`${r.title}: ${r.tables.length} tables, ${r.figures.length} figures`);

@@ -9,9 +9,8 @@ import { ols } from '../stats/ols';
 import { anovaSummary, gamSummary, glmSummary, olsSummary, tukeySummary } from '../stats/summary';
 import { tukeyHsd } from '../stats/tukey';
 import { defaultDbPath } from '../store/db';
-import { experimentNames } from '../store/jobs';
 import { resultRows } from '../store/results';
-import { openExisting } from './status';
+import { chooseExperiment, openExisting } from './status';
 
 /**
  * `plateau stats ols|glm|anova|tukey|gam`: the second paper's analyses (OLS, Gaussian GLM with a
@@ -33,13 +32,8 @@ export function loadFrame(o: Source): Frame {
   const file = o.db ?? defaultDbPath();
   const db = openExisting(file);
   try {
-    const names = experimentNames(db);
     // One regression over several experiments would mix unrelated grids: name one when there are several.
-    const experiment = o.experiment ?? (names.length === 1 ? names[0] : undefined);
-    if (!experiment) throw new UserError(`${file}: ${names.length ? `several experiments (${names.join(', ')}); choose one with --experiment` : 'no experiments stored'}`);
-    if (!names.includes(experiment)) {
-      throw new UserError(`${file}: no experiment '${experiment}' (stored: ${names.join(', ') || 'none'})`);
-    }
+    const experiment = chooseExperiment(db, file, o.experiment);
     const rows = resultRows(db, experiment) as unknown as Record<string, unknown>[];
     const where = `${file}, experiment ${experiment}`;
     if (!rows.length) throw new UserError(`${where}: no finished runs to analyse yet`);

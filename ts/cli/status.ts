@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors';
-import { defaultDbPath, openDb } from '../store/db';
+import { type Db, defaultDbPath, openDb } from '../store/db';
 import { experimentNames, jobCounts } from '../store/jobs';
 import { resultRows } from '../store/results';
 import { fixed, subsetLabel, table } from './format';
@@ -17,6 +17,18 @@ export function openExisting(file: string) {
   return openDb(file, { readonly: true });
 }
 
+/**
+ * The experiment a command works on: the one asked for, else the default — the only one stored, or
+ * for a dashboard the latest run. A name the store lacks is an error that lists what it holds.
+ */
+export function chooseExperiment(db: Db, file: string, requested: string | undefined, fallback: 'only' | 'latest' = 'only'): string {
+  const names = experimentNames(db);
+  const name = requested ?? (fallback === 'latest' || names.length === 1 ? names[0] : undefined);
+  if (!name) throw new UserError(`${file}: ${names.length ? `several experiments (${names.join(', ')}); choose one with --experiment` : 'no experiments stored'}`);
+  if (!names.includes(name)) throw new UserError(`${file}: no experiment '${name}' (stored: ${names.join(', ') || 'none'})`);
+  return name;
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
@@ -27,9 +39,7 @@ export function registerStatus(program: Command): void {
     .action((o) => {
       const db = openExisting(o.db);
       try {
-        if (o.experiment && !experimentNames(db).includes(o.experiment)) {
-          throw new UserError(`${o.db}: no experiment '${o.experiment}' (stored: ${experimentNames(db).join(', ') || 'none'})`);
-        }
+        if (o.experiment) chooseExperiment(db, o.db, o.experiment);
         const jobs = jobCounts(db, o.experiment);
         const results = resultRows(db, o.experiment);
         if (o.json) {
