@@ -9,17 +9,12 @@ import torch
 import torch.nn.functional as F
 
 from .data import Case
-from .metrics import per_image
+from .metrics import dice_from_counts, per_case
 
 
 def _nanmean(values: list[float | None]) -> float | None:
     v = [x for x in values if x is not None and not math.isnan(x)]
     return sum(v) / len(v) if v else None
-
-
-def _value(t: torch.Tensor) -> float | None:
-    x = float(t)
-    return None if math.isnan(x) else x
 
 
 def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, cases: list[Case] | None = None,
@@ -45,16 +40,10 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
             inter += float((pred * y).sum())
             sum_y += float(y.sum())
             sum_p += float(pred.sum())
-            m = {k: v.cpu() for k, v in per_image(pred, y).items()}
-            fg = y.flatten(1).sum(1).cpu()
-            for j, i in enumerate(idx.tolist()):
-                case = cases[i] if cases else None
-                rows.append({
-                    "case_id": case.id if case else str(i), "patient": case.patient if case else str(i),
-                    "dice": float(m["dice"][j]), "iou": float(m["iou"][j]),
-                    "recall": _value(m["recall"][j]), "precision": _value(m["precision"][j]),
-                    "foreground": float(fg[j]),
-                })
+            which = [cases[i] if cases else None for i in idx.tolist()]
+            ids = [c.id if c else str(i) for c, i in zip(which, idx.tolist())]
+            for row, c, case_id in zip(per_case(pred.cpu(), y.cpu(), ids), which, ids):
+                rows.append({**row, "patient": c.patient if c else case_id, "foreground": float(row["foreground"])})
     return {
         "loss": loss_sum / max(count, 1),
         "dice": _nanmean([r["dice"] for r in rows]),
@@ -62,7 +51,6 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
         "recall": _nanmean([r["recall"] for r in rows]),
         "precision": _nanmean([r["precision"] for r in rows]),
         "bce": bce_sum / max(pixels, 1),
-        # Both empty: nothing to find and nothing found, a perfect answer.
-        "global_dice": 2 * inter / (sum_y + sum_p) if sum_y + sum_p > 0 else 1.0,
+        "global_dice": dice_from_counts(inter, sum_y, sum_p),
         "cases": rows,
     }

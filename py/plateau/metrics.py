@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from monai.metrics import compute_confusion_matrix_metric, compute_dice, compute_iou, get_confusion_matrix
-
-
-def _mean(x: torch.Tensor) -> float | None:
-    """Mean over images, skipping the undefined ones (NaN: e.g. precision with no prediction)."""
-    v = x.float().flatten()
-    v = v[~torch.isnan(v)]
-    return float(v.mean()) if v.numel() else None
 
 
 def per_image(pred: torch.Tensor, target: torch.Tensor) -> dict[str, torch.Tensor]:
@@ -29,19 +21,6 @@ def per_image(pred: torch.Tensor, target: torch.Tensor) -> dict[str, torch.Tenso
         "recall": compute_confusion_matrix_metric("sensitivity", cm)[:, 0],
         "precision": compute_confusion_matrix_metric("precision", cm)[:, 0],
     }
-
-
-def segmentation_metrics(logits: torch.Tensor, target: torch.Tensor, threshold: float = 0.5) -> dict[str, float | None]:
-    """Test metrics of a batch of logits: per-image means, and BCE over every pixel."""
-    pred = (torch.sigmoid(logits) > threshold).float()
-    scores = {name: _mean(v) for name, v in per_image(pred, target).items()}
-    scores["bce"] = float(F.binary_cross_entropy_with_logits(logits.float(), target.float()))
-    return scores
-
-
-def mean_dice(logits: torch.Tensor, target: torch.Tensor) -> float:
-    d = per_image((torch.sigmoid(logits) > 0.5).float(), target)["dice"]
-    return float(np.nanmean(d.numpy())) if d.numel() else float("nan")
 
 
 def _as_tensor(x) -> torch.Tensor:
@@ -61,8 +40,13 @@ def global_dice(pred, target) -> float:
     y, yhat = _as_tensor(target), binarise(pred)
     if y.shape != yhat.shape:
         raise ValueError(f"pred {tuple(yhat.shape)} and target {tuple(y.shape)} differ in shape")
-    denominator = float(y.sum() + yhat.sum())
-    return 1.0 if denominator == 0 else 2.0 * float((y * yhat).sum()) / denominator
+    return dice_from_counts(float((y * yhat).sum()), float(y.sum()), float(yhat.sum()))
+
+
+def dice_from_counts(overlap: float, truth: float, predicted: float) -> float:
+    """2·overlap / (truth + predicted); 0/0 (nothing to find, nothing found) is a perfect 1. Counts can
+    be summed batch by batch, so the trainer gets the global DICE without holding every mask."""
+    return 1.0 if truth + predicted == 0 else 2.0 * overlap / (truth + predicted)
 
 
 def per_case(pred, target, ids) -> list[dict]:

@@ -1,8 +1,11 @@
 import math
 
+import pytest
 import torch
+import torch.nn.functional as F
 
-from plateau.metrics import per_image, segmentation_metrics
+from plateau.evaluate import evaluate
+from plateau.metrics import per_image
 
 
 def masks(*rows_list):
@@ -30,10 +33,24 @@ def test_empty_cases():
     assert math.isnan(m["precision"][0]) and m["precision"][1] == 1.0
 
 
-def test_segmentation_metrics_threshold_and_bce():
+class Fixed(torch.nn.Module):
+    """A "network" that answers fixed logits, so the test controls exactly what is evaluated."""
+
+    def __init__(self, logits):
+        super().__init__()
+        self.logits = logits
+
+    def forward(self, x):
+        return self.logits[: len(x)]
+
+
+def test_evaluate_thresholds_logits_and_reports_bce():
     target = masks([[1, 0], [0, 0]])
     logits = torch.tensor([[[[3.0, -3.0], [1.0, -2.0]]]])  # sigmoid > 0.5 where logit > 0
-    s = segmentation_metrics(logits, target)
+    loader = [(torch.zeros(1, 1, 2, 2), target, torch.tensor([0]))]
+    s = evaluate(Fixed(logits), loader, F.binary_cross_entropy_with_logits, torch.device("cpu"))
+    assert s["global_dice"] == pytest.approx(2 * 1 / (1 + 2))
+    assert s["cases"][0]["case_id"] == "0" and s["cases"][0]["foreground"] == 1.0
     assert math.isclose(s["dice"], 2 * 1 / (1 + 2), rel_tol=1e-6)
     assert math.isclose(s["precision"], 0.5, rel_tol=1e-6)
     expected_bce = -(math.log(torch.sigmoid(torch.tensor(3.0))) + math.log(1 - torch.sigmoid(torch.tensor(-3.0)))

@@ -33,8 +33,3 @@ def _check(spec: dict, case: Case) -> list[str]:
 SYNTHETIC_2D = Source(cases=_cases, load=_load, check=_check, spatial_dims=lambda spec: 2)
 SYNTHETIC_3D = Source(cases=_cases, load=_load, check=_check, spatial_dims=lambda spec: 3)
 
-
-def synthetic_2d(spec: dict) -> tuple[np.ndarray, np.ndarray]:
-    """All images at once, ``(count, 1, size, size)`` each (handy outside the trainer)."""
-    pairs = [_load(spec, c) for c in _cases(spec)]
-    return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
