@@ -3,7 +3,7 @@ import { type Design, designMatrices } from './design';
 import { normPpf, normTwoSided } from './distributions';
 import type { Frame } from './frame';
 import { EPS, leastSquares, matrixRank, matVec, scaleRows } from './linalg';
-import { checkShape } from './ols';
+import { checkShape, type Coefficients } from './ols';
 
 /**
  * Gaussian GLM fitted by IRLS exactly as statsmodels' GLM.fit() does it (genmod/
@@ -14,18 +14,10 @@ import { checkShape } from './ols';
  */
 export type Link = 'log' | 'identity';
 
-export interface GlmFit {
+export interface GlmFit extends Coefficients {
   kind: 'glm';
-  design: Design;
   link: Link;
-  params: Float64Array;
-  bse: Float64Array;
-  tvalues: Float64Array;
-  pvalues: Float64Array;
-  confInt: [Float64Array, Float64Array];
-  alpha: number;
   mu: Float64Array;
-  normalizedCov: Float64Array;
   nobs: number;
   dfModel: number;
   dfResid: number;

@@ -1,7 +1,7 @@
 import type { AnovaTable } from './anova';
 import type { GamFit } from './gam';
 import type { GlmFit } from './glm';
-import type { OlsFit } from './ols';
+import type { Coefficients, OlsFit } from './ols';
 import type { TukeyResult } from './tukey';
 
 /**
@@ -16,7 +16,7 @@ const intervals = (names: string[], [lo, hi]: [ArrayLike<number>, ArrayLike<numb
   Object.fromEntries(names.map((n, i) => [n, [num(lo[i]), num(hi[i])]]));
 
 /** The per-coefficient columns OLS and GLM share, keyed by column name as statsmodels names them. */
-const coefficients = (names: string[], f: OlsFit | GlmFit) => ({
+const coefficients = (names: string[], f: Coefficients) => ({
   params: keyed(names, f.params),
   bse: keyed(names, f.bse),
   tvalues: keyed(names, f.tvalues),

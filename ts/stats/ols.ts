@@ -11,17 +11,22 @@ import { dense, type Dense, leastSquares, matrixRank, matVec } from './linalg';
  * values, an intercept detected as statsmodels detects it (a constant column, or one implied by
  * the columns, such as a full set of dummies), t-based inference.
  */
-export interface OlsFit {
-  kind: 'ols';
+/** The per-coefficient results every linear-model fit has, in the design's column order. */
+export interface Coefficients {
   design: Design;
   params: Float64Array;
   bse: Float64Array;
+  /** t (OLS) or z (GLM) statistics. */
   tvalues: Float64Array;
   pvalues: Float64Array;
   /** [lower, upper] at level 1 - alpha. */
   confInt: [Float64Array, Float64Array];
   alpha: number;
   normalizedCov: Float64Array;
+}
+
+export interface OlsFit extends Coefficients {
+  kind: 'ols';
   effects: Float64Array;
   fitted: Float64Array;
   nobs: number;
