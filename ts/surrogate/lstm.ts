@@ -29,11 +29,14 @@ import { syntheticCurves } from './synthetic';
  * - full-step (autoregressive): after the first `warmup` observed points, every later step reads
  *   the network's own previous predictions, even where observations exist.
  * - Wherever the previous value is itself a prediction, the increment is floored at 0: a forecast
- *   of the mean curve never decreases with more data.
+ *   of the mean curve never decreases with more data. Past the last observed value read, every
+ *   step is also at least the previous step's prediction, the first one included: the forecast
+ *   starts no lower than the network's one-step prediction at the last observed size (see `roll`).
  *
  * Training, in two stages.
- * 1. Pre-training (once per process per direction, window, units, seed and pre-training options;
- *    shared by the one-step and full-step variant of a direction, cached in `pretrain.ts`):
+ * 1. Pre-training (once per direction, window, units, seed, pre-training options and backend;
+ *    shared by the one-step and full-step variant of a direction, cached in memory and on disk
+ *    by `pretrain.ts`, bump PRETRAIN_VERSION when it changes):
  *    `pretrain` = 160 synthetic saturating curves (`synthetic.ts`: pow3, exp3 and logistic-in-log-n
  *    shapes, random ceilings, speeds, grids and noise, seeded), every step t ≥ 1; even-numbered
  *    curves read their noisy values, odd-numbered ones their clean values, the target always the
@@ -160,9 +163,22 @@ async function train(net: tf.LayersModel, s: Samples, lr: number, epochs: number
   }
 }
 
-/** Stage 1: the pre-trained weights for a direction (cached per process). */
-async function pretrainedWeights(bi: boolean, o: typeof DEFAULTS) {
-  const key = JSON.stringify([bi, o.window, o.units, o.seed, o.pretrain, o.pretrainEpochs]);
+/**
+ * Bump when anything the pre-trained weights depend on changes in code (features, architecture,
+ * the synthetic family, the pre-training loop): the disk cache is keyed on it.
+ */
+const PRETRAIN_VERSION = 1;
+
+/**
+ * Stage 1: the pre-trained weights for a direction (cached in memory and on disk, `pretrain.ts`).
+ * The key holds every input to them; the backend and tfjs version too, as their float32 rounding
+ * differs and a cached prior must equal the one this process would train.
+ */
+async function pretrainedWeights(bi: boolean, o: typeof DEFAULTS, backend: TfBackend) {
+  const key = JSON.stringify([
+    PRETRAIN_VERSION, backend, tf.version_core, PRE_LR, PRE_BATCH,
+    bi, o.window, o.units, o.seed, o.pretrain, o.pretrainEpochs,
+  ]);
   return pretrained(key, async () => {
     const r = rng(o.seed + 202);
     const s: Samples = { xs: [], dx: [], ys: [] };
@@ -211,7 +227,7 @@ export async function fitLstm(curves: Curve[], variant: LstmVariant, opts: LstmO
   if (!s.ys.length) throw new Error('an LSTM needs at least 2 observed points on some curve');
   const net = build(isBi(variant), o);
   if (o.pretrain > 0) {
-    const pre = await pretrainedWeights(isBi(variant), o);
+    const pre = await pretrainedWeights(isBi(variant), o, backend);
     const ws = pre.values.map((v, i) => tf.tensor(v, pre.shapes[i]));
     net.setWeights(ws);
     ws.forEach((w) => w.dispose());
@@ -241,25 +257,46 @@ export interface RolledPoint {
  * Runs a fitted network along `steps` (increasing n; y = null where unobserved). Step 0 is given.
  * `mode` 'one' reads observed previous DSCs wherever they exist; 'full' reads observed ones only
  * before `warmup` and its own predictions after. Every step t ≥ 1 gets a prediction.
+ *
+ * Past the last observed value read (the forecast proper) the rolled mean never goes down: each
+ * step is at least the previous step's forecast, starting from the network's own one-step
+ * prediction at the last read step (what the rolled curve shows at that size). That floor, not the
+ * observed value there, because the observation is one noisy draw: the network may rightly step
+ * down from an outlying high last point (it was pre-trained to see through noise), but never below
+ * its own mean, so the curve is continuous and non-decreasing across the last observed size.
  */
 export function roll(fit: LstmNet, model: string, steps: { n: number; y: number | null }[], mode: 'one' | 'full', warmup: number): RolledPoint[] {
   const z = fit.z.get(model) ?? 0;
   if (steps[0].y === null) throw new Error('the first step of a rolled curve must be observed');
+  const reads = (t: number) => steps[t].y !== null && (mode === 'one' || t < warmup);
+  const last = lastRead(steps.length, reads);
   const lx = steps.map((s) => Math.log(s.n));
   const used: number[] = [logit(steps[0].y)];
+  const pred: number[] = [used[0]];
   const chained: number[] = [0];
   const out: RolledPoint[] = [{ n: steps[0].n, dice: steps[0].y, chained: 0 }];
   for (let t = 1; t < steps.length; t++) {
     const win = windowAt(t, lx, used, z, fit.window);
     const dx = lx[t] - lx[t - 1];
     const delta = tf.tidy(() => (fit.net.predict([tf.tensor3d([win]), tf.tensor2d([[dx]])]) as tf.Tensor).dataSync()[0]);
-    const pred = used[t - 1] + (chained[t - 1] > 0 ? Math.max(0, delta) : delta);
+    const forecast = t > last;
+    // wherever the previous value is a prediction, a forecast of the mean curve never decreases
+    let v = used[t - 1] + (chained[t - 1] > 0 ? Math.max(0, delta) : delta);
+    if (forecast) v = Math.max(v, pred[t - 1]);
     const c = chained[t - 1] + 1;
-    out.push({ n: steps[t].n, dice: sigmoid(pred), chained: c });
-    const y = steps[t].y;
-    const observedUse = y !== null && (mode === 'one' || t < warmup);
-    used.push(observedUse ? logit(y as number) : pred);
+    // in Dice too, so float rounding (or a given step 0 outside logit's clip) cannot break it
+    const dice = forecast ? Math.max(sigmoid(v), out[t - 1].dice) : sigmoid(v);
+    out.push({ n: steps[t].n, dice, chained: c });
+    pred.push(v);
+    const observedUse = reads(t);
+    used.push(observedUse ? logit(steps[t].y as number) : v);
     chained.push(observedUse ? 0 : c);
   }
   return out;
+}
+
+/** The last step whose observed value is read (0 when only the given step 0 is). */
+function lastRead(length: number, reads: (t: number) => boolean): number {
+  for (let t = length - 1; t > 0; t--) if (reads(t)) return t;
+  return 0;
 }

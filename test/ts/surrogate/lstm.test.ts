@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tfBackend } from '../../../ts/surrogate/backend';
 import type { Curve } from '../../../ts/surrogate/curve';
@@ -87,5 +88,61 @@ describe('LSTM extrapolation (pre-trained on synthetic learning curves)', () => 
       expect(y).toBeLessThan(1);
       if (i > 0) expect(y).toBeGreaterThanOrEqual(forecast[i - 1]);
     });
+  });
+});
+
+describe('LSTM forecasts never step down past the last observation', () => {
+  /** Forecasts from step k on: each ≥ the rolled value at the last observed step k − 1, non-decreasing, in [0, 1]. */
+  const expectRisingFrom = (rolled: { dice: number }[], k: number) => {
+    const floor = rolled[k - 1].dice;
+    rolled.slice(k).forEach((p, i) => {
+      expect(p.dice).toBeGreaterThanOrEqual(floor - 1e-9);
+      expect(p.dice).toBeGreaterThanOrEqual(0);
+      expect(p.dice).toBeLessThanOrEqual(1);
+      if (i > 0) expect(p.dice).toBeGreaterThanOrEqual(rolled[k + i - 1].dice);
+    });
+  };
+
+  // A network that always predicts a fall (increment −0.25 in logit Dice, exact in float32), to pin down roll's rule.
+  const falling = { variant: 'lstm-uni-one', backend: 'wasm', window: 6, nRef: 1, z: new Map(), residualSd: 0, epochsRun: 0, finalLoss: 0, dispose: () => {},
+    net: { predict: () => tf.tensor2d([[-0.25]]) } } as unknown as LstmNet;
+  const ys = [0.3, 0.4, 0.5, 0.6, 0.45];
+  const dipped = Array.from({ length: 9 }, (_, i) => ({ n: 100 * (i + 1), y: i < ys.length ? ys[i] : null }));
+  const logit = (y: number) => Math.log(y / (1 - y));
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+  it('a falling network after a low last observation: the forecast holds its own value at the last observed size', async () => {
+    await tfBackend();
+    for (const [mode, warmup] of [['one', 1], ['full', ys.length]] as const) {
+      const rolled = roll(falling, 'm', dipped, mode, warmup);
+      // observed steps are left as they were: each the observed previous value plus the increment
+      rolled.slice(1, ys.length).forEach((p, i) => expect(p.dice).toBeCloseTo(sigmoid(logit(ys[i]) - 0.25), 12));
+      // from 0.45 the fall would give 0.389; the forecast stays at the network's 0.539 (0.6 then the fall)
+      expectRisingFrom(rolled, ys.length);
+      rolled.slice(ys.length).forEach((p) => expect(p.dice).toBe(rolled[ys.length - 1].dice));
+    }
+  });
+
+  it('a falling network after a high last observation may pull back towards its own curve, not below it', async () => {
+    await tfBackend();
+    const high = dipped.map((s, i) => (i === ys.length - 1 ? { ...s, y: 0.9 } : s));
+    const rolled = roll(falling, 'm', high, 'one', 1);
+    expect(rolled[ys.length].dice).toBeCloseTo(sigmoid(logit(0.9) - 0.25), 12);
+    expectRisingFrom(rolled, ys.length);
+  });
+
+  // A logistic curve in log n (an S: slow, steep, saturating), 25 sizes geometric from 20 to 2000,
+  // observed up to 20% of the largest n (n ≤ 400, 16 points: still on the steep part).
+  const n = Array.from({ length: 25 }, (_, i) => 20 * 100 ** (i / 24));
+  const dice = n.map((v) => 0.05 + 0.85 / (1 + Math.exp(-1.6 * (Math.log(v) - Math.log(250)))));
+  const k = n.filter((v) => v <= 400).length;
+  const observed: Curve = { model: 'resunet-d4', depth: 4, n: n.slice(0, k), dice: dice.slice(0, k) };
+  const grid = n.map((v, i) => ({ n: v, y: i < k ? dice[i] : null }));
+
+  it.each([['lstm-uni-full', 'full'], ['lstm-uni-one', 'one']] as const)('%s on a logistic-in-log-n curve observed to a fifth of its largest n: rising from the last observed size, in [0, 1]', async (variant, mode) => {
+    const net = await fitLstm([observed], variant, { seed: 0 });
+    nets.push(net);
+    expect(k).toBe(16);
+    expectRisingFrom(roll(net, observed.model, grid, mode, mode === 'full' ? k : 1), k);
   });
 });
