@@ -1,3 +1,4 @@
+import { targetSpread } from './calibration';
 import type { FittedCurve } from './surrogate';
 
 /** One forecast row, as `plateau forecast --json` prints it. */
@@ -21,21 +22,26 @@ export function forecastAt(fit: FittedCurve, ns: number[]): Forecast[] {
   });
 }
 
+/**
+ * How a size answer stands: reached already within the data (`observed`), forecast with a finite
+ * 95% interval (`forecast`), consistent with the points but not pinned by them (`undetermined`:
+ * the interval is open at the top), or beyond even the interval's upper edge (`unreachable`).
+ */
+export type AnswerStatus = 'observed' | 'forecast' | 'undetermined' | 'unreachable';
+
 export interface TargetAnswer {
   model: string;
   dice: number;
-  /** the size at which the forecast reaches the target; null when not reachable */
+  status: AnswerStatus;
+  /** the size at which the forecast reaches the target; null unless observed or forecast */
   n: number | null;
   fraction: number | null;
-  /** 95% interval on n: where the upper and the lower 95% band reach the target (hi null = not within the search) */
+  /** 95% interval on n: where the upper and the lower 95% band reach the target (null = not within the search) */
   lo: number | null;
   hi: number | null;
   reachable: boolean;
   reason: string;
 }
-
-/** The search range for sizes: from the smallest fitted n to `reach` × the full data set. */
-const searchMax = (fit: FittedCurve, reach: number) => reach * fit.nRef;
 
 /**
  * First n in [a, b] where g(n) ≥ 0 for an increasing-ish g: a log-spaced scan for the first sign
@@ -61,53 +67,100 @@ export function firstCrossing(g: (n: number) => number, a: number, b: number, sc
   return null;
 }
 
+const round = (n: number) => Math.round(n).toLocaleString('en-US');
+
 /**
- * The n needed for a target Dice. A surrogate with an asymptote at or below the target says so;
- * others are searched up to `reach` × the full data set (default 1000 for curves with an
- * asymptote, where the search only bounds the arithmetic, and 3 for the LSTMs and the line, whose
- * forecasts are not meant far past the data).
+ * The n needed for a target Dice, where the mean curve reaches it, searched from the smallest
+ * observed n up to `reach` × the full data set (default 1000 for curves with an asymptote, where
+ * the search only bounds the arithmetic, and 3 for the LSTMs and the line, whose forecasts are not
+ * meant far past the data). Its 95% interval is n̂·exp(±q), q the 95% quantile of |ln(n̂/n)| on
+ * real learning curves (calibration.json), and never below the largest observed n whose fitted
+ * Dice is under the target; for a method the corpus has not calibrated, the band's crossings.
+ * Where the mean curve does not reach the target, the answer is undetermined (the band's upper
+ * edge reaches it: the data allow it, from that n on) or unreachable (not even the upper edge does).
  */
 export function targetSize(fit: FittedCurve, dice: number, reach?: number): TargetAnswer {
   const R = reach ?? (fit.asymptote !== null ? 1000 : 3);
-  const a = Math.min(fit.observedMaxN, fit.nRef) / 100;
-  const b = searchMax(fit, R);
-  const base = { model: fit.model, dice };
-  if (fit.asymptote !== null && fit.asymptote <= dice) {
-    return { ...base, n: null, fraction: null, lo: null, hi: null, reachable: false, reason: `not reachable within the fitted asymptote (${fit.asymptote.toFixed(4)})` };
+  const a = fit.observedMinN;
+  const b = R * fit.nRef;
+  const base = { model: fit.model, dice, fraction: null as number | null };
+  const upper = firstCrossing((v) => fit.band(v, 0.95)[1] - dice, a, b);
+  const n = fit.asymptote !== null && fit.asymptote <= dice ? null : firstCrossing((v) => fit.mean(v) - dice, a, b);
+  const below = fit.mean(fit.observedMaxN) < dice ? fit.observedMaxN : a;
+  if (n !== null && n <= fit.observedMaxN) {
+    return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo: a, hi: fit.observedMaxN, reachable: true, reason: `reached within the data (n ≤ ${round(fit.observedMaxN)})` };
   }
-  const n = firstCrossing((v) => fit.mean(v) - dice, a, b);
-  const lo = firstCrossing((v) => fit.band(v, 0.95)[1] - dice, a, b);
-  const hi = firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b);
   if (n === null) {
-    return { ...base, n: null, fraction: null, lo, hi: null, reachable: false, reason: `not reached by ${R}× the data set (n ≤ ${Math.round(b)})` };
+    if (upper === null) {
+      return { ...base, status: 'unreachable', n: null, lo: null, hi: null, reachable: false, reason: `not reachable: even the 95% interval's upper edge stays below ${dice} up to n = ${round(b)}` };
+    }
+    const why = fit.asymptote !== null ? `the forecast levels off at ${fit.asymptote.toFixed(4)}` : `the forecast stays below it up to n = ${round(b)}`;
+    const lo = Math.max(upper, below);
+    return { ...base, status: 'undetermined', n: null, lo, hi: null, reachable: false, reason: `not determined by the points observed (${why}); consistent with n ≥ ${round(lo)}` };
   }
-  return { ...base, n, fraction: n / fit.nRef, lo, hi, reachable: true, reason: hi === null ? 'upper bound beyond the search range' : '' };
+  const q = targetSpread(fit.method);
+  const lo = Math.max(below, q === null ? (upper ?? a) : n * Math.exp(-q));
+  const hi = q === null ? firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b) : n * Math.exp(q);
+  if (hi === null) {
+    return { ...base, status: 'undetermined', n: null, lo, hi: null, reachable: false, reason: `not determined by the points observed (the forecast reaches it at n ≈ ${round(n)}, the 95% interval's lower edge never does); consistent with n ≥ ${round(lo)}` };
+  }
+  return { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, reachable: true, reason: '' };
 }
 
 export interface PlateauPoint {
   model: string;
+  status: AnswerStatus;
+  /** the point on the mean curve; null when undetermined */
   n: number | null;
   fraction: number | null;
+  /** the range of the members' plateau points (the ensemble's families; the method itself otherwise) */
+  lo: number | null;
+  hi: number | null;
   threshold: number;
   step: number;
+  reason: string;
 }
 
 /**
- * The point of diminishing returns: the smallest n beyond which adding another `step` of the full
- * data set (default 10%) is forecast to add less than `threshold` Dice (default 0.005).
+ * The point of diminishing returns: the smallest n (never below the smallest observed n) beyond
+ * which adding another `step` of the full data set (default 10%) is forecast to add less than
+ * `threshold` Dice (default 0.005). Within the data it is `observed`; past it, it is claimed only
+ * where every member with weight ≥ 5% finds a plateau within `reach` × the data set, and their
+ * range is given.
  */
 export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, reach = 3): PlateauPoint {
-  const a = Math.min(fit.observedMaxN, fit.nRef) / 100;
+  const a = fit.observedMinN;
   const d = step * fit.nRef;
-  const n = firstCrossing((v) => threshold - (fit.mean(v + d) - fit.mean(v)), a, searchMax(fit, reach));
-  return { model: fit.model, n, fraction: n === null ? null : n / fit.nRef, threshold, step };
+  const b = reach * fit.nRef;
+  const find = (f: (n: number) => number) => firstCrossing((v) => threshold - (f(v + d) - f(v)), a, b);
+  const n = find(fit.mean);
+  const base = { model: fit.model, threshold, step };
+  const ms = fit.members.filter((m) => m.weight >= 0.05).map((m) => find((v) => Math.min(1, Math.max(0, m.at(v)))));
+  const known = ms.filter((v): v is number => v !== null);
+  const lo = known.length ? Math.min(...known) : null;
+  const hi = known.length === ms.length && known.length ? Math.max(...known) : null;
+  if (n !== null && n <= fit.observedMaxN) return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, reason: 'within the data' };
+  if (n !== null && hi !== null) return { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, reason: '' };
+  return {
+    ...base, status: 'undetermined', n: null, fraction: null, lo, hi: null,
+    reason: n === null ? `no plateau within ${reach}× the data set (another ${Math.round(step * 100)}% still adds ≥ ${threshold})` : 'not determined by the points observed: the fitted families disagree on whether the curve levels off',
+  };
+}
+
+export interface BestAt {
+  n: number;
+  fraction: number;
+  model: string;
+  dice: number;
+  lo95: number;
+  hi95: number;
 }
 
 /** At each data budget, the model (depth) with the best forecast Dice. */
-export function bestModelAt(fits: FittedCurve[], ns: number[]): { n: number; model: string; dice: number; lo95: number; hi95: number }[] {
+export function bestModelAt(fits: FittedCurve[], ns: number[]): BestAt[] {
   return ns.map((n) => {
     const best = fits.reduce((a, b) => (b.mean(n) > a.mean(n) ? b : a));
     const [lo95, hi95] = best.band(n, 0.95);
-    return { n, model: best.model, dice: best.mean(n), lo95, hi95 };
+    return { n, fraction: n / best.nRef, model: best.model, dice: best.mean(n), lo95, hi95 };
   });
 }

@@ -80,7 +80,7 @@ export async function extrapolationBacktest(curves: Curve[], opts: { seed?: numb
   const rows: ExtrapolationRow[] = [];
   for (const cut of opts.cuts ?? CUTS) {
     for (const method of opts.methods ?? METHODS) {
-      const res = await fitSurrogate(curves, method, { observedUpTo: cut, bootstrap: 0, seed: opts.seed, lstm: opts.lstm });
+      const res = await fitSurrogate(curves, method, { observedUpTo: cut, seed: opts.seed, lstm: opts.lstm });
       const atFull: number[] = [];
       const unseen: number[] = [];
       for (const fit of res.fits) {

@@ -11,6 +11,9 @@ export interface Curve {
   /** training-set sizes, strictly increasing */
   n: number[];
   dice: number[];
+  /** where several runs (repeats, folds) share an n: their sd and count, so fits weigh each point by its precision */
+  sd?: (number | null)[];
+  count?: number[];
 }
 
 export const MIN_POINTS = 4;
@@ -96,8 +99,11 @@ export function curvesFromRows(rows: CurveRow[], where: string): Curve[] {
   if (!byModel.size) throw new UserError(`${where}: no finished runs to fit`);
   return [...byModel.entries()].map(([model, m]) => {
     const ns = [...m.at.keys()].sort((a, b) => a - b);
-    const dice = ns.map((n) => m.at.get(n)!.reduce((s, d) => s + d, 0) / m.at.get(n)!.length);
-    return validateCurve({ model, depth: m.depth, n: ns, dice }, where);
+    const runs = ns.map((n) => m.at.get(n)!);
+    const dice = runs.map((r) => r.reduce((s, d) => s + d, 0) / r.length);
+    const sd = runs.map((r, i) => (r.length > 1 ? Math.sqrt(r.reduce((s, d) => s + (d - dice[i]) ** 2, 0) / (r.length - 1)) : null));
+    const count = runs.map((r) => r.length);
+    return validateCurve({ model, depth: m.depth, n: ns, dice, ...(count.some((c) => c > 1) ? { sd, count } : {}) }, where);
   });
 }
 
@@ -105,7 +111,7 @@ export function curvesFromRows(rows: CurveRow[], where: string): Curve[] {
 export function observedPart(c: Curve, upTo: number): Curve {
   const cut = upTo * c.n[c.n.length - 1] * (1 + 1e-9);
   const k = c.n.filter((n) => n <= cut).length;
-  return { ...c, n: c.n.slice(0, k), dice: c.dice.slice(0, k) };
+  return { ...c, n: c.n.slice(0, k), dice: c.dice.slice(0, k), ...(c.sd ? { sd: c.sd.slice(0, k) } : {}), ...(c.count ? { count: c.count.slice(0, k) } : {}) };
 }
 
 /** The curves of a stored experiment. */

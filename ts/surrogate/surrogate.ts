@@ -1,42 +1,60 @@
 import type { TfBackend } from './backend';
-import { bandOf, bootstrapFit, replicateValues, type Replicates, weightedQuantile } from './bootstrap';
+import { calibration, multiplier } from './calibration';
 import { type Curve, observedPart } from './curve';
-import { expandedLevel, zOf } from './jstat';
 import { fitLinear } from './linear';
 import { LSTM_VARIANTS, type LstmOptions, type LstmVariant, fitLstm, isFull, roll } from './lstm';
-import { CURVE_MODELS, type CurveModelName, MODELS, type ParametricFit, akaikeWeights, canFit, fitModel } from './parametric';
+import { BOUNDED_MODELS, CURVE_MODELS, type CurveModelName, MODELS, type ParametricFit, akaikeWeights, canFit, fitModel, minPoints } from './parametric';
 
 /** Every surrogate by name: the paper's four LSTMs and linear baseline, the parametric curves, and two ways to combine them. */
 export const METHODS = [...LSTM_VARIANTS, 'linear', ...CURVE_MODELS, 'best-aic', 'ensemble'] as const;
 export type Method = (typeof METHODS)[number];
 export const isLstm = (m: Method): m is LstmVariant => (LSTM_VARIANTS as readonly string[]).includes(m);
+/** The one method every view answers with unless the user picks another. */
+export const DEFAULT_METHOD: Method = 'ensemble';
 
-/** A surrogate fitted to one curve: the forecast Dice at any n, and an interval around it. */
+/** One part of a fitted surrogate: a family of the ensemble (or the method itself) and its weight. */
+export interface Member {
+  name: string;
+  weight: number;
+  at: (n: number) => number;
+}
+
+/**
+ * A surrogate fitted to one curve. Every method's forecast is bounded in [0, 1] and
+ * non-decreasing in n; its interval is the method's uncertainty scale times the conformal
+ * quantile learnt on real learning curves (`calibration.ts`).
+ */
 export interface FittedCurve {
   model: string;
   method: Method;
   /** the full data set's size: fraction = n / nRef */
   nRef: number;
-  /** the largest n the fit saw */
+  /** the smallest and the largest n the fit saw, and how many points */
+  observedMinN: number;
   observedMaxN: number;
+  points: number;
   mean: (n: number) => number;
   band: (n: number, level: number) => [number, number];
+  /** the uncalibrated uncertainty scale at n, and its parts */
+  scale: (n: number) => number;
+  parts: (n: number) => ScaleParts;
   /** Dice as n → ∞, or null where the surrogate has no asymptote */
   asymptote: number | null;
-  /** fitted parameters, or Akaike weights for the ensemble and the chosen model for best-aic */
+  /** fitted parameters, or the members' weights for the ensemble and the chosen family for best-aic */
   params: Record<string, number>;
   aic: number | null;
   detail: string;
+  members: Member[];
+  /** families that could not take part, and why */
+  left: { name: string; reason: string }[];
+  /** false where the corpus has no quantiles for this method and number of points (normal multipliers then) */
+  calibrated: boolean;
 }
 
 export interface SurrogateOptions {
   /** fit only points with n ≤ observedUpTo·max(n) of each curve */
   observedUpTo?: number;
   seed?: number;
-  /** bootstrap replicates for parametric intervals; 0 = residual-sd normal intervals (fast, for backtests) */
-  bootstrap?: number;
-  /** 'prediction' (one more training run at n, the default) or 'mean' (the mean curve) */
-  interval?: 'prediction' | 'mean';
   lstm?: LstmOptions;
   /** LSTM and linear forecasts reach up to horizon × the largest n (default 3) */
   horizon?: number;
@@ -50,26 +68,111 @@ export interface SurrogateResult {
 }
 
 const clip = (v: number) => Math.min(1, Math.max(0, v));
-const clipBand = ([lo, hi]: [number, number]): [number, number] => [clip(lo), clip(hi)];
 
 /** Piecewise-linear interpolation on increasing xs, flat beyond the ends. */
 function interp(xs: number[], ys: number[], v: number): number {
   if (v <= xs[0]) return ys[0];
   if (v >= xs[xs.length - 1]) return ys[ys.length - 1];
-  let i = 1;
-  while (xs[i] < v) i++;
-  const w = (v - xs[i - 1]) / (xs[i] - xs[i - 1]);
-  return ys[i - 1] + w * (ys[i] - ys[i - 1]);
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < v) lo = mid;
+    else hi = mid;
+  }
+  const w = (v - xs[lo]) / (xs[hi] - xs[lo]);
+  return ys[lo] + w * (ys[hi] - ys[lo]);
 }
 
-/** The full curve's sizes plus an extension to horizon × the largest n, spaced like the curve. */
-function forecastGrid(full: Curve, horizon: number): number[] {
-  const ns = [...full.n];
-  const last = ns[ns.length - 1];
-  const gaps = ns.slice(1).map((v, i) => v - ns[i]).sort((a, b) => a - b);
-  const step = Math.max(gaps[Math.floor(gaps.length / 2)], (horizon - 1) * last / 300);
-  for (let v = last + step; v <= horizon * last * (1 + 1e-9); v += step) ns.push(v);
-  return ns;
+/** A non-decreasing, bounded version of f on a log grid of sizes (running maximum, then interpolation). */
+function monotone(f: (n: number) => number, from: number, to: number, steps = 400): (n: number) => number {
+  const ns = Array.from({ length: steps + 1 }, (_, i) => from * (to / from) ** (i / steps));
+  let run = -Infinity;
+  const ys = ns.map((n) => (run = Math.max(run, clip(f(n)))));
+  return (n) => interp(ns, ys, n);
+}
+
+/** Slope of Dice per unit of ln n over the last (up to) 4 observed points, floored at 0. */
+function recentSlope(obs: Curve): number {
+  const k = Math.min(4, obs.n.length);
+  if (k < 2) return 0;
+  const x = obs.n.slice(-k).map(Math.log);
+  const y = obs.dice.slice(-k);
+  const mx = x.reduce((s, v) => s + v, 0) / k;
+  const my = y.reduce((s, v) => s + v, 0) / k;
+  const sxx = x.reduce((s, v) => s + (v - mx) ** 2, 0);
+  return sxx > 0 ? Math.max(0, x.reduce((s, v, i) => s + (v - mx) * (y[i] - my), 0) / sxx) : 0;
+}
+
+/** Noise sd per point: the standard error of repeats where the grid has them, on top of the curve's own noise. */
+export function pointSigma(obs: Curve, sigma0: number): number[] {
+  return obs.n.map((_, i) => {
+    const s = obs.sd?.[i];
+    const c = obs.count?.[i] ?? 1;
+    return Math.sqrt(sigma0 ** 2 + (s !== undefined && s !== null && c > 1 ? s ** 2 / c : 0));
+  });
+}
+
+interface Raw {
+  mean: (n: number) => number;
+  members: Member[];
+  /** residual sd of the fit (null where it has no degrees of freedom left) */
+  residualSd: number | null;
+  asymptote: number | null;
+  params: Record<string, number>;
+  aic: number | null;
+  detail: string;
+  left: { name: string; reason: string }[];
+}
+
+/** The parts of a fit's uncertainty at n, before the learnt weights (`ScaleWeights`) combine them. */
+export interface ScaleParts {
+  noise: number;
+  spread: number;
+  gain: number;
+  slope: number;
+  horizon: number;
+}
+
+/**
+ * The interval, one rule for every method: scale(n) is a weighted sum of the fit's noise, the
+ * members' spread at n, the gain forecast past the last observed n, the recent slope carried on
+ * for ln(n / last n), and ln(n / last n) itself; the band is mean ± q·scale, q the conformal
+ * quantile of |error| / scale on real curves.
+ */
+function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve {
+  const cal = calibration();
+  const last = obs.n[obs.n.length - 1];
+  const m = obs.n.length;
+  const noise = Math.sqrt((raw.residualSd ?? cal.sigma0) ** 2 + (cal.sigma0 / 2) ** 2);
+  const slope = recentSlope(obs);
+  const atLast = raw.mean(last);
+  const parts = (n: number): ScaleParts => {
+    const ws = raw.members.reduce((s, p) => s + p.weight, 0);
+    const mu = raw.members.reduce((s, p) => s + p.weight * p.at(n), 0) / ws;
+    const spread = Math.sqrt(raw.members.reduce((s, p) => s + p.weight * (p.at(n) - mu) ** 2, 0) / ws);
+    const h = n > last ? Math.log(n / last) : 0;
+    return { noise, spread, gain: n > last ? Math.max(0, raw.mean(n) - atLast) : 0, slope: slope * h, horizon: h };
+  };
+  const w = cal.scale;
+  const scale = (n: number) => {
+    const p = parts(n);
+    return w.floor + w.noise * p.noise + w.spread * p.spread + w.gain * p.gain + w.slope * p.slope + w.horizon * p.horizon;
+  };
+  const q95 = multiplier(method, m, 0.95);
+  return {
+    model: obs.model, method, nRef: full.n[full.n.length - 1], observedMinN: obs.n[0], observedMaxN: last, points: m,
+    mean: (n) => clip(raw.mean(n)),
+    band: (n, level) => {
+      const mu = clip(raw.mean(n));
+      const h = multiplier(method, m, level).q * scale(n);
+      return [clip(mu - h), clip(mu + h)];
+    },
+    scale, parts,
+    asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
+    params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,
+    calibrated: q95.calibrated,
+  };
 }
 
 async function fitLstmCurves(curves: Curve[], variant: LstmVariant, o: SurrogateOptions): Promise<SurrogateResult> {
@@ -82,26 +185,17 @@ async function fitLstmCurves(curves: Curve[], variant: LstmVariant, o: Surrogate
   try {
     const fits = usable.map((obs): FittedCurve => {
       const full = curves.find((c) => c.model === obs.model)!;
-      const grid = forecastGrid(full, o.horizon ?? 3);
+      const grid = forecastGrid(full, obs, o.horizon ?? 3);
       const known = new Map(obs.n.map((n, i) => [n, obs.dice[i]]));
       const steps = grid.map((n) => ({ n, y: known.get(n) ?? null }));
       const rolled = roll(net, obs.model, steps, isFull(variant) ? 'full' : 'one', isFull(variant) ? obs.n.length : 1);
       const ns = rolled.map((p) => p.n);
-      const mu = rolled.map((p) => p.dice);
-      const spread = rolled.map((p) => net.residualSd * Math.sqrt(Math.max(1, p.chained)));
-      return {
-        model: obs.model, method: variant, nRef: full.n[full.n.length - 1], observedMaxN: obs.n[obs.n.length - 1],
-        mean: (n) => clip(interp(ns, mu, n)),
-        band: (n, level) => {
-          const m = interp(ns, mu, n);
-          const s = zOf(level) * interp(ns, spread, n);
-          return clipBand([m - s, m + s]);
-        },
-        asymptote: null,
-        params: { residual_sd: net.residualSd, final_loss: net.finalLoss, epochs: net.epochsRun },
-        aic: null,
-        detail: `${variant} on ${net.backend}, ${usable.length} curve(s) fitted together`,
-      };
+      const mean = monotone((n) => interp(ns, rolled.map((p) => p.dice), n), ns[0], ns[ns.length - 1]);
+      return finish(variant, full, obs, {
+        mean, members: [{ name: variant, weight: 1, at: mean }], residualSd: net.residualSd, asymptote: null,
+        params: { residual_sd: net.residualSd, final_loss: net.finalLoss, epochs: net.epochsRun }, aic: null,
+        detail: `${variant} on ${net.backend}, ${usable.length} curve(s) fitted together`, left: [],
+      });
     });
     return { method: variant, backend: net.backend, fits, skipped };
   } finally {
@@ -109,69 +203,102 @@ async function fitLstmCurves(curves: Curve[], variant: LstmVariant, o: Surrogate
   }
 }
 
-function parametricCurve(full: Curve, obs: Curve, fit: ParametricFit, rep: Replicates | null, o: SurrogateOptions): FittedCurve {
+/** The observed sizes, the full curve's later ones, and an extension to horizon × the largest n, spaced like the curve. */
+function forecastGrid(full: Curve, obs: Curve, horizon: number): number[] {
+  const ns = [...new Set([...obs.n, ...full.n])].sort((a, b) => a - b);
+  const last = ns[ns.length - 1];
+  const gaps = ns.slice(1).map((v, i) => v - ns[i]).sort((a, b) => a - b);
+  const step = Math.max(gaps[Math.floor(gaps.length / 2)] ?? last, (horizon - 1) * last / 300);
+  for (let v = last + step; v <= horizon * last * (1 + 1e-9); v += step) ns.push(v);
+  return ns;
+}
+
+const member = (f: ParametricFit, weight: number): Member => ({ name: f.model, weight, at: f.at });
+
+/** One family alone (or best-aic's choice): its fitted curve. */
+function single(method: Method, fit: ParametricFit, left: Raw['left']): Raw {
   const mod = MODELS[fit.model];
   const k = mod.params.length;
-  const sd = Math.sqrt(fit.rss / Math.max(1, fit.m - k));
-  const kind = o.interval ?? 'prediction';
+  const flags = [fit.converged ? '' : 'not converged', fit.atBound.length ? `at bound: ${fit.atBound.join(', ')}` : ''].filter(Boolean);
   return {
-    model: obs.model, method: fit.model, nRef: full.n[full.n.length - 1], observedMaxN: obs.n[obs.n.length - 1],
-    mean: (n) => clip(fit.at(n)),
-    band: (n, level) => {
-      if (rep && rep.fits.length >= 20) return clipBand(bandOf(replicateValues(rep, n, kind), expandedLevel(level, fit.m - k)));
-      const s = zOf(level) * sd;
-      return clipBand([fit.at(n) - s, fit.at(n) + s]);
-    },
-    asymptote: fit.asymptote,
-    params: Object.fromEntries(mod.params.map((p, i) => [p, fit.params[i]])),
-    aic: fit.aic,
-    detail: `${fit.model}: ${mod.formula}, u = n/${fit.scale}`,
+    mean: fit.at, members: [member(fit, 1)], residualSd: fit.m > k ? Math.sqrt(fit.rss / (fit.m - k)) : null,
+    asymptote: fit.asymptote, params: Object.fromEntries(mod.params.map((p, i) => [p, fit.params[i]])), aic: fit.aic,
+    detail: `${method === 'best-aic' ? 'best AICc: ' : ''}${fit.model}: ${mod.formula}, u = n/${fit.scale}${flags.length ? ` (${flags.join('; ')})` : ''}`,
+    left,
   };
 }
 
-function fitParametricCurve(full: Curve, obs: Curve, method: Method, o: SurrogateOptions): FittedCurve | string {
-  const scale = full.n[full.n.length - 1];
-  const names = (method === 'ensemble' || method === 'best-aic' ? CURVE_MODELS : [method as CurveModelName]).filter((m) => canFit(m, obs.n.length));
-  if (!names.length) return `${obs.n.length} observed point(s) are too few for ${method}`;
-  const fits = names.map((m) => fitModel(m, obs.n, obs.dice, scale)).filter((f): f is ParametricFit => f !== null);
-  if (!fits.length) return `${method} did not converge`;
-  const B = o.bootstrap ?? 200;
-  const seed = o.seed ?? 0;
-  if (method !== 'ensemble') {
-    const fit = method === 'best-aic' ? fits.reduce((a, b) => (b.aic < a.aic ? b : a)) : fits[0];
-    const rep = B > 0 ? bootstrapFit(fit, obs.n, obs.dice, B, seed) : null;
-    const c = parametricCurve(full, obs, fit, rep, o);
-    return method === 'best-aic' ? { ...c, method, params: { ...c.params }, detail: `best AICc: ${c.detail}` } : c;
-  }
+/**
+ * The ensemble: the bounded families fitted as MAP estimates under the corpus priors, weighted by
+ * Akaike weights, and carried past the last observed n by the stack learnt on real curves
+ * (`Stack` in calibration.ts). Below the last n it is the weighted fit shifted onto the anchor,
+ * so the forecast is continuous and non-decreasing throughout.
+ */
+function ensemble(fits: ParametricFit[], obs: Curve, left: Raw['left']): Raw {
+  const st = calibration().stack;
+  const last = obs.n[obs.n.length - 1];
+  const yLast = obs.dice[obs.dice.length - 1];
   const w = akaikeWeights(fits.map((f) => f.aic));
   const parts = fits.map((f, i) => ({ f, w: w[i] })).filter((p) => p.w > 1e-3);
+  const faint = fits.filter((_, i) => w[i] <= 1e-3).map((f) => ({ name: f.model, reason: 'Akaike weight < 0.001' }));
   const ws = parts.reduce((s, p) => s + p.w, 0);
-  const reps = parts.map((p) => (B > 0 ? bootstrapFit(p.f, obs.n, obs.dice, B, seed) : null));
-  const curves = parts.map((p, i) => parametricCurve(full, obs, p.f, reps[i], o));
-  const kind = o.interval ?? 'prediction';
-  const asym = parts.every((p) => p.f.asymptote !== null) ? parts.reduce((s, p) => s + (p.w / ws) * (p.f.asymptote as number), 0) : null;
+  const fitLast = parts.reduce((s, p) => s + (p.w / ws) * p.f.at(last), 0);
+  const A = yLast + st.anchor * (fitLast - yLast);
+  const slope = recentSlope(obs);
+  const carry = (n: number) => st.slope * slope * st.tau * (1 - (last / n) ** (1 / st.tau));
+  const stacked = (at: (n: number) => number) => {
+    const a0 = at(last);
+    return (n: number) => (n <= last ? at(n) + (A - a0) : A + st.gain * (at(n) - a0) + carry(n));
+  };
+  const members = parts.map((p) => ({ name: p.f.model, weight: p.w / ws, at: stacked(p.f.at) }));
+  const mean = (n: number) => members.reduce((s, p) => s + p.weight * p.at(n), 0);
+  const m = obs.n.length;
+  const k = Math.max(...parts.map((p) => MODELS[p.f.model].params.length));
+  const rss = parts.reduce((s, p) => s + (p.w / ws) * p.f.rss, 0);
+  const asym = parts.reduce((s, p) => s + (p.w / ws) * (p.f.asymptote as number), 0);
+  const stacking = st.anchor !== 1 || st.gain !== 1 || st.slope !== 0;
   return {
-    model: obs.model, method: 'ensemble', nRef: scale, observedMaxN: obs.n[obs.n.length - 1],
-    mean: (n) => clip(parts.reduce((s, p) => s + (p.w / ws) * p.f.at(n), 0)),
-    band: (n, level) => {
-      if (reps.every((r) => r && r.fits.length >= 20)) {
-        const vals: number[] = [];
-        const wts: number[] = [];
-        reps.forEach((r, i) => {
-          const v = replicateValues(r as Replicates, n, kind);
-          vals.push(...v);
-          wts.push(...v.map(() => parts[i].w / ws / v.length));
-        });
-        const L = expandedLevel(level, obs.n.length - Math.max(...parts.map((p) => MODELS[p.f.model].params.length)));
-        return clipBand([weightedQuantile(vals, wts, (1 - L) / 2), weightedQuantile(vals, wts, (1 + L) / 2)]);
-      }
-      const bands = curves.map((c) => c.band(n, level));
-      return [Math.min(...bands.map((b) => b[0])), Math.max(...bands.map((b) => b[1]))];
-    },
-    asymptote: asym,
-    params: Object.fromEntries(parts.map((p) => [p.f.model, p.w / ws])),
-    aic: null,
-    detail: `Akaike-weighted ensemble of ${parts.map((p) => `${p.f.model} ${(p.w / ws).toFixed(2)}`).join(', ')}`,
+    mean, members, residualSd: m > k ? Math.sqrt(rss / (m - k)) : null,
+    asymptote: A + st.gain * (asym - fitLast) + st.slope * slope * st.tau,
+    params: Object.fromEntries(members.map((p) => [p.name, p.weight])), aic: null,
+    detail: `Akaike-weighted ensemble of ${members.map((p) => `${p.name} ${p.weight.toFixed(2)}`).join(', ')}${stacking ? `; past the data: gain × ${st.gain.toFixed(2)} + recent slope × ${st.slope.toFixed(2)} (learnt on real curves)` : ''}`,
+    left: [...left, ...faint],
+  };
+}
+
+function fitParametricCurve(full: Curve, obs: Curve, method: Method): Raw | string {
+  const cal = calibration();
+  const scale = full.n[full.n.length - 1];
+  const combined = method === 'ensemble' || method === 'best-aic';
+  const names: readonly CurveModelName[] = combined ? BOUNDED_MODELS : [method as CurveModelName];
+  const left: Raw['left'] = [];
+  const sigma = pointSigma(obs, cal.sigma0);
+  const fits: ParametricFit[] = [];
+  for (const name of names) {
+    const priors = cal.priors[name] ?? [];
+    if (!canFit(name, obs.n.length, priors.length > 0)) {
+      left.push({ name, reason: `needs ${minPoints(name, priors.length > 0)} points, ${obs.n.length} observed` });
+      continue;
+    }
+    const f = fitModel(name, obs.n, obs.dice, scale, { sigma, priors });
+    if (f) fits.push(f);
+    else left.push({ name, reason: 'did not converge' });
+  }
+  if (!fits.length) return `${obs.n.length} observed point(s): ${left.map((l) => `${l.name} ${l.reason}`).join('; ')}`;
+  if (method === 'ensemble') return ensemble(fits, obs, left);
+  return single(method, method === 'best-aic' ? fits.reduce((a, b) => (b.aic < a.aic ? b : a)) : fits[0], left);
+}
+
+function fitLinearCurve(full: Curve, obs: Curve): Raw {
+  const nRef = full.n[full.n.length - 1];
+  const lin = fitLinear(obs.n, obs.dice, nRef);
+  const mean = monotone(lin.at, obs.n[0], 1000 * nRef);
+  const m = obs.n.length;
+  const rss = obs.n.reduce((s, n, i) => s + (obs.dice[i] - lin.at(n)) ** 2, 0);
+  return {
+    mean, members: [{ name: 'linear', weight: 1, at: mean }], residualSd: m > 2 ? Math.sqrt(rss / (m - 2)) : null, asymptote: null,
+    params: { intercept: lin.intercept, slope: lin.slope }, aic: null,
+    detail: `linear: dice = ${lin.intercept.toFixed(4)} + ${lin.slope.toFixed(4)}·n/${nRef}, held in [0, 1] and non-decreasing`, left: [],
   };
 }
 
@@ -185,25 +312,13 @@ export async function fitSurrogate(curves: Curve[], method: Method, o: Surrogate
   const skipped: SurrogateResult['skipped'] = [];
   for (const full of curves) {
     const obs = observedPart(full, o.observedUpTo ?? 1);
-    if (method === 'linear') {
-      if (obs.n.length < 3) {
-        skipped.push({ model: full.model, reason: `${obs.n.length} observed point(s); a line with an interval needs 3` });
-        continue;
-      }
-      const nRef = full.n[full.n.length - 1];
-      const lin = fitLinear(obs.n, obs.dice, nRef);
-      fits.push({
-        model: full.model, method, nRef, observedMaxN: obs.n[obs.n.length - 1],
-        mean: (n) => clip(lin.at(n)),
-        band: (n, level) => clipBand(lin.band(n, level, o.interval ?? 'prediction')),
-        asymptote: null, params: { intercept: lin.intercept, slope: lin.slope }, aic: null,
-        detail: `linear: dice = ${lin.intercept.toFixed(4)} + ${lin.slope.toFixed(4)}·n/${nRef}`,
-      });
+    if (method === 'linear' && obs.n.length < 3) {
+      skipped.push({ model: full.model, reason: `${obs.n.length} observed point(s); a line with an interval needs 3` });
       continue;
     }
-    const r = fitParametricCurve(full, obs, method, o);
-    if (typeof r === 'string') skipped.push({ model: full.model, reason: r });
-    else fits.push(r);
+    const raw = method === 'linear' ? fitLinearCurve(full, obs) : fitParametricCurve(full, obs, method);
+    if (typeof raw === 'string') skipped.push({ model: full.model, reason: raw });
+    else fits.push(finish(method, full, obs, raw));
   }
   return { method, backend: null, fits, skipped };
 }

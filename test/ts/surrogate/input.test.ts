@@ -53,7 +53,7 @@ describe('forecast command and store', () => {
   it('forecasts a pow3 CSV as JSON: the target n matches the closed form and is stored in one transaction', async () => {
     const dir = tmp('plateau-fc-');
     const db = join(dir, 'p.db');
-    const r = await cli(['forecast', '--curve', csv(['n,dice', ...pow3Rows()].join('\n')), '--method', 'pow3', '--target-dice', '0.85', '--bootstrap', '50', '--observed-up-to', '0.5', '--db', db, '--json']);
+    const r = await cli(['forecast', '--curve', csv(['n,dice', ...pow3Rows()].join('\n')), '--method', 'pow3', '--target-dice', '0.85', '--observed-up-to', '0.5', '--db', db, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.forecasts).toHaveLength(10);
@@ -79,7 +79,7 @@ describe('forecast command and store', () => {
   it('a failing save leaves nothing behind', async () => {
     const db = openDb(join(tmp('plateau-fc-'), 'p.db'));
     const curve = readCurveCsv(csv(['n,dice', ...pow3Rows()].join('\n')));
-    const { fits } = await fitSurrogate(curve, 'pow3', { bootstrap: 0 });
+    const { fits } = await fitSurrogate(curve, 'pow3');
     const forecasts = forecastAt(fits[0], [100, 200, 200]); // the repeated n breaks the primary key on the third row
     expect(() => saveForecast(db, { experiment: null, source: 'x', observedUpTo: 1, backend: null }, [{ fit: fits[0], forecasts, target: null, plateau: null }])).toThrow();
     expect(forecastFits(db)).toEqual([]);

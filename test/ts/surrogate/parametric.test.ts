@@ -35,11 +35,11 @@ describe('pow3 by Levenberg–Marquardt', () => {
     expect(fit.params[2]).toBeCloseTo(TRUE.c, 5);
   });
 
-  it('the bootstrap 95% interval of the mean curve covers the truth in ≥ 90% of 100 replicates (at 60% and at 150% of the data)', async () => {
+  it('the calibrated 95% interval covers the truth in ≥ 90% of 100 replicates (at 60% and at 150% of the data)', async () => {
     let covered60 = 0;
     let covered150 = 0;
     for (let seed = 1; seed <= 100; seed++) {
-      const { fits } = await fitSurrogate(curve(noisy(1000 + seed)), 'pow3', { bootstrap: 100, seed, interval: 'mean' });
+      const { fits } = await fitSurrogate(curve(noisy(1000 + seed)), 'pow3', { seed });
       const [lo, hi] = fits[0].band(600, 0.95);
       if (lo <= truth(600) && truth(600) <= hi) covered60++;
       const [lo2, hi2] = fits[0].band(1500, 0.95);
@@ -50,7 +50,7 @@ describe('pow3 by Levenberg–Marquardt', () => {
   });
 
   it('inverts a target Dice as the closed form does: n = N·((a − D)/b)^(−1/c)', async () => {
-    const { fits } = await fitSurrogate(curve(noisy(7)), 'pow3', { bootstrap: 50 });
+    const { fits } = await fitSurrogate(curve(noisy(7)), 'pow3');
     const f = fits[0];
     const { a, b, c } = f.params;
     for (const D of [0.7, 0.78, 0.82, 0.84]) {
@@ -63,11 +63,11 @@ describe('pow3 by Levenberg–Marquardt', () => {
     }
     const beyond = targetSize(f, a + 0.001);
     expect(beyond.reachable).toBe(false);
-    expect(beyond.reason).toMatch(/asymptote/);
+    expect(beyond.reason).toMatch(/levels off|not reachable/);
   });
 
   it('finds the plateau where another 10% adds just under the threshold', async () => {
-    const { fits } = await fitSurrogate(curve(NS.map(truth)), 'pow3', { bootstrap: 0 });
+    const { fits } = await fitSurrogate(curve(NS.map(truth)), 'pow3');
     const p = plateauPoint(fits[0], 0.005, 0.1);
     const gain = (n: number) => truth(n + 0.1 * N) - truth(n);
     expect(gain(p.n!)).toBeLessThan(0.005 + 1e-7);
@@ -75,10 +75,13 @@ describe('pow3 by Levenberg–Marquardt', () => {
     expect(p.fraction).toBeCloseTo(p.n! / N, 12);
   });
 
-  it('the AIC ensemble and best-aic forecast a pow3 curve at 100% from its first half within 0.01', async () => {
-    for (const method of ['ensemble', 'best-aic'] as const) {
-      const { fits } = await fitSurrogate(curve(noisy(3)), method, { observedUpTo: 0.5, bootstrap: 0 });
-      expect(Math.abs(fits[0].mean(N) - truth(N))).toBeLessThan(0.01);
+  // best-aic follows the best family; the ensemble carries the curve past its data by the stack
+  // learnt on real curves (a shrunk gain: real curves overshoot their fits more often than a clean
+  // power law does), which costs it some accuracy on this clean one
+  it('best-aic forecasts a pow3 curve at 100% from its first half within 0.01, the ensemble within 0.02', async () => {
+    for (const [method, tol] of [['best-aic', 0.01], ['ensemble', 0.02]] as const) {
+      const { fits } = await fitSurrogate(curve(noisy(3)), method, { observedUpTo: 0.5 });
+      expect(Math.abs(fits[0].mean(N) - truth(N))).toBeLessThan(tol);
     }
   });
 });

@@ -1,0 +1,204 @@
+/**
+ * Learns `ts/surrogate/calibration.json` from real learning curves (LCDB 1.0, F1 and AUC
+ * databases; data sets with an even OpenML id; the odd ones are held out for the reliability
+ * rows, and the accuracy database is never read here):
+ *   1. sigma0 and the empirical-Bayes priors: every bounded family fitted to whole curves; the
+ *      median residual sd, and a robust mean / sd of each shape parameter (log scale);
+ *   2. the ensemble's stack (calibration.ts: Stack) by least absolute deviations of the final
+ *      value's gain over the last observation, on leave-future-out fits at 10/25/50% and on pilot
+ *      grids of 4 points;
+ *   3. per method and bucket of observed points, conformal quantiles of |error| / scale;
+ *   4. reliability on the held-out data sets: MAE, median error and 95% coverage per cut-off.
+ *
+ *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves 400] [--lstm-curves 100]
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CALIBRATION_FILE, type Calibration, LEVELS, type MethodCalibration, type PointsBucket, type Reliability, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
+import { type Curve, observedPart } from '../ts/surrogate/curve';
+import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
+import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParamPrior, fitModel } from '../ts/surrogate/parametric';
+import { quantile } from '../ts/surrogate/random';
+import { type Method, fitSurrogate } from '../ts/surrogate/surrogate';
+import { corpus } from './lib/corpus';
+import { type Scored, pilotPart, scoreMethod, summarise } from './lib/evaluate';
+
+const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '400' }, 'lstm-curves': { type: 'string', default: '100' } } });
+const CUTS = [0.1, 0.25, 0.5];
+const TAU = 4;
+const t0 = performance.now();
+const log = (s: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${s}`);
+
+const cal = corpus('dev', Number(args.curves), 1, 'calibrate');
+const held = corpus('dev', Number(args.curves), 2, 'held-out');
+log(`${cal.length} curves to calibrate on, ${held.length} held out`);
+
+// 1. sigma0 and priors from whole curves
+const SHAPE: Partial<Record<CurveModelName, string[]>> = { pow4: ['c'], pow3: ['c'], exp3: ['c'], mmf4: ['b', 'd'], wbl4: ['b', 'd'] };
+const robust = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const med = quantile(s, 0.5);
+  const mad = quantile(v.map((x) => Math.abs(x - med)).sort((a, b) => a - b), 0.5);
+  return { mean: med, sd: 1.4826 * mad };
+};
+const sds: number[] = [];
+const priors: Calibration['priors'] = {};
+for (const name of BOUNDED_MODELS) {
+  const mod = MODELS[name];
+  const vals: Record<string, number[]> = {};
+  for (const c of cal) {
+    const f = fitModel(name, c.n, c.dice, c.n[c.n.length - 1]);
+    if (!f) continue;
+    if (name === 'pow4' && f.m > 4) sds.push(Math.sqrt(f.rss / (f.m - 4)));
+    for (const p of SHAPE[name] ?? []) {
+      if (f.atBound.includes(p)) continue;
+      (vals[p] ??= []).push(Math.log(f.params[mod.params.indexOf(p)]));
+    }
+  }
+  // twice the corpus spread: a prior that guides a pilot grid without overruling a long curve
+  priors[name] = (SHAPE[name] ?? []).map((p): ParamPrior => {
+    const r = robust(vals[p] ?? [0]);
+    return { param: p, log: true, mean: r.mean, sd: Math.max(0.25, 2 * r.sd) };
+  });
+}
+const sigma0 = quantile([...sds].sort((a, b) => a - b), 0.5);
+log(`sigma0 ${sigma0.toFixed(4)}; priors ${JSON.stringify(priors)}`);
+
+// 2. the stack, by least absolute deviations (IRLS), gain and slope ≥ 0
+const base: Calibration = { ...UNCALIBRATED, sigma0, priors };
+useCalibration(base);
+const scenarios = (curves: Curve[]) => [...CUTS.map((cut) => ({ cut, curves, pilot: false })), { cut: 0.25, curves: curves.map((c) => pilotPart(c, 0.25)), pilot: true }];
+type Row = { x: number[]; y: number };
+const rows: Row[] = [];
+for (const sc of scenarios(cal)) {
+  const cut = sc.pilot ? 0.999 : sc.cut;
+  const res = await fitSurrogate(sc.curves, 'ensemble', { observedUpTo: cut });
+  for (const fit of res.fits) {
+    const c = sc.curves.find((k) => k.model === fit.model)!;
+    const obs = observedPart(c, cut);
+    if (obs.n.length === c.n.length) continue;
+    const N = c.n[c.n.length - 1];
+    const last = obs.n[obs.n.length - 1];
+    const yLast = obs.dice[obs.dice.length - 1];
+    const fitLast = fit.mean(last);
+    const k = Math.min(4, obs.n.length);
+    const x = obs.n.slice(-k).map(Math.log);
+    const y = obs.dice.slice(-k);
+    const mx = x.reduce((a, b) => a + b) / k;
+    const my = y.reduce((a, b) => a + b) / k;
+    const sxx = x.reduce((a, v) => a + (v - mx) ** 2, 0);
+    const slope = sxx > 0 ? Math.max(0, x.reduce((a, v, i) => a + (v - mx) * (y[i] - my), 0) / sxx) : 0;
+    rows.push({ x: [fitLast - yLast, Math.max(0, fit.mean(N) - fitLast), slope * TAU * (1 - (last / N) ** (1 / TAU))], y: c.dice[c.dice.length - 1] - yLast });
+  }
+}
+function lad(data: Row[], nonneg: boolean[]): number[] {
+  const k = data[0].x.length;
+  let b = new Array(k).fill(0);
+  for (let it = 0; it < 200; it++) {
+    const A = Array.from({ length: k }, () => new Array(k).fill(0));
+    const r = new Array(k).fill(0);
+    for (const d of data) {
+      const e = d.y - d.x.reduce((s, v, i) => s + v * b[i], 0);
+      const w = 1 / Math.max(Math.abs(e), 1e-5);
+      for (let i = 0; i < k; i++) {
+        r[i] += w * d.x[i] * d.y;
+        for (let j = 0; j < k; j++) A[i][j] += w * d.x[i] * d.x[j];
+      }
+    }
+    // free coefficients solved jointly; a coefficient held at 0 by its constraint is dropped
+    const active = b.map((_, i) => i).filter((i) => !(nonneg[i] && b[i] < 0));
+    const sol = solve(active.map((i) => active.map((j) => A[i][j])), active.map((i) => r[i]));
+    const next = new Array(k).fill(0);
+    active.forEach((i, j) => (next[i] = nonneg[i] ? Math.max(0, sol[j]) : sol[j]));
+    const moved = next.reduce((s, v, i) => s + Math.abs(v - b[i]), 0);
+    b = next;
+    if (moved < 1e-9) break;
+  }
+  return b;
+}
+function solve(A: number[][], y: number[]): number[] {
+  const n = y.length;
+  const M = A.map((row, i) => [...row, y[i]]);
+  for (let c = 0; c < n; c++) {
+    const p = M.reduce((best, row, i) => (i >= c && Math.abs(row[c]) > Math.abs(M[best][c]) ? i : best), c);
+    [M[c], M[p]] = [M[p], M[c]];
+    for (let r = 0; r < n; r++) {
+      if (r === c || M[c][c] === 0) continue;
+      const f = M[r][c] / M[c][c];
+      for (let j = c; j <= n; j++) M[r][j] -= f * M[c][j];
+    }
+  }
+  return M.map((row, i) => (row[i] === 0 ? 0 : row[n] / row[i]));
+}
+const [anchor, gain, slope] = lad(rows, [false, true, true]);
+const stack = { anchor, gain, slope, tau: TAU };
+log(`stack from ${rows.length} leave-future-out fits: ${JSON.stringify(stack)}`);
+useCalibration({ ...base, stack });
+
+// 2b. the scale's weights: median regression of the ensemble's |error| on the scale's parts
+const SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: false })), { cut: 0.25, pilot: true }];
+const errs: Row[] = [];
+for (const sc of SCENARIOS) {
+  for (const s of await scoreMethod(cal, 'ensemble', sc.cut, sc.pilot)) {
+    const p = s.parts!;
+    errs.push({ x: [1, p.noise, p.spread, p.gain, p.slope, p.horizon], y: Math.abs(s.forecast - s.truth) });
+  }
+}
+const [floor, noise, spread, gainW, slopeW, horizon] = lad(errs, [true, true, true, true, true, true]);
+const scale = { floor, noise, spread, gain: gainW, slope: slopeW, horizon };
+log(`scale weights from ${errs.length} errors: ${JSON.stringify(scale)}`);
+useCalibration({ ...base, stack, scale });
+
+// 3. conformal quantiles of |error| / scale, per method and bucket of points
+const PARAMETRIC: Method[] = ['ensemble', 'best-aic', ...BOUNDED_MODELS, 'log2', 'linear'];
+const lstmCurves = cal.slice(0, Number(args['lstm-curves']));
+const methods: { method: Method; curves: Curve[] }[] = [
+  ...PARAMETRIC.map((method) => ({ method, curves: cal as Curve[] })),
+  ...(lstmCurves.length ? LSTM_VARIANTS.map((method) => ({ method, curves: lstmCurves as Curve[] })) : []),
+];
+const conformal = (scores: number[], level: number) => {
+  // the ⌈(n+1)·level⌉-th smallest score: split conformal's finite-sample rule
+  const s = [...scores].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((s.length + 1) * level) - 1)];
+};
+const methodsCal: Record<string, MethodCalibration> = {};
+for (const { method, curves } of methods) {
+  const scored: Scored[] = [];
+  for (const sc of SCENARIOS) scored.push(...(await scoreMethod(curves, method, sc.cut, sc.pilot)));
+  const buckets: PointsBucket[] = ['few', 'mid', 'many'];
+  const by = (b: PointsBucket) => scored.filter((s) => bucketOf(s.points) === b && Number.isFinite(s.score)).map((s) => s.score);
+  // a bucket with few scores borrows the pooled ones
+  const pooled = scored.filter((s) => Number.isFinite(s.score)).map((s) => s.score);
+  methodsCal[method] = {
+    quantiles: Object.fromEntries(buckets.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(by(b).length >= 50 ? by(b) : pooled, l)]))])) as MethodCalibration['quantiles'],
+    counts: Object.fromEntries(buckets.map((b) => [b, by(b).length >= 50 ? by(b).length : pooled.length])) as MethodCalibration['counts'],
+    target95: null,
+    targetCount: 0,
+  };
+  const logErr = scored.map((s) => s.targetLogError).filter((x): x is number => x !== null);
+  if (logErr.length) Object.assign(methodsCal[method], { target95: conformal(logErr, 0.95), targetCount: logErr.length });
+  log(`${method}: quantiles ${JSON.stringify(methodsCal[method].quantiles)}`);
+}
+const calibrated: Calibration = { ...base, stack, scale, methods: methodsCal, source: '', reliability: {} };
+useCalibration(calibrated);
+
+// 4. reliability on held-out data sets
+const reliability: Record<string, Reliability[]> = {};
+const heldLstm = held.slice(0, Number(args['lstm-curves']));
+for (const { method } of methods) {
+  const curves = method.startsWith('lstm') ? heldLstm : held;
+  reliability[method] = [];
+  for (const cut of CUTS) {
+    const s = summarise(await scoreMethod(curves, method, cut));
+    reliability[method].push({ cut, curves: s.curves, mae: s.mae, median: s.median, coverage95: s.coverage95, targetLogError: s.targetLogError });
+  }
+  log(`${method}: ${reliability[method].map((r) => `${r.cut}: MAE ${r.mae.toFixed(4)} cov ${r.coverage95.toFixed(3)}`).join('; ')}`);
+}
+
+const out: Calibration = {
+  ...calibrated,
+  source: `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets to calibrate (${lstmCurves.length} for the LSTMs), ${held.length} of odd-id data sets held out for reliability; written by bench/calibrate.ts`,
+  reliability,
+};
+writeFileSync(CALIBRATION_FILE, `${JSON.stringify(out, null, 1)}\n`);
+log(`wrote ${CALIBRATION_FILE}`);

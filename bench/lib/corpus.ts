@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Curve } from '../../ts/surrogate/curve';
+import { rng } from '../../ts/surrogate/random';
+
+/**
+ * LCDB 1.0's learning curves (Mohr, Viering et al. 2022) as plateau curves: one per data set ×
+ * learner, the mean test score over seeds at each training size, with its sd and count (so fits
+ * weigh points as they would weigh repeated runs). `bench/lcdb_curves.py` extracts them from the
+ * `lcdb` sdist on PyPI into .plateau/lcdb/ (run once, about 15 s).
+ */
+export type Metric = 'f1' | 'auc' | 'accuracy';
+export interface CorpusCurve extends Curve {
+  openmlid: number;
+  learner: string;
+  metric: Metric;
+}
+
+const root = join(import.meta.dirname, '..', '..');
+const dir = process.env.PLATEAU_LCDB ?? join(root, '.plateau', 'lcdb');
+
+export function loadCorpus(metric: Metric): CorpusCurve[] {
+  const file = join(dir, `curves-${metric}.json`);
+  if (!existsSync(file)) {
+    const py = process.env.PLATEAU_PYTHON ?? join(root, '.venv', 'bin', 'python');
+    execFileSync(py, [join(root, 'bench', 'lcdb_curves.py'), '--out', dir], { stdio: 'inherit' });
+  }
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { curves: { openmlid: number; learner: string; n: number[]; score: number[]; sd: (number | null)[]; count: number[] }[] };
+  return raw.curves
+    .filter((c) => c.score.every((v) => Number.isFinite(v) && v >= 0 && v <= 1))
+    .map((c) => ({ model: `${c.openmlid}/${c.learner}`, depth: null, n: c.n, dice: c.score, sd: c.sd, count: c.count, openmlid: c.openmlid, learner: c.learner, metric }));
+}
+
+/**
+ * A seeded sample of `count` curves with at least `minPoints` sizes; `half` keeps only data sets
+ * with an even ('calibrate') or odd ('held-out') OpenML id, so tuning never sees the curves it is
+ * judged on.
+ */
+export function sample(curves: CorpusCurve[], count: number, seed: number, half?: 'calibrate' | 'held-out', minPoints = 8): CorpusCurve[] {
+  const pool = curves.filter((c) => c.n.length >= minPoints && (!half || (c.openmlid % 2 === 0) === (half === 'calibrate')));
+  const r = rng(seed);
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [pool[i], pool[j]] = [pool[j], pool[i]];
+  }
+  return pool.slice(0, count);
+}
+
+/** The development corpus (F1 and AUC, half each) or the independent check (accuracy). */
+export function corpus(which: 'dev' | 'check', count: number, seed: number, half?: 'calibrate' | 'held-out'): CorpusCurve[] {
+  if (which === 'check') return sample(loadCorpus('accuracy'), count, seed, half);
+  return [...sample(loadCorpus('f1'), Math.ceil(count / 2), seed, half), ...sample(loadCorpus('auc'), Math.floor(count / 2), seed + 1, half)];
+}

@@ -1,0 +1,116 @@
+import { targetSize } from '../../ts/surrogate/answers';
+import { type Curve, observedPart } from '../../ts/surrogate/curve';
+import { quantile } from '../../ts/surrogate/random';
+import { type FittedCurve, type Method, type ScaleParts, fitSurrogate } from '../../ts/surrogate/surrogate';
+
+/**
+ * Leave-future-out scoring on curves with known answers: fit on n ≤ cut·max(n), forecast the
+ * largest n. `pilot` keeps only 4 points of the observed part (evenly spaced in n, as a pilot grid
+ * of 25/50/75/100% of what was trained), the case where few points cannot pin the curve.
+ */
+export interface Scored {
+  model: string;
+  truth: number;
+  last: number;
+  forecast: number;
+  lo95: number;
+  hi95: number;
+  /** |error| / the method's scale at the largest n, and the scale's parts there */
+  score: number;
+  parts: ScaleParts | null;
+  points: number;
+  /** |ln(n̂/n)| for the target "the largest n's value", where the curve still rises that far */
+  targetLogError: number | null;
+  targetFound: boolean | null;
+}
+
+export function pilotPart(c: Curve, cut: number): Curve {
+  const obs = observedPart(c, cut);
+  const top = obs.n[obs.n.length - 1];
+  const idx = [0.25, 0.5, 0.75, 1].map((f) => obs.n.reduce((b, n, i) => (Math.abs(n - f * top) < Math.abs(obs.n[b] - f * top) ? i : b), 0));
+  const keep = [...new Set(idx)].sort((a, b) => a - b);
+  const pick = <T>(xs: T[] | undefined) => xs && keep.map((i) => xs[i]);
+  return { ...c, n: [...pick(obs.n)!, c.n[c.n.length - 1]], dice: [...pick(obs.dice)!, c.dice[c.dice.length - 1]], sd: c.sd && [...pick(c.sd)!, c.sd[c.sd.length - 1]], count: c.count && [...pick(c.count)!, c.count[c.count.length - 1]] };
+}
+
+/** First n where the (interpolated) observed curve reaches d, or null. */
+function trueCrossing(c: Curve, d: number): number | null {
+  for (let i = 0; i < c.n.length; i++) {
+    if (c.dice[i] >= d) {
+      if (i === 0) return c.n[0];
+      const w = (d - c.dice[i - 1]) / (c.dice[i] - c.dice[i - 1]);
+      return Math.exp(Math.log(c.n[i - 1]) + w * (Math.log(c.n[i]) - Math.log(c.n[i - 1])));
+    }
+  }
+  return null;
+}
+
+function scoreFit(c: Curve, fit: FittedCurve): Scored {
+  const N = c.n[c.n.length - 1];
+  const truth = c.dice[c.dice.length - 1];
+  const lastIdx = c.n.findIndex((n) => n === fit.observedMaxN);
+  const last = c.dice[lastIdx];
+  const forecast = fit.mean(N);
+  const [lo95, hi95] = fit.band(N, 0.95);
+  // the target: the final value, where the curve still has ≥ 0.01 to climb past the last observation
+  let targetLogError: number | null = null;
+  let targetFound: boolean | null = null;
+  if (truth > last + 0.01) {
+    const n = trueCrossing({ ...c, n: c.n.slice(lastIdx), dice: c.dice.slice(lastIdx) }, truth);
+    const t = targetSize(fit, truth);
+    targetFound = t.n !== null;
+    if (n !== null && t.n !== null) targetLogError = Math.abs(Math.log(t.n / n));
+  }
+  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, targetLogError, targetFound };
+}
+
+export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = false, lstm?: { epochs?: number }): Promise<Scored[]> {
+  const input = pilot ? curves.map((c) => pilotPart(c, cut)) : curves;
+  const cutUsed = pilot ? 0.999 : cut;
+  const out: Scored[] = [];
+  // LSTMs fit the curves of one call together: batches of 50 unrelated curves
+  const batch = method.startsWith('lstm') ? 50 : input.length;
+  for (let i = 0; i < input.length; i += batch) {
+    const part = input.slice(i, i + batch).filter((c) => observedPart(c, cutUsed).n.length >= 2 && observedPart(c, cutUsed).n.length < c.n.length);
+    const res = await fitSurrogate(part, method, { observedUpTo: cutUsed, seed: 0, lstm });
+    for (const fit of res.fits) out.push(scoreFit(part.find((c) => c.model === fit.model)!, fit));
+  }
+  return out;
+}
+
+/** The last observed value, carried forward: the baseline every method must beat. */
+export function lastValue(curves: Curve[], cut: number): Scored[] {
+  return curves.flatMap((c) => {
+    const obs = observedPart(c, cut);
+    if (obs.n.length < 2 || obs.n.length === c.n.length) return [];
+    const last = obs.dice[obs.dice.length - 1];
+    const truth = c.dice[c.dice.length - 1];
+    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, targetLogError: null, targetFound: null }];
+  });
+}
+
+export interface Summary {
+  curves: number;
+  mae: number;
+  median: number;
+  coverage95: number;
+  width95: number;
+  targetLogError: number | null;
+  targetFound: number | null;
+}
+
+export function summarise(s: Scored[]): Summary {
+  const e = s.map((x) => Math.abs(x.forecast - x.truth)).sort((a, b) => a - b);
+  const withBand = s.filter((x) => Number.isFinite(x.lo95));
+  const t = s.map((x) => x.targetLogError).filter((x): x is number => x !== null).sort((a, b) => a - b);
+  const tf = s.filter((x) => x.targetFound !== null);
+  return {
+    curves: s.length,
+    mae: e.reduce((a, b) => a + b, 0) / e.length,
+    median: quantile(e, 0.5),
+    coverage95: withBand.length ? withBand.filter((x) => x.lo95 <= x.truth && x.truth <= x.hi95).length / withBand.length : NaN,
+    width95: withBand.length ? withBand.reduce((a, x) => a + x.hi95 - x.lo95, 0) / withBand.length : NaN,
+    targetLogError: t.length ? quantile(t, 0.5) : null,
+    targetFound: tf.length ? tf.filter((x) => x.targetFound).length / tf.length : null,
+  };
+}

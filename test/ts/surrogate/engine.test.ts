@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { calibration } from '../../../ts/surrogate/calibration';
+import type { Curve } from '../../../ts/surrogate/curve';
+import { answer, answerLines } from '../../../ts/surrogate/engine';
+import { normal, rng } from '../../../ts/surrogate/random';
+import { METHODS, fitSurrogate } from '../../../ts/surrogate/surrogate';
+
+// The issue's cases: a pilot grid of 4 fractions (25/50/75/100% of 96 images), a rising curve,
+// a SegResNet curve already flat at 0.91, and a curve flat from the start.
+const NS = [24, 48, 72, 96];
+const rising: Curve = { model: 'resunet-d3', depth: 3, n: NS, dice: [0.71, 0.79, 0.827, 0.845] };
+const flat91: Curve = { model: 'segresnet', depth: null, n: NS, dice: [0.905, 0.912, 0.909, 0.913] };
+const flatStart: Curve = { model: 'flat', depth: null, n: NS, dice: [0.5, 0.501, 0.499, 0.5] };
+const sizes = Array.from({ length: 60 }, (_, i) => 5 * 1.12 ** i);
+
+function expectShape(fit: Awaited<ReturnType<typeof fitSurrogate>>['fits'][number]) {
+  let prev = -Infinity;
+  for (const n of sizes) {
+    const m = fit.mean(n);
+    expect(m).toBeGreaterThanOrEqual(0);
+    expect(m).toBeLessThanOrEqual(1);
+    expect(m).toBeGreaterThanOrEqual(prev - 1e-12);
+    const [lo, hi] = fit.band(n, 0.95);
+    expect(lo).toBeLessThanOrEqual(m + 1e-12);
+    expect(hi).toBeGreaterThanOrEqual(m - 1e-12);
+    prev = m;
+  }
+}
+
+describe('every method on a 4-point pilot grid', () => {
+  for (const method of METHODS) {
+    it(`${method}: bounded in [0, 1], non-decreasing up to ${Math.round(sizes[sizes.length - 1])}, the band around the mean, no plateau below the smallest n`, async () => {
+      const res = await fitSurrogate([rising, flat91], method, { seed: 0, lstm: { epochs: 5 } });
+      expect(res.fits.length + res.skipped.length).toBe(2);
+      for (const fit of res.fits) {
+        expectShape(fit);
+        const a = await answer([fit.model === rising.model ? rising : flat91], { method, lstm: { epochs: 5 } });
+        const p = a.models[0].plateau;
+        if (p.n !== null) expect(p.n).toBeGreaterThanOrEqual(NS[0]);
+      }
+    });
+  }
+});
+
+describe('the default answer is honest with few points', () => {
+  it('the ensemble never holds the unbounded log2, and says which families it left out and why', async () => {
+    const a = await answer([rising], { targetDice: 0.85 });
+    const m = a.models[0];
+    expect(a.method).toBe('ensemble');
+    expect(m.fit.members.map((x) => x.name)).not.toContain('log2');
+    expect(m.fit.members.length + m.fit.left.length).toBe(5);
+    for (const l of m.fit.left) expect(m.composition).toContain(`${l.name} (${l.reason})`);
+    expect(m.fit.members.reduce((s, x) => s + x.weight, 0)).toBeCloseTo(1, 12);
+    // the forecast at 200% stays below 1: a bounded curve, not a log line hitting the cap
+    expect(m.at[2].dice).toBeLessThan(0.99);
+    expect(m.flags.join(' ')).toMatch(/4 points/);
+  });
+
+  it('Dice 0.85 on the rising pilot curve is not claimed below the data where 0.845 was observed at n = 96', async () => {
+    const t = (await answer([rising], { targetDice: 0.85 })).models[0].target!;
+    if (t.n !== null) expect(t.n).toBeGreaterThan(96);
+    expect(['forecast', 'undetermined']).toContain(t.status);
+    expect(t.lo).toBeGreaterThan(72);
+  });
+
+  it('a curve flat at 0.91 does not get "Dice 0.95 at n ≈ 28": the target is undetermined or unreachable, never a point', async () => {
+    const a = await answer([flat91], { targetDice: 0.95 });
+    const t = a.models[0].target!;
+    expect(['undetermined', 'unreachable']).toContain(t.status);
+    expect(t.n).toBeNull();
+    expect(t.reason).toMatch(/not (determined|reachable)/);
+    const line = answerLines(a).join('\n');
+    expect(line).not.toMatch(/Dice 0\.95 at n ≈/);
+  });
+
+  it('a flat curve gets its plateau within the data, at or above the smallest n (never at 1% of it)', async () => {
+    for (const c of [flat91, flatStart]) {
+      const p = (await answer([c])).models[0].plateau;
+      expect(p.status).toBe('observed');
+      expect(p.n).toBeGreaterThanOrEqual(NS[0]);
+    }
+  });
+
+  it('flags a curve flat from the start, and one that falls at the end', async () => {
+    expect((await answer([flatStart])).models[0].flags.join(' ')).toMatch(/flat from the start/);
+    const falls: Curve = { model: 'f', depth: null, n: [10, 20, 40, 80, 160], dice: [0.5, 0.7, 0.8, 0.82, 0.7] };
+    expect((await answer([falls])).models[0].flags.join(' ')).toMatch(/falls at the end/);
+  });
+
+  it('a well-sampled curve whose target lies below its asymptote gets a finite target-n interval around the point', async () => {
+    // pow3 0.9 − 0.09·u^−0.5 (u = n/1000) on 12 sizes up to half the data, noise sd 0.003; Dice 0.8 at n = 810
+    const r = rng(5);
+    const n = Array.from({ length: 12 }, (_, i) => 40 * (i + 1));
+    const dice = n.map((v) => 0.9 - 0.09 * (v / 1000) ** -0.5 + 0.003 * normal(r));
+    const full: Curve = { model: 'm', depth: null, n: [...n, 1000], dice: [...dice, 0.81] };
+    const t = (await answer([full], { targetDice: 0.8, observedUpTo: 0.5 })).models[0].target!;
+    expect(t.status).toBe('forecast');
+    expect(t.lo!).toBeLessThan(t.n!);
+    expect(t.hi!).toBeGreaterThan(t.n!);
+    expect(t.hi! / t.lo!).toBeLessThan(10);
+  });
+});
+
+describe('the calibration the engine reads', () => {
+  it('is learnt from the corpus (a source, priors for every bounded family, a stack) and reports reliability for the default method', () => {
+    const c = calibration();
+    expect(c.source).toMatch(/LCDB/);
+    for (const f of ['pow4', 'mmf4', 'wbl4', 'pow3', 'exp3'] as const) expect(c.priors[f]?.length).toBeGreaterThan(0);
+    expect(c.stack.gain).toBeGreaterThanOrEqual(0);
+    expect(c.reliability.ensemble.map((r) => r.cut)).toEqual([0.1, 0.25, 0.5]);
+    expect(c.methods.ensemble.quantiles.many['0.95']).toBeGreaterThan(c.methods.ensemble.quantiles.many['0.8']);
+  });
+});

@@ -1,0 +1,122 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CurveModelName, ParamPrior } from './parametric';
+
+/**
+ * What plateau learnt from real learning curves (LCDB 1.0's F1 and AUC databases; never the
+ * accuracy one, kept for the independent check): empirical-Bayes priors on the families' shape
+ * parameters, the ensemble's shrinkage of extrapolated gains, the conformal quantiles that turn
+ * each method's uncertainty scale into calibrated intervals, and how reliable each method was at
+ * each cut-off. Written by `bench/calibrate.ts` (every figure in it is computed there); read here.
+ */
+export interface MethodCalibration {
+  /** quantiles of |error| / scale by bucket of observed points ('few' ≤ 5, 'mid' 6–9, 'many' ≥ 10), at each level */
+  quantiles: Record<PointsBucket, Record<string, number>>;
+  /** scores behind each bucket's quantiles */
+  counts: Record<PointsBucket, number>;
+  /** the 95% quantile of |ln(n̂ / n)| for a target size, and how many targets it rests on */
+  target95: number | null;
+  targetCount: number;
+}
+
+export interface Reliability {
+  /** observed up to this fraction of the largest n */
+  cut: number;
+  curves: number;
+  mae: number;
+  median: number;
+  coverage95: number;
+  /** median |ln(n̂ / n)| of the target n, where both exist */
+  targetLogError: number | null;
+}
+
+export interface Calibration {
+  source: string;
+  /** noise sd for points without repeats, relative to which the priors weigh */
+  sigma0: number;
+  /** how the ensemble carries a curve past its last point, learnt by least absolute deviations */
+  stack: Stack;
+  /** the weights of the uncertainty scale's parts, learnt by median regression of |error| on them */
+  scale: ScaleWeights;
+  priors: Partial<Record<CurveModelName, ParamPrior[]>>;
+  methods: Record<string, MethodCalibration>;
+  /** held-out curves (data sets not used to calibrate): per method, per cut-off */
+  reliability: Record<string, Reliability[]>;
+}
+
+/**
+ * Past the last observed n, the ensemble forecasts
+ *   A + gain·(ens(n) − ens(last)) + slope·s⁺·tau·(1 − (last/n)^(1/tau)),
+ * A = y_last + anchor·(ens(last) − y_last): the last observation pulled toward the fit, the
+ * families' extrapolated gain scaled, and the recent slope s⁺ (Dice per unit ln n, ≥ 0) carried on
+ * with a bounded reach. Every term is non-decreasing in n and bounded, so the forecast is too.
+ */
+export interface Stack {
+  anchor: number;
+  gain: number;
+  slope: number;
+  tau: number;
+}
+
+/**
+ * A method's uncertainty scale at n is floor + noise·σ + spread·(members' sd) + gain·(forecast
+ * gain past the last n) + slope·(recent slope · ln(n / last n)) + horizon·ln(n / last n).
+ */
+export interface ScaleWeights {
+  floor: number;
+  noise: number;
+  spread: number;
+  gain: number;
+  slope: number;
+  horizon: number;
+}
+
+export type PointsBucket = 'few' | 'mid' | 'many';
+export const bucketOf = (m: number): PointsBucket => (m <= 5 ? 'few' : m <= 9 ? 'mid' : 'many');
+export const LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99];
+
+export const CALIBRATION_FILE = fileURLToPath(new URL('./calibration.json', import.meta.url));
+
+/** No corpus learnt yet (before `bench/calibrate.ts` first ran): no priors, the plain ensemble, normal quantiles. */
+const NONE: Calibration = { source: 'none', sigma0: 0.01, stack: { anchor: 1, gain: 1, slope: 0, tau: 4 },
+  scale: { floor: 0, noise: 1, spread: 1, gain: 1, slope: 0.5, horizon: 0 }, priors: {}, methods: {}, reliability: {} };
+
+let loaded: Calibration | null = null;
+export function calibration(): Calibration {
+  if (!loaded) loaded = existsSync(CALIBRATION_FILE) ? (JSON.parse(readFileSync(CALIBRATION_FILE, 'utf8')) as Calibration) : NONE;
+  return loaded;
+}
+
+/** For the calibration script: use these values in this process. */
+export function useCalibration(c: Calibration | null): void {
+  loaded = c;
+}
+export const UNCALIBRATED = NONE;
+
+/** The calibrated 95% half-width of a target size's interval in ln n, or null where the corpus has too few targets. */
+export function targetSpread(method: string): number | null {
+  const mc = calibration().methods[method];
+  return mc && mc.targetCount >= 20 ? mc.target95 : null;
+}
+
+/** Two-sided normal multipliers, the fallback for a method the corpus has not calibrated. */
+const NORMAL: Record<string, number> = { '0.5': 0.674, '0.8': 1.282, '0.9': 1.645, '0.95': 1.96, '0.99': 2.576 };
+
+/**
+ * The multiplier of a method's scale for a central interval of `level` with m observed points:
+ * the conformal quantile, interpolated linearly between the stored levels.
+ */
+export function multiplier(method: string, m: number, level: number): { q: number; calibrated: boolean } {
+  const mc = calibration().methods[method];
+  const table = mc && mc.counts[bucketOf(m)] >= 20 ? mc.quantiles[bucketOf(m)] : null;
+  const t = table ?? NORMAL;
+  const ls = LEVELS.filter((l) => t[String(l)] !== undefined);
+  if (level <= ls[0]) return { q: (t[String(ls[0])] * level) / ls[0], calibrated: !!table };
+  for (let i = 1; i < ls.length; i++) {
+    if (level <= ls[i]) {
+      const w = (level - ls[i - 1]) / (ls[i] - ls[i - 1]);
+      return { q: t[String(ls[i - 1])] + w * (t[String(ls[i])] - t[String(ls[i - 1])]), calibrated: !!table };
+    }
+  }
+  return { q: t[String(ls[ls.length - 1])], calibrated: !!table };
+}

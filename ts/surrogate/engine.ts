@@ -1,0 +1,158 @@
+import { type BestAt, type Forecast, type PlateauPoint, type TargetAnswer, bestModelAt, forecastAt, plateauPoint, targetSize } from './answers';
+import type { TfBackend } from './backend';
+import { type Reliability, calibration } from './calibration';
+import { type Curve, observedPart } from './curve';
+import type { LstmOptions } from './lstm';
+import { DEFAULT_METHOD, type FittedCurve, type Method, fitSurrogate } from './surrogate';
+
+/**
+ * The answer engine: the one place that turns curves into what plateau tells a user — the Dice
+ * to expect at 100/150/200% of the data, the n for a target Dice, the plateau point, the best
+ * model per data budget, and how reliable the method was on real curves at this cut-off. The
+ * forecast command, status, the dashboard and the report all call `answer` and print
+ * `answerLines`, so one store gives one answer everywhere.
+ */
+export const ANSWER_FRACTIONS = [1, 1.5, 2];
+export const BUDGET_FRACTIONS = [0.25, 0.5, 1, 2];
+
+export interface AnswerOptions {
+  method?: Method;
+  targetDice?: number;
+  observedUpTo?: number;
+  plateauThreshold?: number;
+  plateauStep?: number;
+  seed?: number;
+  lstm?: LstmOptions;
+}
+
+export interface ModelAnswer {
+  model: string;
+  fit: FittedCurve;
+  /** e.g. "pow4 0.52, mmf4 0.31, wbl4 0.17; left out: exp3 (needs 5 points, 4 observed)" */
+  composition: string;
+  /** shapes the forecast may not capture: dips, a fall, a curve flat from the start, few points */
+  flags: string[];
+  at: Forecast[];
+  target: TargetAnswer | null;
+  plateau: PlateauPoint;
+}
+
+export interface Answer {
+  method: Method;
+  backend: TfBackend | null;
+  models: ModelAnswer[];
+  /** the best model at 25/50/100/200% of the data (when several models) */
+  best: BestAt[];
+  /** how this method did on held-out real curves at the cut-off nearest this one */
+  reliability: Reliability | null;
+  skipped: { model: string; reason: string }[];
+  targetDice: number | null;
+}
+
+/** Ill-behaved shapes, said beside the answer rather than hidden in it. */
+export function curveFlags(obs: Curve): string[] {
+  const flags: string[] = [];
+  const y = obs.dice;
+  const range = Math.max(...y) - Math.min(...y);
+  const drops = y.slice(1).map((v, i) => y[i] - v);
+  const big = Math.max(0.02, 0.25 * range);
+  if (y.length <= 5) flags.push(`${y.length} points: the asymptote is weakly pinned`);
+  if (range < 0.02) flags.push('flat from the start (range < 0.02)');
+  else if (y[y.length - 1] < Math.max(...y) - big) flags.push('falls at the end: more data made it worse');
+  else if (drops.some((d) => d > big)) flags.push('dips: a drop of more than a quarter of its range');
+  return flags;
+}
+
+function composition(fit: FittedCurve): string {
+  const parts = fit.members.length > 1 || fit.members[0]?.name !== fit.method ? fit.members.map((m) => `${m.name} ${m.weight.toFixed(2)}`).join(', ') : fit.method;
+  const left = fit.left.map((l) => `${l.name} (${l.reason})`).join(', ');
+  return `${parts}${left ? `; left out: ${left}` : ''}`;
+}
+
+/** The reliability row for the cut-off nearest in log to what this fit observed of its data set. */
+function reliabilityAt(method: Method, fits: FittedCurve[]): Reliability | null {
+  const rows = calibration().reliability[method];
+  if (!rows?.length || !fits.length) return null;
+  const cut = Math.min(...fits.map((f) => f.observedMaxN / f.nRef));
+  return rows.reduce((a, b) => (Math.abs(Math.log(b.cut / cut)) < Math.abs(Math.log(a.cut / cut)) ? b : a));
+}
+
+export async function answer(curves: Curve[], o: AnswerOptions = {}): Promise<Answer> {
+  const method = o.method ?? DEFAULT_METHOD;
+  const res = await fitSurrogate(curves, method, { observedUpTo: o.observedUpTo, seed: o.seed, lstm: o.lstm });
+  const models = res.fits.map((fit): ModelAnswer => {
+    const full = curves.find((c) => c.model === fit.model)!;
+    return {
+      model: fit.model, fit, composition: composition(fit),
+      flags: curveFlags(observedPart(full, o.observedUpTo ?? 1)),
+      at: forecastAt(fit, ANSWER_FRACTIONS.map((f) => f * fit.nRef)),
+      target: o.targetDice === undefined ? null : targetSize(fit, o.targetDice),
+      plateau: plateauPoint(fit, o.plateauThreshold, o.plateauStep),
+    };
+  });
+  const nRef = Math.max(0, ...res.fits.map((f) => f.nRef));
+  return {
+    method, backend: res.backend, models,
+    best: res.fits.length > 1 ? bestModelAt(res.fits, BUDGET_FRACTIONS.map((f) => f * nRef)) : [],
+    reliability: reliabilityAt(method, res.fits), skipped: res.skipped, targetDice: o.targetDice ?? null,
+  };
+}
+
+const f4 = (v: number) => v.toFixed(4);
+const f3 = (v: number) => v.toFixed(3);
+const pct = (f: number) => `${+(f * 100).toFixed(1)}%`;
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function targetLine(t: TargetAnswer): string {
+  if (t.status === 'forecast') return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), 95% interval ${int(t.lo!)}–${int(t.hi!)}`;
+  if (t.status === 'observed') return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), ${t.reason}`;
+  return `Dice ${t.dice}: ${t.reason}`;
+}
+
+export function plateauLine(p: PlateauPoint): string {
+  const range = p.lo !== null && p.hi !== null ? `, families' range ${int(p.lo)}–${int(p.hi)}` : '';
+  if (p.status === 'observed' || p.status === 'forecast') {
+    return `plateau at n ≈ ${int(p.n!)} (${pct(p.fraction!)})${p.status === 'observed' ? ', within the data' : range}: beyond it another ${pct(p.step)} of data adds < ${p.threshold} Dice`;
+  }
+  return `plateau ${p.reason}`;
+}
+
+/** The answer as text, the same lines in every view (forecast, status, dashboard, report). */
+export function answerLines(a: Answer): string[] {
+  const lines: string[] = [];
+  for (const m of a.models) {
+    lines.push(`${m.model}: ${a.method} [${m.composition}]${m.fit.calibrated ? '' : ' (intervals not calibrated for this method)'}`);
+    lines.push(`  Dice ${m.at.map((f) => `${f4(f.dice)} [${f3(f.lo95)}, ${f3(f.hi95)}] at ${pct(f.fraction)}`).join('; ')} (95% intervals)`);
+    if (m.target) lines.push(`  ${targetLine(m.target)}`);
+    lines.push(`  ${plateauLine(m.plateau)}`);
+    for (const f of m.flags) lines.push(`  note: ${f}`);
+  }
+  if (a.best.length) lines.push(`best model: ${a.best.map((b) => `${b.model} at ${pct(b.fraction)} (${f4(b.dice)})`).join(', ')}`);
+  const r = a.reliability;
+  if (r) {
+    lines.push(
+      `reliability of ${a.method} on ${r.curves} held-out real learning curves observed to ${pct(r.cut)}: ` +
+        `MAE ${f3(r.mae)} at the largest n (median ${f3(r.median)}), 95% intervals covered ${pct(r.coverage95)}`,
+    );
+  } else lines.push(`reliability of ${a.method}: not measured on the corpus of real learning curves`);
+  for (const s of a.skipped) lines.push(`skipped ${s.model}: ${s.reason}`);
+  return lines;
+}
+
+/** The answer as JSON (forecast --json, status --json): plain numbers, no functions. */
+export function answerJson(a: Answer) {
+  return {
+    method: a.method,
+    backend: a.backend,
+    target_dice: a.targetDice,
+    models: a.models.map((m) => ({
+      model: m.model, composition: m.composition, calibrated: m.fit.calibrated, flags: m.flags,
+      detail: m.fit.detail, params: m.fit.params, aic: m.fit.aic, asymptote: m.fit.asymptote,
+      points: m.fit.points, observed_max_n: m.fit.observedMaxN, n_ref: m.fit.nRef,
+      forecasts: m.at, target: m.target, plateau: m.plateau,
+    })),
+    best: a.best,
+    reliability: a.reliability,
+    skipped: a.skipped,
+  };
+}
