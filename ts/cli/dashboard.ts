@@ -4,17 +4,13 @@ import { createElement } from 'react';
 import { UserError } from '../errors';
 import { experimentStats } from '../report/stats';
 import { defaultDbPath } from '../store/db';
-import { METHODS, type Method } from '../surrogate/surrogate';
+import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/surrogate';
 import { Dashboard, DashboardView, initialViewState, type View, VIEWS } from '../tui/Dashboard';
-import { curveForecasts } from '../tui/forecasts';
+import { dashboardAnswer } from '../tui/forecasts';
 import { fullTrainingSizes, readSnapshot } from '../tui/snapshot';
+import { oneOf, targetDice } from './options';
 import { chooseExperiment, openExisting } from './status';
 import { LIVE } from '../tui/live';
-
-function method(raw: string): Method {
-  if (!(METHODS as readonly string[]).includes(raw)) throw new UserError(`--method: unknown '${raw}' (one of ${METHODS.join(', ')})`);
-  return raw as Method;
-}
 
 function view(raw: string, all: View[]): View[] {
   if (!(VIEWS as readonly string[]).includes(raw)) throw new UserError(`--view: unknown '${raw}' (one of ${VIEWS.join(', ')})`);
@@ -27,7 +23,8 @@ export function registerDashboard(program: Command): void {
     .description('watch a store from any terminal while a run writes it (read-only); q quits')
     .option('--db <file>', 'SQLite store', defaultDbPath())
     .option('--experiment <name>', 'experiment to show (default: the most recently run)')
-    .option('--method <m>', `surrogate for the curves view: ${METHODS.join(' | ')}`, method, 'best-aic' as Method)
+    .option('--method <m>', `surrogate for the answer (overview) and the curves view: ${METHODS.join(' | ')}`, oneOf<Method>('--method', METHODS), DEFAULT_METHOD)
+    .option('--target-dice <d>', 'the answer also gives the n to reach this Dice', targetDice)
     .option('--view <name>', `not a terminal: the views to print (repeatable; default overview and grid): ${VIEWS.join(', ')}`, view, [] as View[])
     .action(async (o) => {
       const db = openExisting(o.db);
@@ -44,10 +41,10 @@ export function registerDashboard(program: Command): void {
           const views: View[] = o.view.length ? o.view : ['overview', 'grid'];
           const first = readSnapshot(db, experiment);
           const snap = views.includes('job') && first.cells[0] ? readSnapshot(db, experiment, first.cells[0].key) : first;
-          const curves = views.includes('curves') ? await curveForecasts(snap.results, fullTrainingSizes(snap), o.method) : null;
+          const answer = views.includes('curves') || views.includes('overview') ? await dashboardAnswer(snap.results, fullTrainingSizes(snap), o.method, { targetDice: o.targetDice }) : null;
           const stats = views.includes('stats') ? await experimentStats(snap.results) : null;
           for (const v of views) {
-            const frame = renderToString(createElement(DashboardView, { snap, colour: false, state: { ...initialViewState, view: v }, curves, stats, width: 100, height: 30 }), { columns: 100 });
+            const frame = renderToString(createElement(DashboardView, { snap, colour: false, state: { ...initialViewState, view: v }, answer, stats, width: 100, height: 30 }), { columns: 100 });
             console.log(frame.trimEnd());
           }
         } finally {
@@ -56,7 +53,7 @@ export function registerDashboard(program: Command): void {
         return;
       }
       db.close();
-      const app = render(createElement(Dashboard, { dbFile: o.db, experiment, method: o.method }), LIVE);
+      const app = render(createElement(Dashboard, { dbFile: o.db, experiment, method: o.method, targetDice: o.targetDice }), LIVE);
       await app.waitUntilExit();
     });
 }

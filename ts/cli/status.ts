@@ -4,7 +4,10 @@ import { UserError } from '../errors';
 import { type Db, defaultDbPath, openDb } from '../store/db';
 import { experimentNames, jobCounts } from '../store/jobs';
 import { resultRows } from '../store/results';
+import type { ExperimentAnswer } from '../report/answer';
+import type { Method } from '../surrogate/surrogate';
 import { fixed, subsetLabel, table } from './format';
+import { oneOf, targetDice } from './options';
 
 /** A store that must exist, opened read-only; a store written by an older plateau is brought up to date first. */
 export function openExisting(file: string) {
@@ -35,15 +38,33 @@ export function registerStatus(program: Command): void {
     .description('jobs done / running / failed / queued, and the test metrics by fraction and model')
     .option('--db <file>', 'SQLite store', defaultDbPath())
     .option('--experiment <name>', 'one experiment (default: all in the store)')
+    .option('--method <m>', "surrogate for the answer (default: the one every view uses; 'plateau forecast --help' lists them)")
+    .option('--target-dice <d>', 'the answer also gives the n to reach this Dice', targetDice)
     .option('--json', 'machine-readable output')
-    .action((o) => {
+    .action(async (o) => {
+      // the engine (and tfjs behind the LSTMs) is loaded only here, not when the CLI starts
+      const [{ METHODS }, { experimentAnswer, experimentLines }, { answerJson }] = await Promise.all([
+        import('../surrogate/surrogate'), import('../report/answer'), import('../surrogate/engine'),
+      ]);
+      const method = o.method === undefined ? undefined : oneOf<Method>('--method', METHODS)(o.method);
       const db = openExisting(o.db);
       try {
         if (o.experiment) chooseExperiment(db, o.db, o.experiment);
         const jobs = jobCounts(db, o.experiment);
         const results = resultRows(db, o.experiment);
+        // the answer for each experiment shown, from its finished runs (one that cannot be fitted yet says why)
+        const answers: { experiment: string; answer: ExperimentAnswer }[] = [];
+        for (const name of o.experiment ? [o.experiment] : experimentNames(db)) {
+          try {
+            answers.push({ experiment: name, answer: await experimentAnswer(resultRows(db, name), name, { method, targetDice: o.targetDice }) });
+          } catch (e) {
+            if (!(e instanceof UserError)) throw e;
+            answers.push({ experiment: name, answer: { answer: null, curves: [], notes: [e.message] } });
+          }
+        }
         if (o.json) {
-          console.log(JSON.stringify({ jobs, results }, null, 2));
+          const experiments = answers.map((a) => ({ experiment: a.experiment, answer: a.answer.answer && answerJson(a.answer.answer), notes: a.answer.notes }));
+          console.log(JSON.stringify({ jobs, results, experiments }, null, 2));
           return;
         }
         console.log(`${jobs.total} jobs: ${jobs.done} done, ${jobs.running} running, ${jobs.failed} failed, ${jobs.queued} queued`);
@@ -77,6 +98,15 @@ export function registerStatus(program: Command): void {
         }
         const failed = db.prepare(`SELECT key, model, fraction, count, error FROM jobs WHERE status = 'failed' ${o.experiment ? 'AND experiment = ?' : ''}`).all(...(o.experiment ? [o.experiment] : [])) as { key: string; model: string; fraction: number | null; count: number | null; error: string }[];
         for (const f of failed) console.log(`failed ${f.model} ${subsetLabel(f)} [${f.key}]: ${f.error?.split('\n')[0]}`);
+        for (const a of answers) {
+          console.log();
+          if (!a.answer.answer) {
+            console.log(`Answer for '${a.experiment}': not yet (${a.answer.notes.join('; ')})`);
+            continue;
+          }
+          console.log(`Answer for '${a.experiment}'`);
+          for (const l of experimentLines(a.answer)) console.log(l);
+        }
       } finally {
         db.close();
       }

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../store/db';
-import { resultRows } from '../store/results';
+import { type ResultRow, resultRows } from '../store/results';
 import { paperBacktest } from '../surrogate/backtest';
-import { curvesFromRows } from '../surrogate/curve';
-import type { Method } from '../surrogate/surrogate';
+import { DEFAULT_METHOD, type Method } from '../surrogate/surrogate';
+import { answerTable, type ExperimentAnswer, experimentAnswer } from './answer';
 import { reportData } from './data';
 import type { ReportFigure } from './figure';
 import { curveFigure, curveRows } from './lee2025/curves';
@@ -34,8 +34,10 @@ export interface Report {
 }
 
 export interface ReportOptions {
-  /** Fig 5/7's surrogate (the paper shows the uni-directional full-step LSTM) */
+  /** the method of the Answer and of Fig 5/7 (default DEFAULT_METHOD, as every view; the paper shows lstm-uni-full) */
   surrogate?: Method;
+  /** the Answer also gives the n for this Dice */
+  targetDice?: number;
   seed?: number;
   /** LSTM epochs (tests shorten it) */
   lstmEpochs?: number;
@@ -51,27 +53,44 @@ async function attempt<T>(notes: string[], what: string, f: () => Promise<T> | T
   }
 }
 
+/**
+ * The answer engine on the experiment's finished runs: the report's opening table. A model with too
+ * few points is left out with a note; none left leaves the Answer out with one note.
+ */
+async function answerSection(rows: ResultRow[], experiment: string, notes: string[], o: ReportOptions): Promise<{ e: ExperimentAnswer; table: ReportTable | null }> {
+  const method = o.surrogate ?? DEFAULT_METHOD;
+  const lstm = { seed: o.seed ?? 0, ...(o.lstmEpochs ? { epochs: o.lstmEpochs } : {}) };
+  const e = (await attempt(notes, 'Answer', () => experimentAnswer(rows, experiment, { method, targetDice: o.targetDice, seed: o.seed ?? 0, lstm }))) ?? { answer: null, curves: [], notes: [] };
+  if (e.answer?.models.length) return { e, table: answerTable(e.answer, experiment, e.notes) };
+  const why = [...(e.answer?.skipped.map((s) => `${s.model}: ${s.reason}`) ?? []), ...e.notes];
+  if (why.length) notes.push(`Answer: no model could be answered (${why[0]}${why.length > 1 ? `; and ${why.length - 1} more` : ''})`);
+  return { e, table: null };
+}
+
 export async function buildReport(db: Db, experiment: string, paper: Paper, o: ReportOptions = {}): Promise<Report> {
   const rows = resultRows(db, experiment);
   const notes: string[] = [];
+  // the report opens with the answer, as every view does
+  const { e, table: answer } = await answerSection(rows, experiment, notes, o);
   if (paper === 'lv-families') {
     const tables = (await attempt(notes, 'Tables 1–2', () => lvTables(rows, experiment))) ?? [];
     const fig = await attempt(notes, 'Figure 2', () => figure2(rows, experiment));
-    return { title: `LV families report: ${experiment}`, tables, figures: fig ? [fig] : [], notes };
+    return { title: `LV families report: ${experiment}`, tables: [...(answer ? [answer] : []), ...tables], figures: fig ? [fig] : [], notes };
   }
   const d = reportData(db, experiment, rows);
-  const tables: ReportTable[] = [costTable(d)];
+  const tables: ReportTable[] = [...(answer ? [answer] : []), costTable(d)];
   const lstm = { seed: o.seed ?? 0, ...(o.lstmEpochs ? { epochs: o.lstmEpochs } : {}) };
-  const curves = await attempt(notes, 'DSC curves', () => curvesFromRows(rows, experiment));
+  // the curves the answer came from (models with too few points are left out, with a note in the Answer)
+  const curves = e.curves.length ? e.curves : null;
   if (curves) {
     const bt = await attempt(notes, 'Tables 2–3', () => paperBacktest(curves, { seed: o.seed ?? 0, lstm }));
     if (bt) tables.push(maeTable(bt.rows, 'lee2025-table2-3', 'Tables 2–3. MAE of the surrogates by depth', experiment));
   }
   const figures: ReportFigure[] = [...(await heatmapFigures(d))];
-  if (curves) {
-    const surrogate = o.surrogate ?? 'lstm-uni-full';
-    const pts = await attempt(notes, 'Fig 5/7', () => curveRows(curves, surrogate, o.seed ?? 0));
-    if (pts) figures.push(await curveFigure('lee2025-fig5-7-curves', 'Fig 5/7. DSC curves with surrogate predictions', experiment, pts, surrogate));
+  if (curves && e.answer?.models.length) {
+    const a = e.answer;
+    const pts = await attempt(notes, 'Fig 5/7', () => curveRows(curves, a));
+    if (pts) figures.push(await curveFigure('lee2025-fig5-7-curves', 'Fig 5/7. DSC curves with surrogate predictions', experiment, pts, a.method));
   }
   figures.push(await trainingTimeFigure(d));
   return { title: `Lee 2025 report: ${experiment}`, tables, figures, notes };

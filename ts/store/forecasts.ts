@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS forecast_points (
 CREATE TABLE IF NOT EXISTS forecast_answers (
   fit INTEGER PRIMARY KEY REFERENCES forecast_fits(id),
   target_dice REAL, target_n REAL, target_lo REAL, target_hi REAL, target_reachable INTEGER, target_reason TEXT,
-  plateau_n REAL, plateau_fraction REAL, plateau_threshold REAL, plateau_step REAL);
+  plateau_n REAL, plateau_fraction REAL, plateau_threshold REAL, plateau_step REAL,
+  target_status TEXT, plateau_status TEXT, plateau_lo REAL, plateau_hi REAL, plateau_reason TEXT);
 CREATE TABLE IF NOT EXISTS forecast_backtests (
   id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, run TEXT NOT NULL,
   experiment TEXT, source TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('paper', 'extrapolation')),
@@ -30,8 +31,15 @@ CREATE TABLE IF NOT EXISTS forecast_backtests (
   points INTEGER, backend TEXT);
 `;
 
+/** Columns added to forecast_answers after its first release: a store written before gets them on its next save. */
+const ADDED: [string, string][] = [['target_status', 'TEXT'], ['plateau_status', 'TEXT'], ['plateau_lo', 'REAL'], ['plateau_hi', 'REAL'], ['plateau_reason', 'TEXT']];
+
 export function ensureForecastTables(db: Db): void {
-  db.exec(SCHEMA);
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    const have = new Set((db.prepare(`PRAGMA table_info(forecast_answers)`).all() as { name: string }[]).map((c) => c.name));
+    for (const [name, type] of ADDED) if (!have.has(name)) db.exec(`ALTER TABLE forecast_answers ADD COLUMN ${name} ${type}`);
+  })();
 }
 
 export interface SavedCurve {
@@ -59,8 +67,9 @@ export function saveForecast(
     `INSERT INTO forecast_points (fit, n, fraction, dice, lo80, hi80, lo95, hi95) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const answer = db.prepare(
-    `INSERT INTO forecast_answers (fit, target_dice, target_n, target_lo, target_hi, target_reachable, target_reason, plateau_n, plateau_fraction, plateau_threshold, plateau_step)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO forecast_answers (fit, target_dice, target_n, target_lo, target_hi, target_reachable, target_reason, target_status,
+       plateau_n, plateau_fraction, plateau_threshold, plateau_step, plateau_status, plateau_lo, plateau_hi, plateau_reason)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() =>
     curves.map((c) => {
@@ -71,7 +80,10 @@ export function saveForecast(
       for (const p of c.forecasts) point.run(id, p.n, p.fraction, p.dice, p.lo80, p.hi80, p.lo95, p.hi95);
       const t = c.target;
       const q = c.plateau;
-      answer.run(id, t?.dice ?? null, t?.n ?? null, t?.lo ?? null, t?.hi ?? null, t ? Number(t.reachable) : null, t?.reason ?? null, q?.n ?? null, q?.fraction ?? null, q?.threshold ?? null, q?.step ?? null);
+      answer.run(
+        id, t?.dice ?? null, t?.n ?? null, t?.lo ?? null, t?.hi ?? null, t ? Number(t.reachable) : null, t?.reason ?? null, t?.status ?? null,
+        q?.n ?? null, q?.fraction ?? null, q?.threshold ?? null, q?.step ?? null, q?.status ?? null, q?.lo ?? null, q?.hi ?? null, q?.reason ?? null,
+      );
       return id;
     }),
   )();

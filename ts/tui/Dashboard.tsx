@@ -1,9 +1,9 @@
 import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import { openDb } from '../store/db';
-import type { Method } from '../surrogate/surrogate';
+import { DEFAULT_METHOD, type Method } from '../surrogate/surrogate';
 import { experimentStats } from '../report/stats';
-import { type CurveForecast, curveForecasts } from './forecasts';
+import { type DashboardAnswer, dashboardAnswer } from './forecasts';
 import { fullTrainingSizes, METRICS, type Metric, readSnapshot, type Snapshot } from './snapshot';
 import { Curves } from './views/Curves';
 import { Grid } from './views/Grid';
@@ -54,7 +54,8 @@ export interface DashboardViewProps {
   snap: Snapshot;
   colour: boolean;
   state?: ViewState;
-  curves?: CurveForecast[] | null;
+  /** the answer engine on the results so far (the overview's answer, the curves view's forecasts); null while fitting */
+  answer?: DashboardAnswer | null;
   stats?: StatsState;
   width?: number;
   height?: number;
@@ -77,9 +78,9 @@ export function DashboardView(p: DashboardViewProps) {
         <Tabs view={s.view} colour={p.colour} />
       </Box>
       <Box flexDirection="column" height={body} marginTop={1}>
-        {s.view === 'overview' ? <Overview snap={p.snap} colour={p.colour} width={width} height={body} /> : null}
+        {s.view === 'overview' ? <Overview snap={p.snap} colour={p.colour} width={width} height={body} answer={p.answer} /> : null}
         {s.view === 'grid' ? <Grid snap={p.snap} metric={s.metric} colour={p.colour} height={body} /> : null}
-        {s.view === 'curves' ? <Curves curves={p.curves ?? null} selected={s.curve} colour={p.colour} width={width} height={body} /> : null}
+        {s.view === 'curves' ? <Curves curves={p.answer?.curves ?? null} selected={s.curve} colour={p.colour} width={width} height={body} /> : null}
         {s.view === 'job' ? <Job snap={p.snap} index={s.job} colour={p.colour} width={width} height={body} /> : null}
         {s.view === 'stats' ? <Stats stats={p.stats ?? null} height={body} /> : null}
       </Box>
@@ -105,18 +106,18 @@ function useSize(): [number, number] {
 
 /**
  * Polls a store (read-only, WAL) about once a second; keys switch views, `q` quits. The store
- * is only read, so a run that ends or crashes leaves the last state on screen. Surrogate fits and
- * statistics are recomputed only when the number of finished jobs changes, and only while their
- * view is shown.
+ * is only read, so a run that ends or crashes leaves the last state on screen. The answer (the
+ * overview's lines and the curves view, one engine call) and the statistics are recomputed only
+ * when the number of finished jobs changes, and only while a view that shows them is up.
  */
-export function Dashboard(props: { dbFile: string; experiment: string; intervalMs?: number; method?: Method; onQuit?: () => void }) {
+export function Dashboard(props: { dbFile: string; experiment: string; intervalMs?: number; method?: Method; targetDice?: number; onQuit?: () => void }) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const colour = !process.env.NO_COLOR;
   const [width, height] = useSize();
   const [snap, setSnap] = useState<Snapshot | null>(null);
   const [state, setState] = useState<ViewState>(initialViewState);
-  const [curves, setCurves] = useState<{ done: number; value: CurveForecast[] } | null>(null);
+  const [answer, setAnswer] = useState<{ done: number; value: DashboardAnswer } | null>(null);
   const [stats, setStats] = useState<{ done: number; value: StatsState } | null>(null);
   const jobKey = useRef<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -156,17 +157,18 @@ export function Dashboard(props: { dbFile: string; experiment: string; intervalM
   }, [state.job, state.view]);
 
   const done = snap?.counts.done ?? -1;
+  const method = props.method ?? DEFAULT_METHOD;
   useEffect(() => {
-    if (!snap || state.view !== 'curves' || curves?.done === done) return;
+    if (!snap || (state.view !== 'curves' && state.view !== 'overview') || answer?.done === done) return;
     let live = true;
-    curveForecasts(snap.results, fullTrainingSizes(snap), props.method ?? 'best-aic').then(
-      (value) => live && setCurves({ done, value }),
-      () => live && setCurves({ done, value: [] }),
+    dashboardAnswer(snap.results, fullTrainingSizes(snap), method, { targetDice: props.targetDice }).then(
+      (value) => live && setAnswer({ done, value }),
+      (e) => live && setAnswer({ done, value: { method, answer: null, lines: [`no answer: ${(e as Error).message}`], curves: [] } }),
     );
     return () => {
       live = false;
     };
-  }, [done, state.view, snap, curves?.done, props.method]);
+  }, [done, state.view, snap, answer?.done, method, props.targetDice]);
   useEffect(() => {
     if (!snap || state.view !== 'stats' || stats?.done === done) return;
     let live = true;
@@ -191,5 +193,5 @@ export function Dashboard(props: { dbFile: string; experiment: string; intervalM
     { isActive: isRawModeSupported },
   );
   if (!snap) return <Text>{error ? `waiting for ${props.dbFile}: ${error}` : 'loading…'}</Text>;
-  return <DashboardView snap={snap} colour={colour} state={state} curves={curves?.value ?? null} stats={stats?.value ?? null} width={width} height={height - 1} />;
+  return <DashboardView snap={snap} colour={colour} state={state} answer={answer?.value ?? null} stats={stats?.value ?? null} width={width} height={height - 1} />;
 }

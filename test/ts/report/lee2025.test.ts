@@ -7,6 +7,8 @@ import { buildReport, writeReport } from '../../../ts/report/report';
 import { resultRows } from '../../../ts/store/results';
 import { paperBacktest } from '../../../ts/surrogate/backtest';
 import { curvesFromRows } from '../../../ts/surrogate/curve';
+import { answer, answerLines } from '../../../ts/surrogate/engine';
+import type { CurveFigureRow } from '../../../ts/report/lee2025/curves';
 import { tmp } from '../helpers';
 import { seededStore } from '../tui/seed';
 
@@ -17,9 +19,35 @@ process.env.PLATEAU_TF_BACKEND = 'cpu';
 describe('lee2025 report', async () => {
   const { db, exp } = seededStore();
   const rows = resultRows(db, exp.name);
-  const report = await buildReport(db, exp.name, 'lee2025', { lstmEpochs: LSTM_EPOCHS, surrogate: 'pow3' });
+  const report = await buildReport(db, exp.name, 'lee2025', { lstmEpochs: LSTM_EPOCHS, surrogate: 'pow3', targetDice: 0.85 });
   const out = tmp();
   const files = writeReport(report, out, ['md', 'csv', 'tex', 'html']);
+
+  it("opens with the Answer: the engine's forecasts, target n, plateau, best model and reliability, in every format", async () => {
+    expect(report.tables[0].id).toBe('answer');
+    const t = report.tables[0];
+    const a = await answer(curvesFromRows(rows, exp.name), { method: 'pow3', targetDice: 0.85, seed: 0, lstm: { seed: 0, epochs: LSTM_EPOCHS } });
+    const cell = (model: string, what: string, col: string) => t.rows.find((r) => r[0] === model && r[1] === what)![t.header.indexOf(col)];
+    for (const m of a.models) {
+      for (const f of m.at) {
+        expect(cell(m.model, `Dice at ${+(f.fraction * 100).toFixed(1)}%`, 'Dice')).toBe(f.dice);
+        expect(cell(m.model, `Dice at ${+(f.fraction * 100).toFixed(1)}%`, '95% interval')).toBe(`[${f.lo95.toFixed(3)}, ${f.hi95.toFixed(3)}]`);
+      }
+      expect(cell(m.model, 'n for Dice 0.85', 'n')).toBe(m.target!.n);
+      expect(String(cell(m.model, 'n for Dice 0.85', 'Status'))).toMatch(new RegExp(`^${m.target!.status}`));
+      expect(cell(m.model, 'plateau (+10% adds < 0.005)', 'n')).toBe(m.plateau.n);
+    }
+    for (const b of a.best) expect(cell(b.model, `best model at ${+(b.fraction * 100).toFixed(1)}%`, 'Dice')).toBe(b.dice);
+    expect(t.rows.find((r) => r[1] === 'reliability')![6]).toBe(answerLines(a).find((l) => l.startsWith('reliability')));
+    const csv = readFileSync(join(out, 'answer.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('Model,Answer,n,Fraction,Dice,95% interval,Status');
+    expect(csv).toHaveLength(t.rows.length + 1);
+    expect(readFileSync(join(out, 'answer.md'), 'utf8')).toMatch(/^### Answer/);
+    expect(readFileSync(join(out, 'answer.tex'), 'utf8')).toContain('\\label{tab:answer}');
+    // the page opens with it
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html.indexOf('<section id="answer">')).toBeLessThan(html.indexOf('<section id="lee2025-table1">'));
+  });
 
   it('Table 1: parameters, FLOPs and throughput by depth as the store holds them', () => {
     const t = report.tables.find((x) => x.id === 'lee2025-table1')!;
@@ -61,11 +89,23 @@ describe('lee2025 report', async () => {
     }
   });
 
-  it('Fig 5/7 and Fig 8: the curves and the training-time histogram', () => {
+  it('Fig 5/7 and Fig 8: the curves (to 200% with a 95% band) and the training-time histogram', async () => {
     const curves = readFileSync(join(out, 'lee2025-fig5-7-curves.svg'), 'utf8');
-    // observed points: one per finished job; lines for pow3 and the linear baseline per depth
+    // observed points: one per finished job; lines for pow3 and the linear baseline per depth; a band per depth
     expect((curves.match(/aria-roledescription="point"/g) ?? []).length).toBe(rows.length);
     expect((curves.match(/aria-roledescription="line mark"/g) ?? []).length).toBe(4);
+    expect((curves.match(/aria-roledescription="area mark"/g) ?? []).length).toBe(2);
+    // the figure's forecast is the Answer's: at 200% the same Dice and 95% interval
+    const fig = report.figures.find((f) => f.id === 'lee2025-fig5-7-curves')!;
+    const values = (fig.spec as unknown as { data: { values: CurveFigureRow[] } }).data.values;
+    const a = await answer(curvesFromRows(rows, exp.name), { method: 'pow3', seed: 0 });
+    for (const m of a.models) {
+      const layers = String(m.fit.model.replace(/^.*-d/, ''));
+      const end = values.find((v) => v.layers === layers && v.series === 'band' && Math.abs(v.ratio - 2) < 1e-12)!;
+      expect(end.dice).toBe(m.at[2].dice);
+      expect([end.lo, end.hi]).toEqual([m.at[2].lo95, m.at[2].hi95]);
+      expect(values.filter((v) => v.layers === layers && v.series === 'pow3').at(-1)!.ratio).toBeCloseTo(2, 12);
+    }
     const hist = readFileSync(join(out, 'lee2025-fig8-training-time.svg'), 'utf8');
     expect(hist).toContain('Training time (hours)');
     expect(files).toContain(join(out, 'report.html'));

@@ -4,7 +4,10 @@ import { expandGrid } from '../../../ts/experiment/grid';
 import { modelDepth } from '../../../ts/experiment/model';
 import { openDb } from '../../../ts/store/db';
 import { jobCounts, markFailed, markRunning, pendingJobs, registerExperiment } from '../../../ts/store/jobs';
+import { saveForecast } from '../../../ts/store/forecasts';
 import { resultRows, storeResult } from '../../../ts/store/results';
+import { forecastAt } from '../../../ts/surrogate/answers';
+import { answer } from '../../../ts/surrogate/engine';
 import { tiny, tmp } from '../helpers';
 
 const metrics = (dice: number) => ({
@@ -70,5 +73,29 @@ describe('store', () => {
     db.close();
     const ro = openDb(file, { readonly: true });
     expect(() => ro.exec(`DELETE FROM jobs`)).toThrow(/readonly/);
+  });
+});
+
+describe('forecast tables', () => {
+  it("a store written before the answers' status columns gets them on its next save, and keeps its rows", async () => {
+    const db = openDb(join(tmp(), 'old.db'));
+    // forecast_answers as the first release created it, with one row
+    db.exec(`CREATE TABLE forecast_answers (
+      fit INTEGER PRIMARY KEY, target_dice REAL, target_n REAL, target_lo REAL, target_hi REAL, target_reachable INTEGER, target_reason TEXT,
+      plateau_n REAL, plateau_fraction REAL, plateau_threshold REAL, plateau_step REAL);
+      INSERT INTO forecast_answers (fit, target_dice) VALUES (999, 0.5);`);
+    const n = [10, 20, 30, 40, 50, 60];
+    const a = await answer([{ model: 'm', depth: null, n, dice: n.map((v) => 0.9 - 0.4 * Math.exp(-v / 20)) }], { method: 'pow3', targetDice: 0.8 });
+    const m = a.models[0];
+    const [id] = saveForecast(db, { experiment: null, source: 'x', observedUpTo: 1, backend: null }, [{ fit: m.fit, forecasts: forecastAt(m.fit, n), target: m.target, plateau: m.plateau }]);
+    const row = db.prepare('SELECT * FROM forecast_answers WHERE fit = ?').get(id) as Record<string, unknown>;
+    expect(row.target_status).toBe(m.target!.status);
+    expect(row.target_n).toBe(m.target!.n);
+    expect(row.plateau_status).toBe(m.plateau.status);
+    expect(row.plateau_n).toBe(m.plateau.n);
+    expect(row.plateau_lo).toBe(m.plateau.lo);
+    expect(row.plateau_hi).toBe(m.plateau.hi);
+    expect(db.prepare('SELECT target_dice, target_status FROM forecast_answers WHERE fit = 999').get()).toEqual({ target_dice: 0.5, target_status: null });
+    db.close();
   });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { resultRows } from '../../../ts/store/results';
+import { curvesFromRows } from '../../../ts/surrogate/curve';
+import { answer, answerLines } from '../../../ts/surrogate/engine';
+import { DEFAULT_METHOD } from '../../../ts/surrogate/surrogate';
 import { DashboardView, initialViewState, onKey, type View } from '../../../ts/tui/Dashboard';
 import { colourIndex, sampleRows } from '../../../ts/tui/Heatmap';
-import { etaSeconds, readSnapshot, rowLabel } from '../../../ts/tui/snapshot';
+import { dashboardAnswer } from '../../../ts/tui/forecasts';
+import { etaSeconds, fullTrainingSizes, readSnapshot, rowLabel } from '../../../ts/tui/snapshot';
 import { frameOf, seededStore } from './seed';
 
 const state = (view: View) => ({ ...initialViewState, view });
@@ -17,6 +21,34 @@ describe('dashboard overview', () => {
     expect(f).toMatch(/throughput [\d.]+ jobs\/h/);
     expect(f).toContain(`failures (1)`);
     expect(f).toContain(`[${failed.key}]: RuntimeError: out of memory`);
+  });
+
+  it("shows the engine's answer lines so far, cut to the width, within 80×24", async () => {
+    const { db, exp } = seededStore();
+    const snap = readSnapshot(db, exp.name);
+    const dash = await dashboardAnswer(snap.results, fullTrainingSizes(snap));
+    const a = await answer(curvesFromRows(snap.results, exp.name));
+    expect(dash.method).toBe(DEFAULT_METHOD);
+    expect(dash.lines).toEqual(answerLines(a));
+    const f = frameOf(<DashboardView snap={snap} colour={false} answer={dash} width={80} height={24} />);
+    const lines = f.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+    expect(f).toContain(`answer (${DEFAULT_METHOD}, on ${snap.results.length} results so far)`);
+    // the first lines of the answer, as forecast and status print them (cut at 80 columns)
+    for (const l of dash.lines.slice(0, 3)) expect(f).toContain(l.length <= 78 ? l : l.slice(0, 60));
+    // the progress and the failures are still there
+    expect(f).toContain('1 running');
+    expect(f).toContain('failures (1)');
+    // on a taller terminal every line of the answer fits
+    const tall = frameOf(<DashboardView snap={snap} colour={false} answer={dash} width={200} height={60} />);
+    for (const l of dash.lines) expect(tall).toContain(l);
+  });
+
+  it('says the answer is being fitted until the engine returns', () => {
+    const { db, exp } = seededStore();
+    const f = frameOf(<DashboardView snap={readSnapshot(db, exp.name)} colour={false} answer={null} />);
+    expect(f).toMatch(/answer\s+fitting…/);
   });
 
   it('estimates the time left from the mean job time and the workers', () => {

@@ -4,11 +4,11 @@ import { experimentStats } from '../../../ts/report/stats';
 import { recordsFrame } from '../../../ts/stats/frame';
 import { ols } from '../../../ts/stats/ols';
 import { epochRows, resultRows } from '../../../ts/store/results';
-import { plateauPoint } from '../../../ts/surrogate/answers';
 import { curvesFromRows } from '../../../ts/surrogate/curve';
-import { fitSurrogate } from '../../../ts/surrogate/surrogate';
+import { answer, answerLines, plateauLine } from '../../../ts/surrogate/engine';
+import { DEFAULT_METHOD } from '../../../ts/surrogate/surrogate';
 import { Dashboard, DashboardView, initialViewState } from '../../../ts/tui/Dashboard';
-import { curveForecasts } from '../../../ts/tui/forecasts';
+import { dashboardAnswer } from '../../../ts/tui/forecasts';
 import { fullTrainingSizes, readSnapshot } from '../../../ts/tui/snapshot';
 import { frameOf, seededStore } from './seed';
 
@@ -24,28 +24,50 @@ async function until(get: () => string | undefined, test: (f: string) => boolean
 }
 
 describe('dashboard curves', () => {
-  it('draws the observed points, the forecast past them and the plateau point of the surrogate', async () => {
+  it("draws the observed points, the engine's forecast past them with its 95% band, and its plateau point", async () => {
     const { db, exp } = seededStore();
     const rows = resultRows(db, exp.name);
     const full = fullTrainingSizes(readSnapshot(db, exp.name));
     // the full set is the 100% jobs' n_train (not trained yet), not the largest finished one
     expect(full.get('resunet-d2')).toBe(24);
-    const curves = await curveForecasts(rows, full, 'pow3');
-    const d2 = curves.find((c) => c.model === 'resunet-d2')!;
-    // the same fit the surrogate module gives
-    const [curve] = curvesFromRows(rows.filter((r) => r.model === 'resunet-d2'), 'x');
-    const fit = (await fitSurrogate([curve], 'pow3', { bootstrap: 0, seed: 0 })).fits[0];
+    const N = full.get('resunet-d2')!;
+    const dash = await dashboardAnswer(rows, full, 'pow3');
+    const d2 = dash.curves.find((c) => c.model === 'resunet-d2')!;
+    // the same engine call every view makes
+    const curves = curvesFromRows(rows, exp.name);
+    const a = await answer(curves, { method: 'pow3', seed: 0 });
+    expect(dash.lines).toEqual(answerLines(a));
+    const m = a.models.find((x) => x.model === 'resunet-d2')!;
     const last = d2.forecast[d2.forecast.length - 1];
-    expect(last.dice).toBeCloseTo(fit.mean(last.fraction * full.get('resunet-d2')!), 12);
-    expect(d2.observed.map((p) => p[1])).toEqual(curve.dice);
-    const p = plateauPoint(fit);
-    expect(d2.plateau).toBeCloseTo((p.n ?? Number.NaN) / full.get('resunet-d2')!, 12);
-    const f = frameOf(<DashboardView snap={readSnapshot(db, exp.name)} colour={false} curves={curves} state={{ ...initialViewState, view: 'curves' }} />);
+    expect(last.dice).toBeCloseTo(m.fit.mean(last.fraction * N), 12);
+    expect([last.lo, last.hi]).toEqual(m.fit.band(last.fraction * N, 0.95));
+    // the forecast runs to twice the last observed n: the answer's 200%
+    expect(m.at[2].fraction).toBe(2);
+    expect(last.dice).toBeCloseTo(m.at[2].dice, 12);
+    expect(d2.observed.map((p) => p[1])).toEqual(curves.find((c) => c.model === 'resunet-d2')!.dice);
+    expect(m.plateau.n).not.toBeNull();
+    expect(d2.plateau).toBeCloseTo(m.plateau.n! / N, 12);
+    expect(d2.plateauText).toBe(plateauLine(m.plateau));
+    const f = frameOf(<DashboardView snap={readSnapshot(db, exp.name)} colour={false} answer={dash} state={{ ...initialViewState, view: 'curves' }} />);
     expect(f).toContain('● resunet-d2*');
-    expect(f).toContain('pow3 forecast');
-    expect(f).toContain(`plateau at ${((d2.plateau as number) * 100).toFixed(0)}% of the training set`);
-    expect(f).toContain(`forecast DSC at ${Math.round(last.fraction * 100)}%: ${last.dice.toFixed(3)} [${last.lo.toFixed(3)}, ${last.hi.toFixed(3)}] (80%)`);
+    expect(f).toContain('pow3 forecast, ░ 95% band');
+    expect(f).toContain(`resunet-d2: ${plateauLine(m.plateau).slice(0, 40)}`);
+    expect(f).toContain(`forecast DSC at ${Math.round(last.fraction * 100)}%: ${last.dice.toFixed(3)} [${last.lo.toFixed(3)}, ${last.hi.toFixed(3)}] (95%)`);
     expect(f).toContain('│'); // the plateau marker
+  });
+
+  it('a model with too few finished points is drawn without a forecast and says why; the others are still answered', async () => {
+    const { db, exp } = seededStore();
+    const rows = resultRows(db, exp.name);
+    // resunet-d3 with only its first 3 points
+    const few = rows.filter((r) => r.model !== 'resunet-d3' || r.n_train <= 9);
+    const dash = await dashboardAnswer(few, fullTrainingSizes(readSnapshot(db, exp.name)), 'pow3');
+    const d3 = dash.curves.find((c) => c.model === 'resunet-d3')!;
+    expect(d3.observed).toHaveLength(few.filter((r) => r.model === 'resunet-d3').length);
+    expect(d3.forecast).toEqual([]);
+    expect(d3.note).toMatch(/model 'resunet-d3' has 3 point\(s\); a curve needs at least 4/);
+    expect(dash.curves.find((c) => c.model === 'resunet-d2')!.forecast.length).toBeGreaterThan(0);
+    expect(dash.lines.at(-1)).toBe(`note: ${d3.note}`);
   });
 });
 
@@ -87,8 +109,10 @@ describe('Dashboard (polling the store)', () => {
     const { db, exp, running, file } = seededStore();
     const app = render(<Dashboard dbFile={file} experiment={exp.name} intervalMs={50} />);
     try {
-      let f = await until(app.lastFrame, (x) => x.includes('done ·'));
+      let f = await until(app.lastFrame, (x) => x.includes('done ·') && x.includes('answer ('), 20000);
       expect(f).toContain('1 running');
+      // the overview answers from the results so far, with the engine's default method
+      expect(f).toContain(`answer (${DEFAULT_METHOD}, on`);
       app.stdin.write('2');
       f = await until(app.lastFrame, (x) => x.includes('metric: [DSC]'));
       expect(f).toContain('metric: [DSC]');
@@ -97,7 +121,7 @@ describe('Dashboard (polling the store)', () => {
       expect(f).toContain('[IoU]');
       app.stdin.write('\t');
       f = await until(app.lastFrame, (x) => x.includes('forecast'), 20000);
-      expect(f).toContain('best-aic forecast');
+      expect(f).toContain(`${DEFAULT_METHOD} forecast`);
       app.stdin.write('\u001B[C'); // →: job view
       f = await until(app.lastFrame, (x) => x.includes('job 1/'));
       expect(f).toContain('job 1/');

@@ -1,7 +1,7 @@
 import { formattedRows, type ReportTable } from '../table';
 
-const SPECIAL: Record<string, string> = { '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '±': '$\\pm$', 'η': '$\\eta$', '²': '$^2$', '–': '--' };
-export const texEscape = (s: string) => s.replace(/[\\&%$#_{}~^±η²–]/g, (c) => SPECIAL[c]);
+const SPECIAL: Record<string, string> = { '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}', '±': '$\\pm$', 'η': '$\\eta$', '²': '$^2$', '–': '--', '≥': '$\\geq$', '≤': '$\\leq$', '≈': '$\\approx$', '<': '$<$', '>': '$>$', '×': '$\\times$', '…': '\\ldots{}' };
+export const texEscape = (s: string) => s.replace(/[\\&%$#_{}~^±η²–≥≤≈<>×…]/g, (c) => SPECIAL[c]);
 
 /** A booktabs table (\usepackage{booktabs}); text columns left, numbers right. */
 export function latexTable(t: ReportTable): string {

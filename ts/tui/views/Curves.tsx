@@ -7,8 +7,9 @@ const MARKS = ['●', '■', '▲', '◆', '✚', '○', '□', '△'];
 const COLOURS = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red', 'white', 'gray'];
 
 /**
- * Dice versus fraction per model: observed points, the surrogate's forecast past them (a dotted
- * line) with its 80% band for the selected model (↑/↓), and that model's plateau point (│).
+ * Dice versus fraction per model: observed points, the answer engine's forecast past them (a
+ * dotted line) with its 95% band for the selected model (↑/↓), and that model's plateau point (│),
+ * all from the one engine call the overview's answer comes from.
  */
 export function Curves(props: { curves: CurveForecast[] | null; selected: number; colour: boolean; width: number; height: number }) {
   const { curves, width, height } = props;
@@ -23,31 +24,32 @@ export function Curves(props: { curves: CurveForecast[] | null; selected: number
   ]);
   const i = curves.indexOf(sel);
   const end = sel.forecast[sel.forecast.length - 1];
+  const xMax = Math.max(1, ...curves.flatMap((c) => c.forecast.map((f) => f.fraction)));
   return (
     <Box flexDirection="column">
       <Text>
         {curves.map((c, k) => `${MARKS[k % MARKS.length]} ${c.model}${k === i ? '*' : ''}`).join('  ')}
-        <Text dimColor>{`  · ${sel.method} forecast, ░ 80% band of *`}</Text>
+        <Text dimColor>{`  · ${sel.method} forecast, ░ 95% band of *`}</Text>
       </Text>
       <Chart
         colour={props.colour}
         spec={{
           width: Math.min(width, 100),
           height: Math.max(6, height - 4),
-          x: [0, Math.max(1, ...curves.flatMap((c) => c.forecast.map((f) => f.fraction)))],
+          x: [0, xMax],
           y: y[1] > y[0] ? y : [0, 1],
           series,
           band: { points: sel.forecast.map((f) => [f.fraction, f.lo, f.hi]), colour: COLOURS[i % COLOURS.length] },
-          marks: sel.plateau !== null && sel.plateau <= 1.5 ? [{ x: sel.plateau, label: 'plateau', colour: 'red' }] : [],
+          marks: sel.plateau !== null && sel.plateau <= xMax ? [{ x: sel.plateau, label: 'plateau', colour: 'red' }] : [],
           xFormat: (v) => `${Math.round(v * 100)}%`,
         }}
       />
       <Text wrap="truncate-end">
         {`${sel.model}: `}
-        {sel.plateau === null ? 'no plateau within 3× the data' : `plateau at ${(sel.plateau * 100).toFixed(0)}% of the training set`}
+        {sel.plateauText ?? 'no forecast'}
         {sel.note ? ` · ${sel.note}` : ''}
       </Text>
-      {end ? <Text wrap="truncate-end">{`forecast DSC at ${Math.round(end.fraction * 100)}%: ${end.dice.toFixed(3)} [${end.lo.toFixed(3)}, ${end.hi.toFixed(3)}] (80%)`}</Text> : null}
+      {end ? <Text wrap="truncate-end">{`forecast DSC at ${Math.round(end.fraction * 100)}%: ${end.dice.toFixed(3)} [${end.lo.toFixed(3)}, ${end.hi.toFixed(3)}] (95%)`}</Text> : null}
     </Box>
   );
 }

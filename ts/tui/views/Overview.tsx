@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import type { DashboardAnswer } from '../forecasts';
 import { etaSeconds, formatDuration, rowLabel, type Snapshot } from '../snapshot';
 
 function Bar({ done, total, width }: { done: number; total: number; width: number }) {
@@ -6,14 +7,25 @@ function Bar({ done, total, width }: { done: number; total: number; width: numbe
   return <Text>{`[${'█'.repeat(n)}${'░'.repeat(width - n)}]`}</Text>;
 }
 
-/** Progress, throughput, ETA, each worker at its job and epoch, and the failures. */
-export function Overview({ snap, colour, width, height }: { snap: Snapshot; colour: boolean; width: number; height: number }) {
+/**
+ * Progress, throughput, ETA, each worker at its job and epoch, the failures, and the answer so far
+ * (the engine's lines, as `plateau forecast` and status print them, each cut to the width).
+ * `answer`: undefined = not shown, null = still fitting.
+ */
+export function Overview({ snap, colour, width, height, answer }: { snap: Snapshot; colour: boolean; width: number; height: number; answer?: DashboardAnswer | null }) {
   const c = snap.counts;
   const pct = c.total ? Math.round(((c.done + c.failed) / c.total) * 100) : 0;
   const rate = snap.jobsPerHour === null ? '–' : snap.jobsPerHour >= 10 ? `${snap.jobsPerHour.toFixed(0)} jobs/h` : `${snap.jobsPerHour.toFixed(1)} jobs/h`;
+  const lines = answer === undefined ? null : answer === null ? ['fitting…'] : answer.lines.length ? answer.lines : ['no results yet'];
+  // rows: progress 2, workers block 2 + shown (+1 "more"), failures block 2 + shown, answer block 2 + shown
   const room = Math.max(1, height - 6);
-  const workers = snap.workers.slice(0, Math.max(1, room - Math.min(3, snap.failures.length) - 1));
-  const failures = snap.failures.slice(0, Math.max(0, room - workers.length - 1));
+  // with an answer to show, workers and failures leave it at least its header and 4 lines
+  const answerMin = lines ? 2 + Math.min(lines.length, 4) + (snap.failures.length ? 2 : 0) : 0;
+  const workers = snap.workers.slice(0, Math.max(1, room - Math.min(3, snap.failures.length) - 1 - answerMin));
+  const failures = snap.failures.slice(0, Math.max(0, lines ? Math.min(3, room - workers.length - 1 - answerMin) : room - workers.length - 1));
+  const used = 2 + 2 + Math.max(1, workers.length) + (snap.workers.length > workers.length ? 1 : 0) + (failures.length ? 2 + failures.length : snap.lastError ? 2 : 0);
+  const answerRoom = Math.max(0, height - used - 2);
+  const shown = lines ? (lines.length <= answerRoom ? lines : [...lines.slice(0, Math.max(0, answerRoom - 1)), `… ${lines.length - Math.max(0, answerRoom - 1)} more lines: plateau forecast`]) : [];
   const red = colour ? 'red' : undefined;
   return (
     <Box flexDirection="column">
@@ -46,6 +58,15 @@ export function Overview({ snap, colour, width, height }: { snap: Snapshot; colo
       {snap.lastError && !failures.length ? (
         <Box marginTop={1}>
           <Text color={red} wrap="truncate-end">{`last error (${snap.lastError.job ?? 'worker'}): ${snap.lastError.message.split('\n')[0]}`}</Text>
+        </Box>
+      ) : null}
+      {lines && answerRoom > 0 ? (
+        <Box flexDirection="column" marginTop={1} width={width}>
+          <Text bold>{`answer${answer ? ` (${answer.method}, on ${snap.results.length} results so far)` : ''}`}</Text>
+          {shown.map((l, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+            <Text key={i} wrap="truncate-end" dimColor={!answer}>{l}</Text>
+          ))}
         </Box>
       ) : null}
     </Box>
