@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { nextJob, nextJobs } from '../../../ts/strategy/choose';
+import { combined, intervalLine } from '../../../ts/strategy/interval';
+import { answerLines } from '../../../ts/surrogate/engine';
+import { pow3, runsOf, study } from './worlds';
+
+const LADDER = [0.05, 0.1, 0.2, 0.4];
+const curve = pow3(0.9, 0.08, 0.6);
+
+describe('nextJob', () => {
+  it('trains the starting ladder first, every model at a rung before any at the next', async () => {
+    const ds = await nextJobs(study(['a', 'b'], []), 5);
+    expect(ds.map((d) => d.action)).toEqual(['train', 'train', 'train', 'train', 'train']);
+    expect(ds.map((d) => (d.action === 'train' ? `${d.job.model}@${d.job.fraction}` : ''))).toEqual(['a@0.05', 'b@0.05', 'a@0.1', 'b@0.1', 'a@0.2']);
+    for (const d of ds) expect(d.action === 'train' && d.kind === 'ladder' && /starting ladder/.test(d.reason)).toBe(true);
+  });
+
+  it('on a pow3 curve observed to 40%, training 100% narrows the Dice-at-100% interval more than 45% does', async () => {
+    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { maxCandidates: 20 });
+    const at = (f: number) => d.scores.find((s) => s.kind === 'size' && Math.abs(s.job.fraction - f) < 1e-9)!;
+    expect(at(1).narrowing).toBeGreaterThan(at(0.45).narrowing);
+    expect(at(0.45).narrowing).toBeGreaterThan(0);
+    // a fantasy at the forecast narrows the interval: the spread after is below the spread now
+    for (const s of d.scores) expect(s.after).toBeLessThanOrEqual(s.before + 1e-9);
+  });
+
+  it('prefers the job that narrows more per second: the same curve on a model 100× dearer loses', async () => {
+    const runs = [...runsOf('dear', curve, LADDER, 1), ...runsOf('cheap', curve, LADDER, 0.01)];
+    const d = await nextJob(study(['dear', 'cheap'], runs));
+    expect(d.action).toBe('train');
+    if (d.action !== 'train') return;
+    expect(d.job.model).toBe('cheap');
+    // identical curves narrow alike; only the cost told them apart
+    const same = (m: string) => d.scores.find((s) => s.job.model === m && s.job.n === d.job.n)!;
+    expect(same('dear').narrowing).toBeCloseTo(same('cheap').narrowing, 9);
+    expect(same('dear').cost).toBeCloseTo(100 * same('cheap').cost, 6);
+    const chosen = same('cheap');
+    for (const s of d.scores.filter((x) => x.worth)) expect(chosen.perSecond).toBeGreaterThanOrEqual(s.perSecond);
+    const m = /narrows the Dice-at-100% interval from ([\d.]+) to ([\d.]+) for ~[\d.,]+ s$/.exec(d.reason);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBeLessThan(Number(m![1]));
+  });
+
+  it('for a target reached between two trained sizes, trains a size between them', async () => {
+    const target = curve(0.3 * 400); // reached between 20% and 40%
+    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { targetDice: target });
+    expect(d.intervals[0].status).toBe('observed');
+    expect(Math.exp(d.intervals[0].spread)).toBeCloseTo(2, 9);
+    expect(d.action).toBe('train');
+    if (d.action !== 'train') return;
+    expect(d.job.fraction).toBeGreaterThan(0.2);
+    expect(d.job.fraction).toBeLessThan(0.4);
+    expect(d.reason).toMatch(new RegExp(`the interval of the n for Dice ${target} from ×2\\.00 to ×`));
+  });
+
+  it('never asks twice for a job in flight: a wave holds distinct jobs', async () => {
+    const s = study(['a', 'b'], [...runsOf('a', curve, LADDER), ...runsOf('b', pow3(0.85, 0.1, 0.5), LADDER)]);
+    const wave = await nextJobs(s, 3);
+    const jobs = wave.filter((d) => d.action === 'train').map((d) => (d.action === 'train' ? `${d.job.model}@${d.job.n}#${d.job.repeat}` : ''));
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(jobs).size).toBe(jobs.length);
+    const first = wave[0];
+    if (first.action !== 'train') throw new Error('expected a job');
+    const again = await nextJob({ ...s, pending: [first.job] });
+    expect(again.action === 'train' && `${again.job.model}@${again.job.n}#${again.job.repeat}`).not.toBe(jobs[0]);
+  });
+
+  it('the answer as it stands prints like a grid\'s: one line per model, and the engine\'s lines', async () => {
+    const d = await nextJob(study(['a', 'b'], [...runsOf('a', curve, LADDER), ...runsOf('b', pow3(0.85, 0.1, 0.5), LADDER)]));
+    expect(d.intervals.map((m) => m.model)).toEqual(['a', 'b']);
+    for (const m of d.intervals) expect(intervalLine(m)).toMatch(new RegExp(`^${m.model}: Dice at 100% 0\\.\\d{4} \\[0\\.\\d{3}, [01]\\.\\d{3}\\] \\(`));
+    const lines = answerLines(combined(d.intervals, {})!);
+    expect(lines.filter((l) => /^(a|b): ensemble/.test(l))).toHaveLength(2);
+    expect(lines.some((l) => l.startsWith('best model:'))).toBe(true);
+  });
+});

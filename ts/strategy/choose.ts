@@ -1,0 +1,177 @@
+import { MIN_POINTS } from '../surrogate/curve';
+import { type Candidate, candidates } from './candidates';
+import { type CostModel, costModel } from './cost';
+import { type ModelInterval, assessModel, spreadText, withFloor } from './interval';
+import { ladder } from './ladder';
+import { type Point, pointsOf, seedsAt, withFantasy } from './points';
+import { stopReason } from './stop';
+import { DEFAULTS, type Job, type Study, type StrategyOptions, pct, spentOf } from './study';
+
+/** A candidate as scored: how much a fantasy observation there narrows its model's answer, per expected second. */
+export interface Score {
+  job: Job;
+  kind: Candidate['kind'];
+  cost: number;
+  /** the model's spread now and with the fantasy (Dice width, or ln hi/lo of a target n) */
+  before: number;
+  after: number;
+  /** how much the spread narrows, and per expected second */
+  narrowing: number;
+  perSecond: number;
+  /** narrows by a useful amount at a rate that would remove all the excess for less than training every size left */
+  worth: boolean;
+  reason: string;
+}
+
+/**
+ * What to do next: train a job (with the one-sentence reason it was chosen), wait for the jobs in
+ * flight (nothing can be chosen until they return), or stop (with the reason). `intervals` is the
+ * answer now, per model; `scores` every candidate scored at this step (for the dashboard and tests).
+ */
+export type Decision =
+  | { action: 'train'; job: Job; kind: 'ladder' | Candidate['kind']; cost: number; reason: string; intervals: ModelInterval[]; scores: Score[] }
+  | { action: 'wait' | 'stop'; reason: string; intervals: ModelInterval[]; scores: Score[] };
+
+export const secondsText = (v: number) => `~${v < 10 ? v.toFixed(1) : Math.round(v).toLocaleString('en-US')} s`;
+
+/** The next rung of the starting ladder: every model gets each rung before any model gets the next, so a wave fills evenly. */
+function ladderJob(study: Study, o: StrategyOptions, cost: CostModel): Decision | null {
+  const rungs = ladder(study.sizes, o.ladder);
+  for (const [i, s] of rungs.entries()) {
+    for (const { model } of study.models) {
+      if (seedsAt(study, model).has(s.n)) continue;
+      const c = cost.seconds(model, s.n);
+      const reason = `${model} at ${pct(s.fraction)}: rung ${i + 1} of ${rungs.length} of the starting ladder (${rungs.map((r) => pct(r.fraction)).join(', ')}), before the engine fits from ${MIN_POINTS} sizes; ${secondsText(c)}`;
+      return { action: 'train', job: { model, fraction: s.fraction, n: s.n, repeat: 0 }, kind: 'ladder', cost: c, reason, intervals: [], scores: [] };
+    }
+  }
+  return null;
+}
+
+interface ModelState {
+  model: string;
+  depth: number | null;
+  /** the points with the jobs in flight counted as returning the forecast */
+  points: Point[];
+  now: ModelInterval;
+}
+
+/**
+ * A model's answer now, the jobs in flight counted as fantasies at the forecast (so a wave does
+ * not ask twice for what one job will tell), aimed at the precision asked or, where the full grid
+ * could not reach it either, near what the full grid would give: every untrained size as a fantasy.
+ */
+async function modelState(study: Study, model: string, depth: number | null, o: StrategyOptions): Promise<ModelState> {
+  let points = pointsOf(study.runs, model);
+  let now = await assessModel(points, model, depth, study.nFull, o);
+  const forecast = now.answer.fit.mean;
+  const pending = (study.pending ?? []).filter((j) => j.model === model);
+  if (pending.length) {
+    for (const j of pending) points = withFantasy(points, j, forecast);
+    now = await assessModel(points, model, depth, study.nFull, o);
+  }
+  const floor = await fullGridSpread(study, points, model, depth, forecast, o);
+  return { model, depth, points, now: withFloor(now, Math.min(floor, now.spread), o.gridSlack) };
+}
+
+/**
+ * The spread the full grid would give: every untrained size above the smallest trained one (as
+ * for candidates) as a fantasy. Here the fantasies
+ * carry the points' own scatter about the forecast (± its RMS, alternately), since a grid of
+ * fantasies on the curve would promise a fit with no noise, and so a floor no real grid reaches.
+ */
+async function fullGridSpread(study: Study, points: Point[], model: string, depth: number | null, forecast: (n: number) => number, o: StrategyOptions): Promise<number> {
+  const untrained = study.sizes.filter((s) => s.n > points[0].n && !points.some((p) => p.n === s.n)).sort((a, b) => a.n - b.n);
+  const scatter = Math.sqrt(points.reduce((t, p) => t + (p.dice - forecast(p.n)) ** 2, 0) / points.length);
+  const full = untrained.reduce((ps, s, i) => withFantasy(ps, s, (n) => Math.min(1, Math.max(0, forecast(n) + (i % 2 ? scatter : -scatter)))), points);
+  return (await assessModel(full, model, depth, study.nFull, o)).spread;
+}
+
+/** Where the answer is asked: 100% for a Dice; the target n, or where an undetermined one starts. */
+const focusOf = (m: ModelInterval, nFull: number) => (m.question === 'dice' ? nFull : (m.value ?? m.lo ?? nFull));
+
+const jobText = (c: Job & Pick<Candidate, 'kind'>) => (c.kind === 'seed' ? `${c.model}, seed ${c.repeat + 1} at ${pct(c.fraction)}` : `${c.model} at ${pct(c.fraction)}`);
+
+function reasonOf(c: Candidate, before: ModelInterval, after: ModelInterval, targetDice?: number): string {
+  const what = before.question === 'dice' ? 'the Dice-at-100% interval' : `the interval of the n for Dice ${targetDice}`;
+  return `${jobText(c)}: narrows ${what} from ${spreadText(before)} to ${spreadText(after)} for ${secondsText(c.cost)}`;
+}
+
+/**
+ * The next job of an adaptive study. Until every model has its starting ladder, the ladder's next
+ * rung. Then each candidate (a model's untrained size, or another seed) is scored by refitting the
+ * answer engine with a fantasy observation there, equal to the current forecast: how much the
+ * model's answer interval narrows per expected second. Only models short of what is aimed at
+ * (`excess` > 0) offer jobs, and a job is worth it when it narrows by a useful amount (a share of
+ * the precision asked) at a rate that would remove all the excess for less than training every
+ * size left would cost. The best job worth it wins; with none, or when the stop rule says so, the study stops.
+ */
+export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<Decision> {
+  const cost = costModel(study.runs, { prior: o.priorSecondsPerImageEpoch, epochs: o.epochs });
+  // jobs in flight are spent already as far as the budget goes: their expected cost is committed
+  const spent = spentOf(study) + (study.pending ?? []).reduce((t, j) => t + cost.seconds(j.model, j.n), 0);
+  const budgetLeft = (o.budget ?? Infinity) - spent;
+  const pending = study.pending?.length ?? 0;
+  const halt = (reason: string, intervals: ModelInterval[], scores: Score[] = []): Decision =>
+    pending
+      ? { action: 'wait', reason: `${reason}; waiting for ${pending} job(s) in flight, which may change it`, intervals, scores }
+      : { action: 'stop', reason, intervals, scores };
+
+  const rung = ladderJob(study, o, cost);
+  if (rung && rung.action === 'train') {
+    if (rung.cost <= budgetLeft) return rung;
+    return halt(`budget: the ladder's next job (${rung.job.model} at ${pct(rung.job.fraction)}, ${secondsText(rung.cost)}) does not fit in the ${secondsText(budgetLeft)} remaining`, []);
+  }
+  const fit = study.models.filter((m) => pointsOf(study.runs, m.model).length >= MIN_POINTS);
+  if (fit.length < study.models.length) {
+    if (!pending) return halt(`the grid has ${study.sizes.length} size(s); the engine needs ${MIN_POINTS} to fit a curve`, []);
+    return { action: 'wait', reason: `the ladder's jobs in flight must return before ${study.models.length - fit.length} model(s) can be fitted`, intervals: [], scores: [] };
+  }
+
+  const states = await Promise.all(fit.map((m) => modelState(study, m.model, m.depth, o)));
+  const intervals = states.map((s) => s.now);
+  const all = states.filter((s) => s.now.excess > 0).flatMap((s) => candidates(study, s.model, cost, o, focusOf(s.now, study.nFull)).map((c) => ({ c, s })));
+  const within = all.filter(({ c }) => c.cost <= budgetLeft);
+  const overBudget = all.filter(({ c }) => c.cost > budgetLeft);
+  const base = { intervals, spent, budget: o.budget, candidates: within.length, overBudget: overBudget.length, cheapestOverBudget: Math.min(...overBudget.map(({ c }) => c.cost)) };
+  const early = stopReason(base);
+  if (early) return halt(early, intervals);
+
+  // the alternative to choosing on: train every size left, which gives about the floor
+  const restCost = states.reduce((t, s) => t + study.sizes.filter((sz) => !s.points.some((p) => p.n === sz.n)).reduce((u, sz) => u + cost.seconds(s.model, sz.n), 0), 0);
+  const rate = intervals.reduce((t, m) => t + m.excess, 0) / restCost;
+  const floor = o.minNarrowing ?? DEFAULTS.minNarrowing;
+  const scores: Score[] = [];
+  for (const { c, s } of within) {
+    const after = withFloor(await assessModel(withFantasy(s.points, c, s.now.answer.fit.mean), s.model, s.depth, study.nFull, o), s.now.floor!, o.gridSlack);
+    // the whole narrowing counts, also below the aim: the aim says when to stop, not which job tells most
+    const narrowing = s.now.spread - after.spread;
+    const { model, fraction, n, repeat } = c;
+    scores.push({
+      job: { model, fraction, n, repeat }, kind: c.kind, cost: c.cost, before: s.now.spread, after: after.spread, narrowing, perSecond: narrowing / c.cost,
+      worth: narrowing > 0 && narrowing >= floor * s.now.tolerance && Math.min(narrowing, s.now.excess) / c.cost >= rate,
+      reason: reasonOf(c, s.now, after, o.targetDice),
+    });
+  }
+  const best = (xs: Score[]) => xs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  const worth = scores.filter((x) => x.worth);
+  if (!worth.length) {
+    const top = best(scores);
+    return halt(stopReason({ ...base, best: { job: jobText({ ...top.job, kind: top.kind }), narrowing: top.narrowing, cost: top.cost, restCost } })!, intervals, scores);
+  }
+  const chosen = best(worth);
+  return { action: 'train', job: chosen.job, kind: chosen.kind, cost: chosen.cost, reason: chosen.reason, intervals, scores };
+}
+
+/** A wave of up to `count` jobs for idle workers: each chosen with the ones before it in flight. */
+export async function nextJobs(study: Study, count: number, o: StrategyOptions = {}): Promise<Decision[]> {
+  const out: Decision[] = [];
+  let s = study;
+  while (out.length < count) {
+    const d = await nextJob(s, o);
+    out.push(d);
+    if (d.action !== 'train') break;
+    s = { ...s, pending: [...(s.pending ?? []), d.job] };
+  }
+  return out;
+}

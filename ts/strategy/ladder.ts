@@ -1,0 +1,29 @@
+import { MIN_POINTS } from '../surrogate/curve';
+import type { GridSize } from './study';
+
+/** The starting rungs, as fractions of the full training set: geometric, so each doubles the last. */
+export const DEFAULT_LADDER = [0.05, 0.1, 0.2, 0.4];
+/** The fixed geometric ladder the benchmark compares with: the starting rungs carried on to 100%. */
+export const FIXED_LADDER = [0.05, 0.1, 0.2, 0.4, 0.8, 1];
+
+/**
+ * The ladder on a grid: for each rung, the grid size nearest in log (jobs must be grid cells, so
+ * an adaptive study and a grid share results), without duplicates. Where a coarse grid folds rungs
+ * together, the smallest unused sizes top it up to `minSizes`, the fewest points the engine fits.
+ */
+export function ladder(sizes: GridSize[], rungs: number[] = DEFAULT_LADDER, minSizes = MIN_POINTS): GridSize[] {
+  const grid = [...sizes].sort((a, b) => a.n - b.n);
+  const picked = new Set<GridSize>();
+  for (const r of rungs) {
+    if (!grid.length) break;
+    picked.add(grid.reduce((a, b) => (Math.abs(Math.log(b.fraction / r)) < Math.abs(Math.log(a.fraction / r)) ? b : a)));
+  }
+  for (const s of grid) {
+    if (picked.size >= Math.min(minSizes, grid.length)) break;
+    picked.add(s);
+  }
+  return grid.filter((s) => picked.has(s));
+}
+
+/** Fractions from n on a grid given as counts: n / nFull. */
+export const gridOf = (ns: number[], nFull: number): GridSize[] => ns.map((n) => ({ n, fraction: n / nFull }));

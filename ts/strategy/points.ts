@@ -1,0 +1,59 @@
+import type { Curve } from '../surrogate/curve';
+import type { Job, Run, Study } from './study';
+
+/** What a model has at one size: the mean Dice over its seeds, their sd (≥ 2 seeds) and count. */
+export interface Point {
+  n: number;
+  dice: number;
+  sd: number | null;
+  count: number;
+}
+
+/** A model's points, one per trained size, in increasing n (repeats averaged, as a stored grid's curves are). */
+export function pointsOf(runs: Run[], model: string): Point[] {
+  const at = new Map<number, number[]>();
+  for (const r of runs) if (r.model === model) at.set(r.n, [...(at.get(r.n) ?? []), r.dice]);
+  return [...at.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([n, ds]) => {
+      const dice = ds.reduce((s, d) => s + d, 0) / ds.length;
+      const sd = ds.length > 1 ? Math.sqrt(ds.reduce((s, d) => s + (d - dice) ** 2, 0) / (ds.length - 1)) : null;
+      return { n, dice, sd, count: ds.length };
+    });
+}
+
+/**
+ * A fantasy: the points as they would be if a job returned what the forecast expects there. A new
+ * size gets the forecast mean; another seed at a trained size keeps its mean and sd and adds one to
+ * its count, so only the standard error of that point shrinks.
+ */
+export function withFantasy(points: Point[], job: Pick<Job, 'n'>, forecast: (n: number) => number): Point[] {
+  const i = points.findIndex((p) => p.n === job.n);
+  if (i >= 0) return points.map((p, j) => (j === i ? { ...p, count: p.count + 1 } : p));
+  return [...points, { n: job.n, dice: forecast(job.n), sd: null, count: 1 }].sort((a, b) => a.n - b.n);
+}
+
+/**
+ * The engine's input for one model: its points as a Curve whose largest n is the full set, so the
+ * engine's "100%" (its nRef, and the scale its priors were learnt on) is the full training set
+ * and not the largest size trained so far. Until 100% is trained, a placeholder point there holds
+ * nRef and `observedUpTo` keeps it out of every fit (the engine has no nRef option; see the report).
+ */
+export function engineInput(points: Point[], model: string, depth: number | null, nFull: number): { curve: Curve; observedUpTo: number } {
+  const last = points[points.length - 1];
+  const hasFull = last.n >= nFull;
+  const ps = hasFull ? points : [...points, { n: nFull, dice: last.dice, sd: null, count: 1 }];
+  const repeats = ps.some((p) => p.count > 1);
+  const curve: Curve = {
+    model, depth, n: ps.map((p) => p.n), dice: ps.map((p) => p.dice),
+    ...(repeats ? { sd: ps.map((p) => p.sd), count: ps.map((p) => p.count) } : {}),
+  };
+  return { curve, observedUpTo: hasFull ? 1 : last.n / ps[ps.length - 1].n };
+}
+
+/** The sizes a model has (trained or in flight) with their seeds, so no job is asked for twice. */
+export function seedsAt(study: Study, model: string): Map<number, number> {
+  const seeds = new Map<number, number>();
+  for (const r of [...study.runs, ...(study.pending ?? [])]) if (r.model === model) seeds.set(r.n, (seeds.get(r.n) ?? 0) + 1);
+  return seeds;
+}
