@@ -7,7 +7,7 @@ import { registerRun } from './cli/run';
 import { registerSchemas } from './cli/schemas';
 import { registerStats } from './cli/stats';
 import { registerStatus } from './cli/status';
-import { UserError } from './errors';
+import { describeError, EXIT } from './errors';
 
 /** `plateau`: one CLI for the control plane. Each command lives in ts/cli/<command>.ts. */
 export function program(): Command {
@@ -27,26 +27,38 @@ export function program(): Command {
   return p;
 }
 
+/** Prints an error as one line (`plateau: …`) and gives its exit code; see describeError. */
+function report(e: unknown): number {
+  const { line, code } = describeError(e);
+  console.error(`plateau: ${line}`);
+  return code;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
-    return Number(process.exitCode ?? 0);
+    return Number(process.exitCode ?? EXIT.ok);
   } catch (e) {
     if (e instanceof CommanderError) {
-      // Help and version are not errors; usage mistakes are bad input (2).
-      return e.exitCode === 0 ? 0 : 2;
+      // Help and version are not errors; usage mistakes are bad input (2). Commander printed the message.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    if (e instanceof UserError) {
-      console.error(`plateau: ${e.message}`);
-      return e.code;
-    }
-    console.error(e);
-    return 1;
+    return report(e);
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  // Whatever escapes a command (an 'error' event nobody listens to, a rejected promise left behind)
+  // still ends as one sentence and an exit code, never a stack trace.
+  let fatal = false;
+  const last = (e: unknown) => {
+    if (fatal) return;
+    fatal = true;
+    process.exit(report(e));
+  };
+  process.on('uncaughtException', last);
+  process.on('unhandledRejection', last);
   main(process.argv).then((code) => {
     process.exitCode = code;
-  });
+  }, last);
 }

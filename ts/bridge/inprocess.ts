@@ -1,5 +1,5 @@
 import { UserError } from '../errors';
-import { pythonPath } from './python';
+import { checkPython, pythonPath } from './python';
 
 /**
  * One short synchronous-style call into `plateau.bridge` in-process through pythonia (the same
@@ -7,6 +7,8 @@ import { pythonPath } from './python';
  */
 export async function callBridge<T>(fn: 'check_dataset' | 'model_costs', arg: unknown, what: string): Promise<T> {
   // pythonia starts its Python when first imported, reading PYTHON_BIN: set it before the import.
+  // A missing Python (or one without the packages) is one sentence and exit 3, not a spawn error.
+  await checkPython(pythonPath());
   process.env.PYTHON_BIN = pythonPath();
   const { python } = await import('pythonia');
   try {

@@ -1,7 +1,8 @@
 /** Plain-text tables for terminals and logs: right-aligned numbers, left-aligned text. */
 export function table(header: string[], rows: (string | number | null | undefined)[][]): string {
   const cells = rows.map((r) => r.map((v) => (v === null || v === undefined ? '–' : String(v))));
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i]?.length ?? 0)));
+  // a loop, not Math.max(...): a spread of 100,000 rows overflows the stack
+  const widths = header.map((h, i) => cells.reduce((w, r) => Math.max(w, r[i]?.length ?? 0), h.length));
   const numeric = header.map((_, i) => cells.every((r) => r[i] === '–' || /^-?[\d.]+(e-?\d+)?%?$/.test(r[i])));
   const line = (r: string[]) =>
     r.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();

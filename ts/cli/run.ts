@@ -9,7 +9,8 @@ import { expandGrid } from '../experiment/grid';
 import type { Job } from '../experiment/job';
 import { loadExperiment } from '../experiment/load';
 import { modelDepth } from '../experiment/model';
-import { defaultDbPath, openDb } from '../store/db';
+import { defaultDbPath, openDb, storeProblem } from '../store/db';
+import { acquireRunLock, describeHolder, type RunLock } from '../store/lock';
 import { jobCounts, pendingJobs, registerExperiment } from '../store/jobs';
 import { brokerKeys, isLoopback, readAuthorizedKeys } from '../dispatch/curve';
 import { UserError } from '../errors';
@@ -17,6 +18,7 @@ import { Dashboard } from '../tui/Dashboard';
 import { checkData, hasFiles } from './data';
 import { LIVE } from '../tui/live';
 import { fixed, subsetLabel, table } from './format';
+import { endpoint, intIn } from './options';
 
 /** The parameters of a job as flat columns (what --dry-run --json and the stats see). */
 export function jobParameters(j: Job) {
@@ -44,6 +46,15 @@ export function jobParameters(j: Job) {
 
 const collect = (v: string, all: string[]) => [...all, v];
 
+/** A UserError from `f` with the experiment file named first. */
+function inFile<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof UserError ? new UserError(`${file}: ${e.message}`, e.code) : e;
+  }
+}
+
 function plainLine(e: RunEvent, total: () => string): string | undefined {
   const where = (j: Job) => `${j.model.name} ${subsetLabel(j)}${j.fold !== null ? ` fold ${j.fold}` : ''}`;
   switch (e.kind) {
@@ -63,7 +74,6 @@ function plainLine(e: RunEvent, total: () => string): string | undefined {
  * which off loopback must hold a key listed in --authorized-keys (CURVE + ZAP, ts/dispatch/curve.ts).
  */
 function securityOf(o: { workers: number; bind?: string; authorizedKeys?: string; db: string }) {
-  if (!Number.isInteger(o.workers) || o.workers < 0) throw new UserError('--workers must be a whole number');
   if (o.workers === 0 && !o.bind) throw new UserError('--workers 0 trains nothing unless remote workers can connect: add --bind');
   if (o.bind && !isLoopback(o.bind) && !o.authorizedKeys) {
     throw new UserError(`--bind ${o.bind} is reachable from other machines: add --authorized-keys FILE with the public key of each worker allowed to take jobs (python -m plateau.worker --keygen FILE prints one)`);
@@ -84,17 +94,17 @@ export function registerRun(program: Command): void {
     .description('train an experiment grid; resumes: stored jobs are not trained again')
     .argument('<experiment>', 'experiment YAML file, e.g. experiments/synthetic-2d.yaml')
     .option('--db <file>', 'SQLite store', defaultDbPath())
-    .option('--workers <n>', 'local worker processes (0 with --bind: remote workers only)', (v) => Number.parseInt(v, 10), 2)
-    .option('--bind <endpoint>', 'where workers connect, e.g. tcp://0.0.0.0:5555 for workers on other machines (default: loopback, a free port)')
+    .option('--workers <n>', 'local worker processes (0 with --bind: remote workers only)', intIn('--workers', 0, 256), 2)
+    .option('--bind <endpoint>', 'where workers connect, e.g. tcp://0.0.0.0:5555 for workers on other machines (default: loopback, a free port)', endpoint('--bind'))
     .option('--authorized-keys <file>', 'CURVE public keys of the workers allowed in, one per line (required off loopback)')
-    .option('--threads <n>', 'torch threads per worker (default: cores / workers)', (v) => Number.parseInt(v, 10))
+    .option('--threads <n>', 'torch threads per worker (default: cores / workers)', intIn('--threads', 1, 1024))
     .option('--set <field=value>', 'override a field of the file, e.g. training.epochs=5 (repeatable)', collect, [])
     .option('--dry-run', 'print the expanded grid without training')
     .option('--json', 'machine-readable output')
     .option('--no-dashboard', 'plain lines even on a terminal')
     .action(async (file: string, o) => {
       const exp = loadExperiment(file, o.set);
-      const jobs = expandGrid(exp);
+      const jobs = inFile(file, () => expandGrid(exp));
       if (o.dryRun) {
         const rows = jobs.map(jobParameters);
         if (o.json) console.log(JSON.stringify({ count: jobs.length, jobs: rows }, null, 2));
@@ -104,11 +114,20 @@ export function registerRun(program: Command): void {
         }
         return;
       }
+      // Everything that can be wrong is found before anything is written: the store's path, the
+      // options, Python (exit 3), then the whole data set (bad cases stop the run here).
+      const problem = storeProblem(o.db, true);
+      if (problem) throw new UserError(`${o.db}: ${problem}`);
       const curve = securityOf(o);
-      // The whole data set is scanned before anything is stored or dispatched: bad cases stop the run here.
+      const python = pythonPath();
+      await checkPython(python);
       if (hasFiles(exp)) await checkData(exp, file);
       const db = openDb(o.db);
+      let lock: RunLock | undefined;
       try {
+        // One writer per store: a second run on it stops here (exit 2), naming the first.
+        lock = acquireRunLock(db, o.db, { experiment: exp.name });
+        if (lock.tookOver) console.error(`plateau: note: took over the lock of ${describeHolder(lock.tookOver.row)}: ${lock.tookOver.why}`);
         registerExperiment(db, exp, jobs, file);
         const pending = pendingJobs(db, exp.name);
         const counts = () => jobCounts(db, exp.name);
@@ -118,8 +137,6 @@ export function registerRun(program: Command): void {
           else console.log(msg);
           return;
         }
-        const python = pythonPath();
-        await checkPython(python);
         const events = new EventEmitter();
         const tty = Boolean(process.stdout.isTTY) && o.dashboard && !o.json;
         let ink: ReturnType<typeof render> | undefined;
@@ -134,7 +151,7 @@ export function registerRun(program: Command): void {
           });
         }
         const summary = await runJobs({
-          db, experiment: exp.name, jobs: pending, workers: o.workers, threads: o.threads, python, events, endpoint: o.bind, curve,
+          db, experiment: exp.name, jobs: pending, workers: o.workers, threads: o.threads, python, events, endpoint: o.bind, curve, signal: lock.signal,
           onStarted: (_, endpoint) => {
             if (o.bind) console.error(remoteHint(endpoint, curve?.keys.publicKey));
           },
@@ -148,6 +165,7 @@ export function registerRun(program: Command): void {
         else console.log(`finished '${exp.name}': ${summary.done} trained, ${summary.failed} failed in ${summary.seconds.toFixed(1)} s; ${c.done}/${c.total} stored in ${o.db}`);
         if (summary.failed > 0) process.exitCode = 1;
       } finally {
+        lock?.release();
         db.close();
       }
     });

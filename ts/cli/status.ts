@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors';
-import { type Db, defaultDbPath, openDb } from '../store/db';
+import { type Db, defaultDbPath, openDb, storeProblem } from '../store/db';
 import { experimentNames, jobCounts } from '../store/jobs';
 import { resultRows } from '../store/results';
 import type { ExperimentAnswer } from '../report/answer';
@@ -11,6 +11,8 @@ import { oneOf, targetDice } from './options';
 
 /** A store that must exist, opened read-only; a store written by an older plateau is brought up to date first. */
 export function openExisting(file: string) {
+  const problem = storeProblem(file, false);
+  if (problem) throw new UserError(`${file}: ${problem}`);
   if (!existsSync(file)) throw new UserError(`${file}: no store there yet; run 'plateau run <experiment.yaml>' first (or pass --db)`);
   try {
     openDb(file).close();

@@ -1,4 +1,5 @@
 import { Router } from 'zeromq';
+import { UserError } from '../errors';
 import type { Job } from '../experiment/job';
 import type { Failed, Progress, Ready, Result } from '../protocol/messages';
 import { ZAP_DOMAIN } from './curve';
@@ -55,7 +56,13 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const router = new Router(
     opts.curveSecretKey ? { linger: 0, curveServer: true, curveSecretKey: opts.curveSecretKey, zapDomain: ZAP_DOMAIN } : { linger: 0 },
   );
-  await router.bind(opts.endpoint ?? 'tcp://127.0.0.1:*');
+  try {
+    await router.bind(opts.endpoint ?? 'tcp://127.0.0.1:*');
+  } catch (e) {
+    router.close();
+    // e.g. a port in use, or a host name that is not this machine's
+    throw new UserError(`--bind ${opts.endpoint ?? 'tcp://127.0.0.1:*'}: cannot listen there (${(e as Error).message})`);
+  }
   const endpoint = router.lastEndpoint!;
 
   const queue = [...opts.jobs];

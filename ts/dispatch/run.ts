@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { curveKeyPair } from 'zeromq';
 import type { Job } from '../experiment/job';
+import { EXIT, UserError } from '../errors';
 import { decodeTable } from '../results/arrow';
 import type { Db } from '../store/db';
 import { markFailed, markQueued, markRunning } from '../store/jobs';
@@ -37,6 +38,8 @@ export interface RunOptions {
   endpoint?: string;
   /** CURVE: the broker's key pair and the workers allowed in (their public keys, hex); see curve.ts. */
   curve?: { keys: KeyPair; authorized: Set<string> };
+  /** Stops the run (workers stopped, the reason thrown) when aborted, e.g. when the store's run lock is lost. */
+  signal?: AbortSignal;
 }
 
 export interface RunSummary {
@@ -110,6 +113,9 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         recordEvent(o.db, { experiment: o.experiment, kind: 'protocol', worker, message: error });
       },
     },
+  }).catch(async (e: unknown) => {
+    await zap?.close(); // else its socket keeps the process alive
+    throw e;
   });
   const pool = startWorkers({
     count: Math.min(o.workers, o.jobs.length),
@@ -128,14 +134,24 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
     await zap?.close();
     if (local) rmSync(dirname(local.file), { recursive: true, force: true });
   };
-  const onSignal = () => void stopAll().then(() => process.exit(130));
-  process.once('SIGINT', onSignal);
+  // A signal stops the workers first, then ends the process (128 + the signal's number, as shells do).
+  const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+  const onSignal = (s: NodeJS.Signals) => void stopAll().then(() => process.exit(signals[s as keyof typeof signals]));
+  for (const s of Object.keys(signals)) process.once(s, onSignal);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(o.signal?.reason ?? new Error('run aborted'));
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {}); // raced below; unobserved when the run ends first
   try {
     // Every worker gone and none coming back: stop waiting rather than hang.
     // Remote workers may come at any time; with local ones only, stop when none is left.
-    await Promise.race([broker.done, ...(o.curve || o.endpoint ? [] : [noWorkersLeft(pool, broker)])]);
+    await Promise.race([broker.done, aborted, ...(o.curve || o.endpoint ? [] : [noWorkersLeft(pool, broker)])]);
   } finally {
-    process.off('SIGINT', onSignal);
+    for (const s of Object.keys(signals)) process.off(s, onSignal);
+    if (onAbort) o.signal?.removeEventListener('abort', onAbort);
     await stopAll();
   }
   return { done, failed, seconds: (Date.now() - t0) / 1000 };
@@ -149,7 +165,7 @@ function noWorkersLeft(pool: { ids(): string[] }, broker: { remaining(): number 
         resolve();
       } else if (pool.ids().length === 0) {
         clearInterval(timer);
-        reject(new Error('every worker process exited and none could be restarted; see the store events or run a worker by hand'));
+        reject(new UserError('every worker process exited and none could be restarted; see the store events or run a worker by hand', EXIT.failedJobs));
       }
     }, 500);
     timer.unref();

@@ -1,5 +1,6 @@
+import { UserError } from '../errors';
 import { datasetCount } from './dataset';
-import { expandSubsets, type Subset, trainCount } from './fractions';
+import { expandSubsets, type Fractions, type Subset, trainCount } from './fractions';
 import { type Job, jobKey } from './job';
 import { expandModels } from './model';
 import type { Experiment } from './schema';
@@ -16,11 +17,42 @@ function knownTrainCount(exp: Experiment, subset: Subset): number | null {
   return pool === null ? null : trainCount(subset.fraction, pool);
 }
 
+/** The most jobs one experiment may expand to: beyond this a grid is a typo (a step of 1e-6), not a plan. */
+export const MAX_JOBS = 100_000;
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** Subsets a fractions block names, counted without expanding it (a range may be astronomically long). */
+function subsetCount(f: Fractions): number {
+  if ('counts' in f) return new Set(f.counts).size;
+  if (Array.isArray(f)) return new Set(f).size;
+  return Math.floor(Math.round(((f.to - f.from) / f.step) * 1e9) / 1e9) + 1;
+}
+
+/** How many jobs an experiment expands to, computed without expanding it. */
+export function gridSize(exp: Experiment): { jobs: number; factors: [string, number][] } {
+  const list = (v: number | number[]) => (Array.isArray(v) ? v.length : 1);
+  const factors: [string, number][] = [
+    ['counts' in exp.fractions ? 'counts' : 'fractions', subsetCount(exp.fractions)],
+    ['models', exp.models.flatMap(expandModels).length],
+    ['lr', list(exp.training.lr)],
+    ['weight_decay', list(exp.training.weight_decay)],
+    ['folds', isCrossValidation(exp.split) ? exp.split.folds : 1],
+    ['repeats', exp.repeats],
+  ];
+  return { jobs: factors.reduce((a, [, k]) => a * k, 1), factors };
+}
+
 /**
  * Every job of an experiment: subsets × models × (lr × weight decay) × folds × repeats, smallest
  * subsets first, each with its content key.
  */
 export function expandGrid(exp: Experiment): Job[] {
+  const size = gridSize(exp);
+  if (size.jobs > MAX_JOBS) {
+    throw new UserError(
+      `experiment '${exp.name}' expands to ${n(size.jobs)} jobs (${size.factors.filter(([, k]) => k > 1).map(([what, k]) => `${n(k)} ${what}`).join(' × ')}); the limit is ${n(MAX_JOBS)} jobs a grid: use fewer values, or a larger step for fractions`,
+    );
+  }
   const models = exp.models.flatMap(expandModels);
   const trainings = expandTraining(exp.training);
   const folds = isCrossValidation(exp.split) ? Array.from({ length: exp.split.folds }, (_, i) => i) : [null];

@@ -32,17 +32,28 @@ export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]):
   return `${file}: invalid experiment\n${lines.join('\n')}`;
 }
 
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Applies `--set a.b=value` overrides; the value is read as YAML (numbers, lists, strings). */
 export function applyOverrides(doc: unknown, sets: readonly string[], file: string): unknown {
   const root = structuredClone(doc) as Record<string, unknown>;
   for (const set of sets) {
     const eq = set.indexOf('=');
     if (eq <= 0) throw new UserError(`${file}: --set ${set}: expected FIELD=VALUE, e.g. training.epochs=5`);
-    const path = set.slice(0, eq).split('.');
-    const value = parseDocument(set.slice(eq + 1)).toJS();
+    const field = set.slice(0, eq);
+    const path = field.split('.');
+    if (path.some((p) => p.trim() === '')) throw new UserError(`${file}: --set ${set}: '${field}' has an empty field name`);
+    // These would reach Object.prototype, not a field of the experiment.
+    const forbidden = path.find((p) => FORBIDDEN_KEYS.has(p));
+    if (forbidden) throw new UserError(`${file}: --set ${set}: '${forbidden}' is not a field of an experiment`);
+    const valueDoc = parseDocument(set.slice(eq + 1));
+    if (valueDoc.errors.length > 0) {
+      throw new UserError(`${file}: --set ${set}: the value of ${field} is not valid YAML (${valueDoc.errors[0].message.split('\n')[0].replace(/:\s*$/, '')})`);
+    }
+    const value = valueDoc.toJS();
     let node: Record<string, unknown> = root;
     for (const part of path.slice(0, -1)) {
-      const next = node[part];
+      const next = Object.hasOwn(node, part) ? node[part] : undefined;
       if (next === undefined) node[part] = {};
       else if (typeof next !== 'object' || next === null)
         throw new UserError(`${file}: --set ${set}: '${part}' is not an object`);

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { UserError, translateErrors } from '../errors';
 import { type Column, TABLES } from '../protocol/tables';
 
 export type Db = Database.Database;
@@ -44,6 +45,9 @@ CREATE TABLE IF NOT EXISTS workers (
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, experiment TEXT, kind TEXT NOT NULL,
   job TEXT, worker TEXT, message TEXT);
+CREATE TABLE IF NOT EXISTS run_lock (
+  id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
+  experiment TEXT, started_at TEXT NOT NULL, heartbeat_at INTEGER NOT NULL);
 `;
 
 // Job columns added after the first stores were written: [name, type, backfill from the spec JSON].
@@ -71,22 +75,175 @@ function addMissingColumns(db: Db): void {
   }
 }
 
-/** Opens (and creates) a store. Read-only opens never write, so a dashboard can watch a live run. */
+const can = (path: string, mode: number) => {
+  try {
+    accessSync(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The nearest part of `file`'s path that exists (the file itself, or a folder above it). */
+function nearestExisting(file: string): { path: string; isFile: boolean } | undefined {
+  for (let p = resolve(file); ; p = dirname(p)) {
+    try {
+      return { path: p, isFile: !statSync(p).isDirectory() };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
+    }
+    if (dirname(p) === p) return undefined;
+  }
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** What the first 100 bytes (the SQLite header) and the size of an existing store say is wrong, if anything. */
+function headerProblem(file: string, size: number): string | undefined {
+  if (size === 0) return undefined; // an empty file is an empty SQLite database
+  const head = Buffer.alloc(100);
+  const fd = openSync(file, 'r');
+  let got: number;
+  try {
+    got = readSync(fd, head, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const magic = head.subarray(0, Math.min(got, 16));
+  if (!magic.equals(SQLITE_MAGIC.subarray(0, magic.length))) return 'it is not an SQLite database (it does not start with the SQLite header); pass another --db, or move the file away';
+  if (got < 100) return `it is truncated (${got} bytes, less than the 100-byte SQLite header); restore it from a backup or pass another --db`;
+  // Past the header: a store whose writer is gone has no -wal file, so its size must be whole pages,
+  // as many as the header counts (while a -wal exists, pages may be on their way: SQLite judges).
+  const wal = `${file}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) return undefined;
+  const raw = head.readUInt16BE(16);
+  const page = raw === 1 ? 65536 : raw;
+  const pages = head.readUInt32BE(28);
+  const sizeValid = head.readUInt32BE(24) === head.readUInt32BE(92) && pages > 0;
+  if (page < 512 || (page & (page - 1)) !== 0) return 'it is damaged (its header names no valid page size); restore it from a backup or pass another --db';
+  if (size % page !== 0 || (sizeValid && size < pages * page)) {
+    return `it is truncated (${size.toLocaleString('en-US')} bytes where its header counts ${sizeValid ? (pages * page).toLocaleString('en-US') : `whole pages of ${page}`}); restore it from a backup or pass another --db`;
+  }
+  return undefined;
+}
+
+/**
+ * What is wrong with `file` as a store, before SQLite touches it (so a bad path creates nothing): a
+ * folder, a parent that is a file, a file that is not SQLite or is truncated, a folder SQLite cannot
+ * write its -wal and -shm files in. `write` = a run that creates or writes the store.
+ */
+export function storeProblem(file: string, write: boolean): string | undefined {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') return 'it cannot be reached (permission denied on a folder above it)';
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return `it cannot be read (${code})`;
+    const near = nearestExisting(file);
+    if (near?.isFile) return `${near.path} is a file, not a folder, so no store can be there`;
+    if (!write) return undefined; // the caller says "no store there yet"
+    if (near && !can(near.path, constants.W_OK | constants.X_OK)) return `the folder ${near.path} is not writable, so the store cannot be created there; pass another --db`;
+    return undefined;
+  }
+  if (st.isDirectory()) return `it is a folder, not a store file; pass a file, e.g. --db ${join(file, 'plateau.db')}`;
+  if (!st.isFile()) return 'it is not a regular file';
+  if (!can(file, constants.R_OK)) return 'it cannot be read (permission denied)';
+  const header = headerProblem(file, st.size);
+  if (header) return header;
+  const dir = dirname(resolve(file));
+  const dirWritable = can(dir, constants.W_OK | constants.X_OK);
+  if (write) {
+    if (!can(file, constants.W_OK)) return 'the file is read-only; a run must write it (make it writable, or pass another --db)';
+    if (!dirWritable) return `its folder ${dir} is not writable, and SQLite writes ${file}-wal and ${file}-shm beside the store; make the folder writable or copy the store elsewhere`;
+    return undefined;
+  }
+  // A WAL store (header byte 18 = 2) is read through its -shm file, which SQLite must be able to create.
+  if (!dirWritable && st.size >= 100 && !existsSync(`${file}-shm`)) {
+    const head = Buffer.alloc(1);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, head, 0, 1, 18);
+    } finally {
+      closeSync(fd);
+    }
+    if (head[0] === 2) return `its folder ${dir} is read-only, and SQLite must create ${file}-shm there to read it; copy the store to a writable folder`;
+  }
+  return undefined;
+}
+
+/** An SQLite error about the store itself, as one sentence naming the file; undefined for anything else. */
+export function storeError(file: string, e: unknown): UserError | undefined {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  const said = String((e as Error).message).split('\n')[0];
+  const what: Record<string, string> = {
+    SQLITE_NOTADB: 'it is not an SQLite database; pass another --db, or move the file away',
+    SQLITE_CORRUPT: `it is damaged (SQLite: ${said}); restore it from a backup or pass another --db`,
+    SQLITE_CANTOPEN: `SQLite cannot open it (${said}); check that its folder exists and is writable`,
+    SQLITE_READONLY: `it cannot be written (SQLite: ${said}); make it and its folder writable, or pass another --db`,
+    SQLITE_IOERR: `it cannot be read or written (SQLite: ${said})`,
+    SQLITE_FULL: 'the disk is full',
+    SQLITE_PERM: 'permission denied',
+    SQLITE_AUTH: 'permission denied',
+    SQLITE_BUSY: 'another process held it locked for more than 5 s; try again',
+  };
+  const base = Object.keys(what).find((k) => code === k || code.startsWith(`${k}_`));
+  return base ? new UserError(`${file}: ${what[base]}`) : undefined;
+}
+
+/** The store opened last: an SQLite error that escapes a command (a page found damaged mid-query) names it. */
+let lastOpened: string | undefined;
+translateErrors((e) => (lastOpened ? storeError(lastOpened, e) : undefined));
+
+/** Runs `f` on the store, turning SQLite's errors about the file into one sentence naming it. */
+function guarded<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw storeError(file, e) ?? e;
+  }
+}
+
+/**
+ * Opens (and creates) a store. Read-only opens never write, so a dashboard can watch a live run.
+ * A path that cannot be a store (see storeProblem) is a UserError naming it, and nothing is created.
+ */
 export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
+  const problem = storeProblem(file, !opts.readonly);
+  if (problem) throw new UserError(`${file}: ${problem}`);
+  lastOpened = file;
   if (opts.readonly) {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    db.pragma('busy_timeout = 2000');
-    return db;
+    if (!existsSync(file)) throw new UserError(`${file}: no store there`);
+    return guarded(file, () => {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        db.pragma('busy_timeout = 2000');
+        db.prepare('SELECT COUNT(*) FROM sqlite_master').get(); // reads the header now, not mid-command
+        return db;
+      } catch (e) {
+        db.close();
+        throw e;
+      }
+    });
   }
   mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
-  addMissingColumns(db);
-  return db;
+  return guarded(file, () => {
+    const db = new Database(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA);
+      addMissingColumns(db);
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  });
 }
 
 export const now = () => new Date().toISOString();

@@ -1,0 +1,204 @@
+/**
+ * Every bad input the CLI is tried with (test/ts/cli/badinput.test.ts runs them; scripts/badinput-table.ts
+ * prints them as the README's table): the command line, what the user must see (exit code, one line
+ * naming the file or field) and what must not be written.
+ */
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
+import { stringify } from 'yaml';
+import { openDb } from '../../../ts/store/db';
+import { ROOT, tinySpec } from '../helpers';
+
+export interface BadInput {
+  /** What is wrong, as the README's table says it. */
+  what: string;
+  /** The command line after `plateau`; `D` is the case's own folder. */
+  args(D: string): string[];
+  /** Files the case needs before it runs. */
+  setup?(D: string): void;
+  env?: Record<string, string>;
+  /** Run as a user other than root (root ignores a read-only folder's permissions). */
+  unprivileged?: boolean;
+  code: 2 | 3;
+  /** What the one line on stderr must name (a path or a field), given D. */
+  names(D: string): string;
+  /** Whether the case's folder must be left exactly as it was (no store created, none changed). */
+  untouched: boolean;
+}
+
+const NO_PYTHON = '/nonexistent/python3';
+
+/** The tiny synthetic experiment (test/ts/helpers.ts) as a YAML file. */
+function experiment(D: string, over: Record<string, unknown> = {}): string {
+  const file = join(D, 'tiny.yaml');
+  writeFileSync(file, stringify({ ...tinySpec(), ...over }));
+  return file;
+}
+
+/** A real store with the full schema, closed cleanly (no -wal / -shm left). */
+function store(file: string): void {
+  openDb(file).close();
+}
+
+const fileBased = (D: string) => ({ name: 'folder', dataset: { kind: 'image-folder', root: join(D, 'kvasir'), size: [32, 32] }, split: { train: 12, val: 4, test: 4 } });
+
+type StoreCase = { what: string; setup(D: string): void; db: (D: string) => string; unprivileged?: boolean; runOnly?: boolean; names?: (D: string) => string };
+const STORES: StoreCase[] = [
+  { what: '`--db` is a folder', setup: (D) => mkdirSync(join(D, 'store.db')), db: (D) => join(D, 'store.db') },
+  { what: '`--db` is a text file, not SQLite', setup: (D) => writeFileSync(join(D, 'store.db'), 'these are my notes\n'), db: (D) => join(D, 'store.db') },
+  {
+    what: '`--db` is a store cut to half its size',
+    setup: (D) => {
+      const f = join(D, 'store.db');
+      store(f);
+      truncateSync(f, statSync(f).size / 2);
+    },
+    db: (D) => join(D, 'store.db'),
+  },
+  {
+    what: '`--db` is a store cut inside its header',
+    setup: (D) => {
+      const f = join(D, 'store.db');
+      store(f);
+      truncateSync(f, 40);
+    },
+    db: (D) => join(D, 'store.db'),
+  },
+  {
+    what: '`--db` is a store in a read-only folder',
+    setup: (D) => {
+      mkdirSync(join(D, 'ro'));
+      store(join(D, 'ro', 'store.db'));
+      chmodSync(join(D, 'ro', 'store.db'), 0o666);
+      chmodSync(join(D, 'ro'), 0o555);
+    },
+    db: (D) => join(D, 'ro', 'store.db'),
+    unprivileged: true,
+  },
+  {
+    what: '`--db` is a new store in a read-only folder',
+    setup: (D) => {
+      mkdirSync(join(D, 'ro'));
+      chmodSync(join(D, 'ro'), 0o555);
+    },
+    db: (D) => join(D, 'ro', 'store.db'),
+    unprivileged: true,
+    runOnly: true,
+    names: (D) => join(D, 'ro'),
+  },
+  { what: "`--db`'s folder is a file", setup: (D) => writeFileSync(join(D, 'notes'), 'a file\n'), db: (D) => join(D, 'notes', 'store.db'), names: (D) => join(D, 'notes') },
+];
+
+const run = (D: string, ...more: string[]) => ['run', experiment(D), '--db', join(D, 'store.db'), ...more];
+
+export const CASES: BadInput[] = [
+  ...STORES.flatMap((s): BadInput[] => [
+    { what: `run: ${s.what}`, setup: s.setup, unprivileged: s.unprivileged, args: (D) => ['run', experiment(D), '--db', s.db(D)], code: 2, names: s.names ?? s.db, untouched: true },
+    ...(s.runOnly ? [] : [{ what: `status: ${s.what}`, setup: s.setup, unprivileged: s.unprivileged, args: (D: string) => ['status', '--db', s.db(D)], code: 2 as const, names: s.names ?? s.db, untouched: true }]),
+  ]),
+  { what: '`--threads abc`', args: (D) => run(D, '--threads', 'abc'), code: 2, names: () => '--threads', untouched: true },
+  { what: '`--threads -1`', args: (D) => run(D, '--threads', '-1'), code: 2, names: () => '--threads', untouched: true },
+  { what: '`--threads 1.5`', args: (D) => run(D, '--threads', '1.5'), code: 2, names: () => '--threads', untouched: true },
+  { what: '`--workers 0` (no `--bind`)', args: (D) => run(D, '--workers', '0'), code: 2, names: () => '--workers 0', untouched: true },
+  { what: '`--workers abc`', args: (D) => run(D, '--workers', 'abc'), code: 2, names: () => '--workers', untouched: true },
+  { what: '`--workers -2`', args: (D) => run(D, '--workers', '-2'), code: 2, names: () => '--workers', untouched: true },
+  { what: '`--bind` port 70000', args: (D) => run(D, '--bind', 'tcp://127.0.0.1:70000'), code: 2, names: () => '70000', untouched: true },
+  { what: '`--bind` port 0', args: (D) => run(D, '--bind', 'tcp://127.0.0.1:0'), code: 2, names: () => '--bind', untouched: true },
+  { what: '`--bind` without a scheme', args: (D) => run(D, '--bind', '127.0.0.1:5555'), code: 2, names: () => '--bind', untouched: true },
+  { what: '`--set training.lr=[0.1` (malformed YAML)', args: (D) => run(D, '--set', 'training.lr=[0.1'), code: 2, names: () => 'training.lr', untouched: true },
+  { what: '`--set training.epochs={`', args: (D) => run(D, '--set', 'training.epochs={'), code: 2, names: () => 'training.epochs', untouched: true },
+  { what: '`--set __proto__.x=1`', args: (D) => run(D, '--set', '__proto__.x=1'), code: 2, names: () => '__proto__', untouched: true },
+  { what: '`--set constructor.prototype.x=1`', args: (D) => run(D, '--set', 'constructor.prototype.x=1'), code: 2, names: () => 'constructor', untouched: true },
+  { what: '`--set models.__proto__.x=1`', args: (D) => run(D, '--set', 'models.__proto__.x=1'), code: 2, names: () => '__proto__', untouched: true },
+  { what: '`--set training..epochs=5`', args: (D) => run(D, '--set', 'training..epochs=5'), code: 2, names: () => 'training..epochs', untouched: true },
+  { what: '`--set training.epochs` (no value)', args: (D) => run(D, '--set', 'training.epochs'), code: 2, names: () => 'training.epochs', untouched: true },
+  {
+    what: 'dry run of 10⁶ fractions (`step: 0.000001`)',
+    args: (D) => run(D, '--dry-run', '--set', 'fractions={from: 0.000001, to: 1, step: 0.000001}'),
+    code: 2,
+    names: () => '100,000',
+    untouched: true,
+  },
+  {
+    what: 'dry run of 10¹² fractions',
+    args: (D) => run(D, '--dry-run', '--json', '--set', 'fractions={from: 0.000000000001, to: 1, step: 0.000000000001}'),
+    code: 2,
+    names: () => 'fractions',
+    untouched: true,
+  },
+  {
+    what: 'dry run of 200 lr × 600 weight decays',
+    args: (D) => run(D, '--dry-run', '--set', `training.lr=[${Array.from({ length: 200 }, (_, i) => (i + 1) / 1000).join(',')}]`, '--set', `training.weight_decay=[${Array.from({ length: 600 }, (_, i) => i / 1000).join(',')}]`),
+    code: 2,
+    names: () => '100,000',
+    untouched: true,
+  },
+  { what: 'experiment file missing', args: (D) => ['run', join(D, 'missing.yaml'), '--db', join(D, 'store.db')], code: 2, names: (D) => join(D, 'missing.yaml'), untouched: true },
+  { what: 'no Python at `PLATEAU_PYTHON`: `run`', args: (D) => run(D), env: { PLATEAU_PYTHON: NO_PYTHON }, code: 3, names: () => NO_PYTHON, untouched: true },
+  {
+    what: 'no Python at `PLATEAU_PYTHON`: `run` on a file-based data set',
+    args: (D) => ['run', experiment(D, fileBased(D)), '--db', join(D, 'store.db')],
+    env: { PLATEAU_PYTHON: NO_PYTHON },
+    code: 3,
+    names: () => NO_PYTHON,
+    untouched: true,
+  },
+  {
+    what: 'no Python at `PLATEAU_PYTHON`: `data check`',
+    args: (D) => ['data', 'check', experiment(D, fileBased(D))],
+    env: { PLATEAU_PYTHON: NO_PYTHON },
+    code: 3,
+    names: () => NO_PYTHON,
+    untouched: true,
+  },
+];
+
+/** Every file under D with a hash of its content (folders too), to see that a case wrote nothing. */
+export function snapshot(D: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      const key = relative(D, p);
+      if (e.isDirectory()) {
+        out[`${key}/`] = 'dir';
+        walk(p);
+      } else {
+        let hash = 'unreadable';
+        try {
+          hash = createHash('sha1').update(readFileSync(p)).digest('hex');
+        } catch {
+          /* keep the name */
+        }
+        out[key] = hash;
+      }
+    }
+  };
+  walk(D);
+  return out;
+}
+
+const UNPRIVILEGED = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+
+/** Runs one case in a fresh folder D as a user would: the real CLI, its exit code and output, and the folder before and after. */
+export async function runCase(c: BadInput, D: string) {
+  c.setup?.(D);
+  const args = c.args(D);
+  const before = snapshot(D);
+  // root reads and writes read-only folders; such a case runs as 'nobody', who must reach D
+  const drop = c.unprivileged && process.getuid?.() === 0;
+  if (drop) {
+    chmodSync(D, 0o755);
+    for (const [f, kind] of Object.entries(before)) if (kind !== 'dir') chmodSync(join(D, f), statSync(join(D, f)).mode | 0o044);
+  }
+  const bin = join(ROOT, 'bin', 'plateau');
+  const [cmd, argv] = drop ? [UNPRIVILEGED[0], [...UNPRIVILEGED.slice(1), bin, ...args]] : [bin, args];
+  const r = await execa(cmd, argv, { reject: false, cwd: ROOT, timeout: 120_000, env: { NO_COLOR: '1', ...c.env } });
+  const after = snapshot(D);
+  return { args, code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr), before, after };
+}
+
+/** A message with the case's folder written as D, for the README. */
+export const generic = (s: string, D: string) => s.split(D).join('D');
