@@ -1,4 +1,5 @@
 import { targetSize } from '../../ts/surrogate/answers';
+import { TARGET_NEAR } from '../../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../../ts/surrogate/curve';
 import { quantile } from '../../ts/surrogate/random';
 import { type FittedCurve, type Method, type ScaleParts, fitSurrogate } from '../../ts/surrogate/surrogate';
@@ -19,8 +20,10 @@ export interface Scored {
   score: number;
   parts: ScaleParts | null;
   points: number;
-  /** |ln(n̂/n)| for the target "the largest n's value", where the curve still rises that far */
+  /** |ln(n̂/n)| for the target halfway from the last observation to the final value, where the curve still rises that far */
   targetLogError: number | null;
+  /** that error over (TARGET_NEAR + ln(n̂ / last n)): the score the target interval is calibrated on */
+  targetScore: number | null;
   targetFound: boolean | null;
 }
 
@@ -54,14 +57,20 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
   const [lo95, hi95] = fit.band(N, 0.95);
   // the target: the final value, where the curve still has ≥ 0.01 to climb past the last observation
   let targetLogError: number | null = null;
+  let targetScore: number | null = null;
   let targetFound: boolean | null = null;
+  // the target: halfway from the last observation to the final value, where the curve still climbs ≥ 0.01
   if (truth > last + 0.01) {
-    const n = trueCrossing({ ...c, n: c.n.slice(lastIdx), dice: c.dice.slice(lastIdx) }, truth);
-    const t = targetSize(fit, truth);
+    const d = last + 0.5 * (truth - last);
+    const n = trueCrossing({ ...c, n: c.n.slice(lastIdx), dice: c.dice.slice(lastIdx) }, d);
+    const t = targetSize(fit, d);
     targetFound = t.n !== null;
-    if (n !== null && t.n !== null) targetLogError = Math.abs(Math.log(t.n / n));
+    if (n !== null && t.n !== null) {
+      targetLogError = Math.abs(Math.log(t.n / n));
+      targetScore = targetLogError / (TARGET_NEAR + Math.log(Math.max(t.n, fit.observedMaxN) / fit.observedMaxN));
+    }
   }
-  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, targetLogError, targetFound };
+  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, targetLogError, targetScore, targetFound };
 }
 
 export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = false, lstm?: { epochs?: number }): Promise<Scored[]> {
@@ -85,7 +94,7 @@ export function lastValue(curves: Curve[], cut: number): Scored[] {
     if (obs.n.length < 2 || obs.n.length === c.n.length) return [];
     const last = obs.dice[obs.dice.length - 1];
     const truth = c.dice[c.dice.length - 1];
-    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, targetLogError: null, targetFound: null }];
+    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, targetLogError: null, targetScore: null, targetFound: null }];
   });
 }
 

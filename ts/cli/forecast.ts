@@ -3,6 +3,7 @@ import { UserError } from '../errors';
 import { answerCurves, experimentLines, experimentWhere } from '../report/answer';
 import { defaultDbPath, openDb } from '../store/db';
 import { saveBacktest, saveForecast } from '../store/forecasts';
+import { plannedFullN } from '../store/jobs';
 import { resultRows } from '../store/results';
 import { forecastAt } from '../surrogate/answers';
 import { backtest } from '../surrogate/backtest';
@@ -38,7 +39,7 @@ function loadCurves(o: { db?: string; experiment?: string; curve?: string }): So
   const db = openExisting(file);
   try {
     const name = chooseExperiment(db, file, o.experiment);
-    const { curves, notes } = answerCurves(resultRows(db, name), experimentWhere(name));
+    const { curves, notes } = answerCurves(resultRows(db, name), experimentWhere(name), plannedFullN(db, name));
     if (!curves.length) throw new UserError(`${file}: ${notes.join('; ')}`);
     return { curves, notes, experiment: name, source: file, store: file };
   } finally {

@@ -14,11 +14,12 @@ import { acquireRunLock, describeHolder, type RunLock } from '../store/lock';
 import { jobCounts, pendingJobs, registerExperiment } from '../store/jobs';
 import { brokerKeys, isLoopback, readAuthorizedKeys } from '../dispatch/curve';
 import { UserError } from '../errors';
+import { runAdaptive } from '../strategy/run';
 import { Dashboard } from '../tui/Dashboard';
 import { checkData, hasFiles } from './data';
 import { LIVE } from '../tui/live';
 import { fixed, subsetLabel, table } from './format';
-import { endpoint, intIn } from './options';
+import { endpoint, intIn, numberIn, targetDice } from './options';
 
 /** The parameters of a job as flat columns (what --dry-run --json and the stats see). */
 export function jobParameters(j: Job) {
@@ -99,6 +100,10 @@ export function registerRun(program: Command): void {
     .option('--authorized-keys <file>', 'CURVE public keys of the workers allowed in, one per line (required off loopback)')
     .option('--threads <n>', 'torch threads per worker (default: cores / workers)', intIn('--threads', 1, 1024))
     .option('--set <field=value>', 'override a field of the file, e.g. training.epochs=5 (repeatable)', collect, [])
+    .option('--adaptive', 'train only the grid jobs that narrow the answer most per second, and stop when it is answered (issue: adaptive studies)')
+    .option('--target-dice <d>', 'with --adaptive: the question is the n for this Dice (default: the Dice at 100%)', targetDice)
+    .option('--precision <r>', 'with --adaptive: hi/lo of the target n\'s 95% interval (default 1.25), or the Dice\'s ± (default 0.01)', numberIn('--precision', 0, 100, true))
+    .option('--budget <seconds>', 'with --adaptive: training seconds the study may spend', numberIn('--budget', 0, 1e9, true))
     .option('--dry-run', 'print the expanded grid without training')
     .option('--json', 'machine-readable output')
     .option('--no-dashboard', 'plain lines even on a terminal')
@@ -128,6 +133,26 @@ export function registerRun(program: Command): void {
         // One writer per store: a second run on it stops here (exit 2), naming the first.
         lock = acquireRunLock(db, o.db, { experiment: exp.name });
         if (lock.tookOver) console.error(`plateau: note: took over the lock of ${describeHolder(lock.tookOver.row)}: ${lock.tookOver.why}`);
+        if (o.adaptive) {
+          // the strategy decides which of the grid's jobs exist and when the study stops; dispatch runs them
+          const events = new EventEmitter();
+          if (!o.json) {
+            events.on('event', (e: RunEvent) => {
+              const line = plainLine(e, () => `${jobCounts(db, exp.name).done}`);
+              if (line) console.log(line);
+            });
+          }
+          const say = (line: string) => !o.json && console.log(line);
+          say(`adaptive study of '${exp.name}' over ${jobs.length} grid jobs on ${o.workers} worker(s); store: ${o.db}`);
+          const r = await runAdaptive(db, exp, jobs, file, Math.max(1, o.workers), { targetDice: o.targetDice, precision: o.precision, budget: o.budget }, (wave) =>
+            runJobs({ db, experiment: exp.name, jobs: wave, workers: Math.min(o.workers, wave.length) || 1, threads: o.threads, python, events, endpoint: o.bind, curve, signal: lock!.signal }),
+          say);
+          const c = jobCounts(db, exp.name);
+          if (o.json) console.log(JSON.stringify({ experiment: exp.name, strategy: 'adaptive', trained: r.trained, failed: r.failed, waves: r.waves, seconds: r.seconds, reason: r.reason, jobs: c, grid: jobs.length }));
+          else console.log(`finished '${exp.name}': ${r.trained} trained in ${r.waves} wave(s), ${r.failed} failed, ${r.seconds.toFixed(1)} s; ${c.done} of the grid's ${jobs.length} jobs stored in ${o.db}`);
+          if (r.failed > 0) process.exitCode = 1;
+          return;
+        }
         registerExperiment(db, exp, jobs, file);
         const pending = pendingJobs(db, exp.name);
         const counts = () => jobCounts(db, exp.name);

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../errors';
 import { type Db, defaultDbPath, openDb, storeProblem } from '../store/db';
-import { experimentNames, jobCounts } from '../store/jobs';
+import { experimentNames, jobCounts, plannedFullN } from '../store/jobs';
+import { studyRecord } from '../store/study';
 import { resultRows } from '../store/results';
 import type { ExperimentAnswer } from '../report/answer';
 import type { Method } from '../surrogate/surrogate';
@@ -58,14 +59,14 @@ export function registerStatus(program: Command): void {
         const answers: { experiment: string; answer: ExperimentAnswer }[] = [];
         for (const name of o.experiment ? [o.experiment] : experimentNames(db)) {
           try {
-            answers.push({ experiment: name, answer: await experimentAnswer(resultRows(db, name), name, { method, targetDice: o.targetDice }) });
+            answers.push({ experiment: name, answer: await experimentAnswer(resultRows(db, name), name, { method, targetDice: o.targetDice }, plannedFullN(db, name)) });
           } catch (e) {
             if (!(e instanceof UserError)) throw e;
             answers.push({ experiment: name, answer: { answer: null, curves: [], notes: [e.message] } });
           }
         }
         if (o.json) {
-          const experiments = answers.map((a) => ({ experiment: a.experiment, answer: a.answer.answer && answerJson(a.answer.answer), notes: a.answer.notes }));
+          const experiments = answers.map((a) => ({ experiment: a.experiment, answer: a.answer.answer && answerJson(a.answer.answer), notes: a.answer.notes, study: studyRecord(db, a.experiment) }));
           console.log(JSON.stringify({ jobs, results, experiments }, null, 2));
           return;
         }
@@ -108,6 +109,14 @@ export function registerStatus(program: Command): void {
           }
           console.log(`Answer for '${a.experiment}'`);
           for (const l of experimentLines(a.answer)) console.log(l);
+        }
+        // an adaptive study: what it chose and why, and why it stopped
+        for (const a of answers) {
+          const study = studyRecord(db, a.experiment);
+          if (!study) continue;
+          console.log();
+          console.log(`Adaptive study '${a.experiment}': ${study.choices.length} job(s) chosen${study.stop ? `; stopped after ${study.stop.seconds.toFixed(1)} s of training: ${study.stop.reason}` : '; not stopped yet'}`);
+          for (const c of study.choices) console.log(`  wave ${c.wave}: ${c.reason}`);
         }
       } finally {
         db.close();

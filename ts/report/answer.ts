@@ -15,10 +15,10 @@ export interface AnswerCurves {
  * points: those are left out with a note (the others are still answered), so the forecast
  * command, status, the dashboard and the report all answer from the same curves.
  */
-export function answerCurves(rows: ResultRow[], where: string): AnswerCurves {
+export function answerCurves(rows: ResultRow[], where: string, full?: Map<string, number>): AnswerCurves {
   if (!rows.length) return { curves: [], notes: [`${where}: no finished runs to fit`] };
   try {
-    return { curves: curvesFromRows(rows, where), notes: [] };
+    return { curves: curvesFromRows(rows, where, full), notes: [] };
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
   }
@@ -26,7 +26,7 @@ export function answerCurves(rows: ResultRow[], where: string): AnswerCurves {
   const notes: string[] = [];
   for (const model of [...new Set(rows.map((r) => r.model))]) {
     try {
-      curves.push(...curvesFromRows(rows.filter((r) => r.model === model), where));
+      curves.push(...curvesFromRows(rows.filter((r) => r.model === model), where, full));
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       notes.push(e.message);
@@ -44,8 +44,8 @@ export interface ExperimentAnswer extends AnswerCurves {
 export const experimentWhere = (experiment: string) => `experiment '${experiment}'`;
 
 /** One engine call on an experiment's finished runs: what the forecast command, status, the dashboard and the report show. */
-export async function experimentAnswer(rows: ResultRow[], experiment: string, o: AnswerOptions = {}): Promise<ExperimentAnswer> {
-  const { curves, notes } = answerCurves(rows, experimentWhere(experiment));
+export async function experimentAnswer(rows: ResultRow[], experiment: string, o: AnswerOptions = {}, full?: Map<string, number>): Promise<ExperimentAnswer> {
+  const { curves, notes } = answerCurves(rows, experimentWhere(experiment), full);
   return { answer: curves.length ? await answer(curves, o) : null, curves, notes };
 }
 

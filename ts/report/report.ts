@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../store/db';
+import { plannedFullN } from '../store/jobs';
 import { type ResultRow, resultRows } from '../store/results';
 import { paperBacktest } from '../surrogate/backtest';
 import { DEFAULT_METHOD, type Method } from '../surrogate/surrogate';
@@ -57,10 +58,10 @@ async function attempt<T>(notes: string[], what: string, f: () => Promise<T> | T
  * The answer engine on the experiment's finished runs: the report's opening table. A model with too
  * few points is left out with a note; none left leaves the Answer out with one note.
  */
-async function answerSection(rows: ResultRow[], experiment: string, notes: string[], o: ReportOptions): Promise<{ e: ExperimentAnswer; table: ReportTable | null }> {
+async function answerSection(rows: ResultRow[], experiment: string, full: Map<string, number>, notes: string[], o: ReportOptions): Promise<{ e: ExperimentAnswer; table: ReportTable | null }> {
   const method = o.surrogate ?? DEFAULT_METHOD;
   const lstm = { seed: o.seed ?? 0, ...(o.lstmEpochs ? { epochs: o.lstmEpochs } : {}) };
-  const e = (await attempt(notes, 'Answer', () => experimentAnswer(rows, experiment, { method, targetDice: o.targetDice, seed: o.seed ?? 0, lstm }))) ?? { answer: null, curves: [], notes: [] };
+  const e = (await attempt(notes, 'Answer', () => experimentAnswer(rows, experiment, { method, targetDice: o.targetDice, seed: o.seed ?? 0, lstm }, full))) ?? { answer: null, curves: [], notes: [] };
   if (e.answer?.models.length) return { e, table: answerTable(e.answer, experiment, e.notes) };
   const why = [...(e.answer?.skipped.map((s) => `${s.model}: ${s.reason}`) ?? []), ...e.notes];
   if (why.length) notes.push(`Answer: no model could be answered (${why[0]}${why.length > 1 ? `; and ${why.length - 1} more` : ''})`);
@@ -71,7 +72,7 @@ export async function buildReport(db: Db, experiment: string, paper: Paper, o: R
   const rows = resultRows(db, experiment);
   const notes: string[] = [];
   // the report opens with the answer, as every view does
-  const { e, table: answer } = await answerSection(rows, experiment, notes, o);
+  const { e, table: answer } = await answerSection(rows, experiment, plannedFullN(db, experiment), notes, o);
   if (paper === 'lv-families') {
     const tables = (await attempt(notes, 'Tables 1–2', () => lvTables(rows, experiment))) ?? [];
     const fig = await attempt(notes, 'Figure 2', () => figure2(rows, experiment));

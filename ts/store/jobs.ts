@@ -101,3 +101,9 @@ export function experimentNames(db: Db): string[] {
     (r) => r.name,
   );
 }
+
+/** Each model's planned full training set: the largest n_train of its jobs, trained or not. */
+export function plannedFullN(db: Db, experiment: string): Map<string, number> {
+  const rows = db.prepare('SELECT model, MAX(n_train) AS n FROM jobs WHERE experiment = ? AND n_train IS NOT NULL GROUP BY model').all(experiment) as { model: string; n: number }[];
+  return new Map(rows.map((r) => [r.model, r.n]));
+}

@@ -1,4 +1,4 @@
-import { targetSpread } from './calibration';
+import { TARGET_NEAR, targetSpread } from './calibration';
 import type { FittedCurve } from './surrogate';
 
 /** One forecast row, as `plateau forecast --json` prints it. */
@@ -73,8 +73,8 @@ const round = (n: number) => Math.round(n).toLocaleString('en-US');
  * The n needed for a target Dice, where the mean curve reaches it, searched from the smallest
  * observed n up to `reach` × the full data set (default 1000 for curves with an asymptote, where
  * the search only bounds the arithmetic, and 3 for the LSTMs and the line, whose forecasts are not
- * meant far past the data). Its 95% interval is n̂·exp(±q), q the 95% quantile of |ln(n̂/n)| on
- * real learning curves (calibration.json), and never below the largest observed n whose fitted
+ * meant far past the data). Its 95% interval is n̂·exp(±q·(0.5 + ln(n̂ / last n))), q learnt on
+ * real learning curves (calibration.ts: targetSpread), and never below the largest observed n whose fitted
  * Dice is under the target; for a method the corpus has not calibrated, the band's crossings.
  * Where the mean curve does not reach the target, the answer is undetermined (the band's upper
  * edge reaches it: the data allow it, from that n on) or unreachable (not even the upper edge does).
@@ -88,7 +88,11 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
   const n = fit.asymptote !== null && fit.asymptote <= dice ? null : firstCrossing((v) => fit.mean(v) - dice, a, b);
   const below = fit.mean(fit.observedMaxN) < dice ? fit.observedMaxN : a;
   if (n !== null && n <= fit.observedMaxN) {
-    return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo: a, hi: fit.observedMaxN, reachable: true, reason: `reached within the data (n ≤ ${round(fit.observedMaxN)})` };
+    // bracketed by the observed sizes either side of the crossing
+    const seen = fit.observedN;
+    const lo = Math.max(a, ...seen.filter((v) => v < n));
+    const hi = Math.min(fit.observedMaxN, ...seen.filter((v) => v >= n));
+    return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, reachable: true, reason: `reached within the data (between the sizes trained, n = ${round(lo)}–${round(hi)})` };
   }
   if (n === null) {
     if (upper === null) {
@@ -99,8 +103,9 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
     return { ...base, status: 'undetermined', n: null, lo, hi: null, reachable: false, reason: `not determined by the points observed (${why}); consistent with n ≥ ${round(lo)}` };
   }
   const q = targetSpread(fit.method);
-  const lo = Math.max(below, q === null ? (upper ?? a) : n * Math.exp(-q));
-  const hi = q === null ? firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b) : n * Math.exp(q);
+  const half = q === null ? 0 : q * (TARGET_NEAR + Math.log(n / fit.observedMaxN));
+  const lo = Math.max(below, q === null ? (upper ?? a) : n * Math.exp(-half));
+  const hi = q === null ? firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b) : n * Math.exp(half);
   if (hi === null) {
     return { ...base, status: 'undetermined', n: null, lo, hi: null, reachable: false, reason: `not determined by the points observed (the forecast reaches it at n ≈ ${round(n)}, the 95% interval's lower edge never does); consistent with n ≥ ${round(lo)}` };
   }
@@ -122,17 +127,37 @@ export interface PlateauPoint {
 }
 
 /**
- * The point of diminishing returns: the smallest n (never below the smallest observed n) beyond
- * which adding another `step` of the full data set (default 10%) is forecast to add less than
- * `threshold` Dice (default 0.005). Within the data it is `observed`; past it, it is claimed only
- * where every member with weight ≥ 5% finds a plateau within `reach` × the data set, and their
- * range is given.
+ * The first n from which g(n) < 0 holds all the way to b (a log-spaced scan from the end for the
+ * last n with g ≥ 0, then bisection). a when g < 0 throughout; null when g ≥ 0 at b.
+ */
+export function lastCrossing(g: (n: number) => number, a: number, b: number, scan = 400): number | null {
+  const at = (i: number) => a * (b / a) ** (i / scan);
+  if (g(b) >= 0) return null;
+  let i = scan - 1;
+  while (i >= 0 && g(at(i)) < 0) i--;
+  if (i < 0) return a;
+  let lo = at(i);
+  let hi = at(i + 1);
+  while (hi - lo > 1e-10 * hi) {
+    const mid = (lo + hi) / 2;
+    if (g(mid) >= 0) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * The point of diminishing returns: the smallest n (never below the smallest observed n) from
+ * which every further `step` of the full data set (default 10%) is forecast to add less than
+ * `threshold` Dice (default 0.005), up to `reach` × the data set. Within the data it is
+ * `observed`; past it, it is claimed only where every member with weight ≥ 5% finds a plateau
+ * within reach, and their range is given.
  */
 export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, reach = 3): PlateauPoint {
   const a = fit.observedMinN;
   const d = step * fit.nRef;
   const b = reach * fit.nRef;
-  const find = (f: (n: number) => number) => firstCrossing((v) => threshold - (f(v + d) - f(v)), a, b);
+  const find = (f: (n: number) => number) => lastCrossing((v) => f(v + d) - f(v) - threshold, a, b);
   const n = find(fit.mean);
   const base = { model: fit.model, threshold, step };
   const ms = fit.members.filter((m) => m.weight >= 0.05).map((m) => find((v) => Math.min(1, Math.max(0, m.at(v)))));

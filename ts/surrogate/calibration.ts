@@ -14,7 +14,7 @@ export interface MethodCalibration {
   quantiles: Record<PointsBucket, Record<string, number>>;
   /** scores behind each bucket's quantiles */
   counts: Record<PointsBucket, number>;
-  /** the 95% quantile of |ln(n̂ / n)| for a target size, and how many targets it rests on */
+  /** the 95% quantile of |ln(n̂ / n)| / (TARGET_NEAR + ln(n̂ / last n)) for a target size, and how many targets it rests on */
   target95: number | null;
   targetCount: number;
 }
@@ -93,7 +93,12 @@ export function useCalibration(c: Calibration | null): void {
 }
 export const UNCALIBRATED = NONE;
 
-/** The calibrated 95% half-width of a target size's interval in ln n, or null where the corpus has too few targets. */
+/**
+ * A target size's error in ln n grows with how far past the data it lies: its interval is
+ * n̂·exp(±q·(TARGET_NEAR + ln(n̂ / last n))), q learnt on real curves, so it narrows as the data
+ * approach the target (TARGET_NEAR keeps a target just past the data from a zero-width interval).
+ */
+export const TARGET_NEAR = 0.5;
 export function targetSpread(method: string): number | null {
   const mc = calibration().methods[method];
   return mc && mc.targetCount >= 20 ? mc.target95 : null;

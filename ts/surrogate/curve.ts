@@ -14,7 +14,12 @@ export interface Curve {
   /** where several runs (repeats, folds) share an n: their sd and count, so fits weigh each point by its precision */
   sd?: (number | null)[];
   count?: number[];
+  /** the full data set's n (100%), where it is larger than the largest n observed (a grid still running) */
+  nFull?: number;
 }
+
+/** The curve's 100%: the full data set's n, or its largest n when that is not known. */
+export const fullN = (c: Curve) => Math.max(c.nFull ?? 0, c.n[c.n.length - 1]);
 
 export const MIN_POINTS = 4;
 
@@ -83,16 +88,17 @@ type CurveRow = Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'> & Partia
 
 /**
  * Curves of a stored experiment: one per model (and per lr / weight decay where the grid varies
- * them), Dice versus n_train; repeated runs and folds at one n are averaged.
+ * them), Dice versus n_train; repeated runs and folds at one n are averaged (their sd and count
+ * kept). `full` gives each model's planned full training set (its 100% while a grid still runs).
  */
-export function curvesFromRows(rows: CurveRow[], where: string): Curve[] {
+export function curvesFromRows(rows: CurveRow[], where: string, full?: Map<string, number>): Curve[] {
   const varies = (f: (r: CurveRow) => unknown) => new Set(rows.map(f)).size > 1;
   const byLr = varies((r) => r.lr);
   const byWd = varies((r) => r.weight_decay);
   const name = (r: CurveRow) => [r.model, byLr ? `lr=${r.lr}` : '', byWd ? `wd=${r.weight_decay}` : ''].filter(Boolean).join(' ');
-  const byModel = new Map<string, { depth: number | null; at: Map<number, number[]> }>();
+  const byModel = new Map<string, { depth: number | null; nFull: number | undefined; at: Map<number, number[]> }>();
   for (const r of rows) {
-    const m = byModel.get(name(r)) ?? { depth: r.depth, at: new Map() };
+    const m = byModel.get(name(r)) ?? { depth: r.depth, nFull: full?.get(r.model), at: new Map() };
     m.at.set(r.n_train, [...(m.at.get(r.n_train) ?? []), r.dice]);
     byModel.set(name(r), m);
   }
@@ -103,13 +109,13 @@ export function curvesFromRows(rows: CurveRow[], where: string): Curve[] {
     const dice = runs.map((r) => r.reduce((s, d) => s + d, 0) / r.length);
     const sd = runs.map((r, i) => (r.length > 1 ? Math.sqrt(r.reduce((s, d) => s + (d - dice[i]) ** 2, 0) / (r.length - 1)) : null));
     const count = runs.map((r) => r.length);
-    return validateCurve({ model, depth: m.depth, n: ns, dice, ...(count.some((c) => c > 1) ? { sd, count } : {}) }, where);
+    return validateCurve({ model, depth: m.depth, n: ns, dice, ...(count.some((c) => c > 1) ? { sd, count } : {}), ...(m.nFull ? { nFull: m.nFull } : {}) }, where);
   });
 }
 
 /** The points of a curve with n ≤ f·max(n). */
 export function observedPart(c: Curve, upTo: number): Curve {
-  const cut = upTo * c.n[c.n.length - 1] * (1 + 1e-9);
+  const cut = upTo * fullN(c) * (1 + 1e-9);
   const k = c.n.filter((n) => n <= cut).length;
   return { ...c, n: c.n.slice(0, k), dice: c.dice.slice(0, k), ...(c.sd ? { sd: c.sd.slice(0, k) } : {}), ...(c.count ? { count: c.count.slice(0, k) } : {}) };
 }

@@ -260,7 +260,7 @@ export function fitModel(name: CurveModelName, n: number[], y: number[], scale: 
   const tol = (i: number) => 1e-6 * (mod.hi[i] - mod.lo[i]);
   const edge = (p: number[]) => mod.params.map((_, i) => i).filter((i) => p[i] - mod.lo[i] < tol(i) || mod.hi[i] - p[i] < tol(i));
   if (edge(best.p).length) {
-    const p = polish(mod, best.p, u, y, s, priors, 1000, edge(best.p));
+    const p = polish(mod, best.p, u, y, s, priors, 300, edge(best.p));
     if (p && obj(p) < best.o) best = { p, o: obj(p) };
   }
   const again = polish(mod, best.p, u, y, s, priors, 50, edge(best.p));

@@ -1,6 +1,6 @@
 import type { TfBackend } from './backend';
 import { calibration, multiplier } from './calibration';
-import { type Curve, observedPart } from './curve';
+import { type Curve, fullN, observedPart } from './curve';
 import { fitLinear } from './linear';
 import { LSTM_VARIANTS, type LstmOptions, type LstmVariant, fitLstm, isFull, roll } from './lstm';
 import { BOUNDED_MODELS, CURVE_MODELS, type CurveModelName, MODELS, type ParametricFit, akaikeWeights, canFit, fitModel, minPoints } from './parametric';
@@ -32,6 +32,8 @@ export interface FittedCurve {
   /** the smallest and the largest n the fit saw, and how many points */
   observedMinN: number;
   observedMaxN: number;
+  /** the sizes the fit saw */
+  observedN: number[];
   points: number;
   mean: (n: number) => number;
   band: (n: number, level: number) => [number, number];
@@ -161,7 +163,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
   };
   const q95 = multiplier(method, m, 0.95);
   return {
-    model: obs.model, method, nRef: full.n[full.n.length - 1], observedMinN: obs.n[0], observedMaxN: last, points: m,
+    model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
     band: (n, level) => {
       const mu = clip(raw.mean(n));
@@ -180,7 +182,7 @@ async function fitLstmCurves(curves: Curve[], variant: LstmVariant, o: Surrogate
   const skipped = observed.filter((c) => c.n.length < 2).map((c) => ({ model: c.model, reason: `${c.n.length} observed point(s); an LSTM needs 2` }));
   const usable = observed.filter((c) => c.n.length >= 2);
   if (!usable.length) return { method: variant, backend: null, fits: [], skipped };
-  const nRef = Math.max(...curves.map((c) => c.n[c.n.length - 1]));
+  const nRef = Math.max(...curves.map(fullN));
   const net = await fitLstm(usable, variant, { ...o.lstm, seed: o.lstm?.seed ?? o.seed ?? 0, nRef });
   try {
     const fits = usable.map((obs): FittedCurve => {
@@ -203,13 +205,14 @@ async function fitLstmCurves(curves: Curve[], variant: LstmVariant, o: Surrogate
   }
 }
 
-/** The observed sizes, the full curve's later ones, and an extension to horizon × the largest n, spaced like the curve. */
+/** The observed sizes, the full curve's later ones, and an extension to horizon × the full n, spaced like the curve. */
 function forecastGrid(full: Curve, obs: Curve, horizon: number): number[] {
   const ns = [...new Set([...obs.n, ...full.n])].sort((a, b) => a - b);
   const last = ns[ns.length - 1];
   const gaps = ns.slice(1).map((v, i) => v - ns[i]).sort((a, b) => a - b);
-  const step = Math.max(gaps[Math.floor(gaps.length / 2)] ?? last, (horizon - 1) * last / 300);
-  for (let v = last + step; v <= horizon * last * (1 + 1e-9); v += step) ns.push(v);
+  const top = horizon * Math.max(last, fullN(full));
+  const step = Math.max(gaps[Math.floor(gaps.length / 2)] ?? last, (top - last) / 300);
+  for (let v = last + step; v <= top * (1 + 1e-9); v += step) ns.push(v);
   return ns;
 }
 
@@ -268,7 +271,7 @@ function ensemble(fits: ParametricFit[], obs: Curve, left: Raw['left']): Raw {
 
 function fitParametricCurve(full: Curve, obs: Curve, method: Method): Raw | string {
   const cal = calibration();
-  const scale = full.n[full.n.length - 1];
+  const scale = fullN(full);
   const combined = method === 'ensemble' || method === 'best-aic';
   const names: readonly CurveModelName[] = combined ? BOUNDED_MODELS : [method as CurveModelName];
   const left: Raw['left'] = [];
@@ -290,7 +293,7 @@ function fitParametricCurve(full: Curve, obs: Curve, method: Method): Raw | stri
 }
 
 function fitLinearCurve(full: Curve, obs: Curve): Raw {
-  const nRef = full.n[full.n.length - 1];
+  const nRef = fullN(full);
   const lin = fitLinear(obs.n, obs.dice, nRef);
   const mean = monotone(lin.at, obs.n[0], 1000 * nRef);
   const m = obs.n.length;

@@ -34,6 +34,9 @@ export interface DashboardAnswer {
  * size per model is the largest n_train of any of its jobs (`fullN`), so a half-finished grid is
  * drawn up to 100%; the forecast reaches twice the last observed n, where the answer's 200% is.
  */
+/** The full set the engine answered a curve against (its 100%). */
+const answeredFullN = (a: Answer | null, model: string) => a?.models.find((x) => x.model === model)?.fit.nRef;
+
 export async function dashboardAnswer(
   rows: ResultRow[],
   fullN: Map<string, number>,
@@ -42,7 +45,7 @@ export async function dashboardAnswer(
 ): Promise<DashboardAnswer> {
   const steps = o.steps ?? 24;
   if (!rows.length) return { method, answer: null, lines: [], curves: [] };
-  const e = await experimentAnswer(rows, rows[0].experiment, { method, targetDice: o.targetDice, seed: 0 });
+  const e = await experimentAnswer(rows, rows[0].experiment, { method, targetDice: o.targetDice, seed: 0 }, fullN);
   const a = e.answer;
   const curves: CurveForecast[] = [];
   const models = [...new Set(rows.map((r) => r.model))];
@@ -50,7 +53,7 @@ export async function dashboardAnswer(
   const baseOf = (name: string) => models.filter((m) => name === m || name.startsWith(`${m} `)).sort((x, y) => y.length - x.length)[0] ?? name;
   for (const c of e.curves) {
     const model = baseOf(c.model);
-    const N = fullN.get(model) ?? c.n[c.n.length - 1];
+    const N = answeredFullN(a, c.model) ?? fullN.get(model) ?? c.n[c.n.length - 1];
     const observed = c.n.map((n, i): [number, number] => [n / N, c.dice[i]]);
     const m = a?.models.find((x) => x.model === c.model);
     if (!m) {
@@ -58,7 +61,8 @@ export async function dashboardAnswer(
       continue;
     }
     const last = c.n[c.n.length - 1];
-    const end = Math.max(N, 2 * last);
+    // to the answer's 200% (of the planned full set)
+    const end = 2 * m.fit.nRef;
     const grid = Array.from({ length: steps }, (_, i) => last + ((end - last) * (i + 1)) / steps);
     const forecast = grid.map((n) => {
       const [lo, hi] = m.fit.band(n, 0.95);

@@ -7,6 +7,7 @@ import { buildReport, writeReport } from '../../../ts/report/report';
 import { resultRows } from '../../../ts/store/results';
 import { paperBacktest } from '../../../ts/surrogate/backtest';
 import { curvesFromRows } from '../../../ts/surrogate/curve';
+import { plannedFullN } from '../../../ts/store/jobs';
 import { answer, answerLines } from '../../../ts/surrogate/engine';
 import type { CurveFigureRow } from '../../../ts/report/lee2025/curves';
 import { tmp } from '../helpers';
@@ -26,7 +27,7 @@ describe('lee2025 report', async () => {
   it("opens with the Answer: the engine's forecasts, target n, plateau, best model and reliability, in every format", async () => {
     expect(report.tables[0].id).toBe('answer');
     const t = report.tables[0];
-    const a = await answer(curvesFromRows(rows, exp.name), { method: 'pow3', targetDice: 0.85, seed: 0, lstm: { seed: 0, epochs: LSTM_EPOCHS } });
+    const a = await answer(curvesFromRows(rows, exp.name, plannedFullN(db, exp.name)), { method: 'pow3', targetDice: 0.85, seed: 0, lstm: { seed: 0, epochs: LSTM_EPOCHS } });
     const cell = (model: string, what: string, col: string) => t.rows.find((r) => r[0] === model && r[1] === what)![t.header.indexOf(col)];
     for (const m of a.models) {
       for (const f of m.at) {
@@ -98,7 +99,7 @@ describe('lee2025 report', async () => {
     // the figure's forecast is the Answer's: at 200% the same Dice and 95% interval
     const fig = report.figures.find((f) => f.id === 'lee2025-fig5-7-curves')!;
     const values = (fig.spec as unknown as { data: { values: CurveFigureRow[] } }).data.values;
-    const a = await answer(curvesFromRows(rows, exp.name), { method: 'pow3', seed: 0 });
+    const a = await answer(curvesFromRows(rows, exp.name, plannedFullN(db, exp.name)), { method: 'pow3', seed: 0 });
     for (const m of a.models) {
       const layers = String(m.fit.model.replace(/^.*-d/, ''));
       const end = values.find((v) => v.layers === layers && v.series === 'band' && Math.abs(v.ratio - 2) < 1e-12)!;

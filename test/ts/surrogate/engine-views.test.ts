@@ -8,6 +8,7 @@ import { openDb } from '../../../ts/store/db';
 import { registerExperiment } from '../../../ts/store/jobs';
 import { resultRows, storeResult } from '../../../ts/store/results';
 import { curvesFromRows } from '../../../ts/surrogate/curve';
+import { plannedFullN } from '../../../ts/store/jobs';
 import { answer, answerLines } from '../../../ts/surrogate/engine';
 import { DEFAULT_METHOD } from '../../../ts/surrogate/surrogate';
 import { dashboardAnswer } from '../../../ts/tui/forecasts';
@@ -71,7 +72,7 @@ describe('one answer in every view', async () => {
   const { db, exp, file } = store();
   const rows = resultRows(db, exp.name);
   // the engine itself, on the store's curves, with the default method
-  const a = await answer(curvesFromRows(rows, exp.name), { targetDice: TARGET, seed: 0 });
+  const a = await answer(curvesFromRows(rows, exp.name, plannedFullN(db, exp.name)), { targetDice: TARGET, seed: 0 });
   const want = new Map(a.models.map((m): [string, Said] => [m.model, { dice100: m.at[0].dice, dice200: m.at[2].dice, target: m.target!.n, plateau: m.plateau.n }]));
 
   it('the store and the engine answer every model (the test would prove little otherwise)', () => {

@@ -87,17 +87,33 @@ describe('the default answer is honest with few points', () => {
     expect((await answer([falls])).models[0].flags.join(' ')).toMatch(/falls at the end/);
   });
 
-  it('a well-sampled curve whose target lies below its asymptote gets a finite target-n interval around the point', async () => {
-    // pow3 0.9 − 0.09·u^−0.5 (u = n/1000) on 12 sizes up to half the data, noise sd 0.003; Dice 0.8 at n = 810
+  it('a well-sampled curve whose target lies below its asymptote gets a finite target-n interval around the point, narrower as the data approach it', async () => {
+    // pow3 0.9 − 0.09·u^−0.5 (u = n/1000) on 18 sizes up to 75% of the data, noise sd 0.003; Dice 0.8 at n = 810
     const r = rng(5);
-    const n = Array.from({ length: 12 }, (_, i) => 40 * (i + 1));
+    const n = Array.from({ length: 18 }, (_, i) => 40 * (i + 1));
     const dice = n.map((v) => 0.9 - 0.09 * (v / 1000) ** -0.5 + 0.003 * normal(r));
     const full: Curve = { model: 'm', depth: null, n: [...n, 1000], dice: [...dice, 0.81] };
-    const t = (await answer([full], { targetDice: 0.8, observedUpTo: 0.5 })).models[0].target!;
-    expect(t.status).toBe('forecast');
-    expect(t.lo!).toBeLessThan(t.n!);
-    expect(t.hi!).toBeGreaterThan(t.n!);
-    expect(t.hi! / t.lo!).toBeLessThan(10);
+    const at = async (upTo: number) => (await answer([full], { targetDice: 0.8, observedUpTo: upTo, method: 'best-aic' })).models[0].target!;
+    const half = await at(0.5);
+    const most = await at(0.72);
+    for (const t of [half, most]) {
+      expect(t.status).toBe('forecast');
+      expect(t.lo!).toBeLessThan(t.n!);
+      expect(t.hi!).toBeGreaterThan(t.n!);
+      expect(Number.isFinite(t.hi!)).toBe(true);
+    }
+    expect(most.hi! / most.lo!).toBeLessThan(half.hi! / half.lo!);
+  });
+});
+
+describe('the paper\'s linear baseline, held in [0, 1]', () => {
+  it('a steep line is not clipped into a [1, 1] interval: its 95% interval at 3× the data keeps a lower edge below 1', async () => {
+    const steep: Curve = { model: 'm', depth: null, n: [100, 200, 300, 400, 500], dice: [0.5, 0.6, 0.7, 0.8, 0.9] };
+    const fit = (await fitSurrogate([steep], 'linear')).fits[0];
+    expect(fit.mean(1500)).toBe(1);
+    const [lo, hi] = fit.band(1500, 0.95);
+    expect(hi).toBe(1);
+    expect(lo).toBeLessThan(0.99);
   });
 });
 

@@ -59,10 +59,14 @@ describe('forecast command and store', () => {
     expect(out.forecasts).toHaveLength(10);
     expect(Object.keys(out.forecasts[0]).sort()).toEqual(['dice', 'fraction', 'hi80', 'hi95', 'lo80', 'lo95', 'method', 'model', 'n'].sort());
     // exact data (to the CSV's 6 decimals): the fit from the first half recovers the curve, so
-    // n = 1000·((0.9 − 0.85)/0.1)^(−1/0.5), four times the data set
+    // n = 1000·((0.9 − 0.85)/0.1)^(−1/0.5), four times the data set. The fit is a MAP estimate
+    // under the corpus prior on the exponent (noise sd taken as the corpus's 0.0086), which moves
+    // a target 8× past the data by a few percent
     const closed = 1000 * ((0.9 - 0.85) / 0.1) ** (-1 / 0.5);
     expect(out.target.reachable).toBe(true);
-    expect(Math.abs(out.target.n - closed) / closed).toBeLessThan(1e-3);
+    expect(Math.abs(out.target.n - closed) / closed).toBeLessThan(0.05);
+    expect(out.target.lo).toBeLessThan(closed);
+    expect(out.target.hi).toBeGreaterThan(closed);
     for (const f of out.forecasts) {
       expect(f.lo95).toBeLessThanOrEqual(f.lo80);
       expect(f.hi80).toBeLessThanOrEqual(f.hi95);

@@ -27,7 +27,7 @@ describe('dashboard overview', () => {
     const { db, exp } = seededStore();
     const snap = readSnapshot(db, exp.name);
     const dash = await dashboardAnswer(snap.results, fullTrainingSizes(snap));
-    const a = await answer(curvesFromRows(snap.results, exp.name));
+    const a = await answer(curvesFromRows(snap.results, exp.name, fullTrainingSizes(snap)));
     expect(dash.method).toBe(DEFAULT_METHOD);
     expect(dash.lines).toEqual(answerLines(a));
     const f = frameOf(<DashboardView snap={snap} colour={false} answer={dash} width={80} height={24} />);

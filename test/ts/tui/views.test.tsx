@@ -34,14 +34,14 @@ describe('dashboard curves', () => {
     const dash = await dashboardAnswer(rows, full, 'pow3');
     const d2 = dash.curves.find((c) => c.model === 'resunet-d2')!;
     // the same engine call every view makes
-    const curves = curvesFromRows(rows, exp.name);
+    const curves = curvesFromRows(rows, exp.name, full);
     const a = await answer(curves, { method: 'pow3', seed: 0 });
     expect(dash.lines).toEqual(answerLines(a));
     const m = a.models.find((x) => x.model === 'resunet-d2')!;
     const last = d2.forecast[d2.forecast.length - 1];
     expect(last.dice).toBeCloseTo(m.fit.mean(last.fraction * N), 12);
     expect([last.lo, last.hi]).toEqual(m.fit.band(last.fraction * N, 0.95));
-    // the forecast runs to twice the last observed n: the answer's 200%
+    // the forecast runs to the answer's 200% of the planned full set
     expect(m.at[2].fraction).toBe(2);
     expect(last.dice).toBeCloseTo(m.at[2].dice, 12);
     expect(d2.observed.map((p) => p[1])).toEqual(curves.find((c) => c.model === 'resunet-d2')!.dice);

@@ -1,4 +1,4 @@
-import type { Curve } from '../../surrogate/curve';
+import { type Curve, fullN } from '../../surrogate/curve';
 import type { Answer } from '../../surrogate/engine';
 import { fitSurrogate, type Method } from '../../surrogate/surrogate';
 import { type ReportFigure, renderFigure } from '../figure';
@@ -25,7 +25,7 @@ export const FIGURE_REACH = 2;
 export async function curveRows(curves: Curve[], a: Answer, steps = 20): Promise<CurveFigureRow[]> {
   const lin = await fitSurrogate(curves, 'linear');
   return curves.flatMap((c) => {
-    const N = c.n[c.n.length - 1];
+    const N = fullN(c); // the planned full set: 100% even while the grid still runs
     const layers = String(c.depth ?? c.model);
     const f = a.models.find((x) => x.model === c.model)?.fit;
     const l = lin.fits.find((x) => x.model === c.model);

@@ -1,0 +1,75 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../../ts/store/db';
+import { resultRows } from '../../../ts/store/results';
+import { studyRecord } from '../../../ts/store/study';
+import { cli, tinySpec, tmp } from '../helpers';
+
+// A real adaptive study: the CLI, a real worker process over ZeroMQ, tiny MONAI networks, a
+// SQLite file. One model × 10 sizes of 6..60 images, one epoch each: the grid is 10 jobs.
+function experiment(dir: string) {
+  const file = join(dir, 'adaptive.yaml');
+  const spec = tinySpec({
+    name: 'adaptive',
+    dataset: { kind: 'synthetic-2d', count: 90, size: 32, objects: 3, radius_max: 6, noise: 0.3, seed: 1 },
+    split: { train: 60, val: 15, test: 15 },
+    fractions: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+    models: [{ family: 'resunet', depths: [2], channels: 4, res_units: 1 }],
+  });
+  writeFileSync(file, stringify(spec));
+  return file;
+}
+
+describe('plateau run --adaptive', () => {
+  it('trains the starting ladder and the jobs it chooses, each with a reason, stops saying why, and a grid run on the same store trains only the rest', async () => {
+    const dir = tmp('plateau-adaptive-');
+    const file = experiment(dir);
+    const db = join(dir, 'p.db');
+    // a loose precision: the study can stop before the grid is done
+    const r = await cli(['run', file, '--adaptive', '--precision', '0.2', '--workers', '1', '--db', db, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(out.strategy).toBe('adaptive');
+    expect(out.grid).toBe(10);
+    expect(out.reason.length).toBeGreaterThan(10);
+    expect(out.trained).toBeGreaterThanOrEqual(4); // the engine needs 4 sizes
+    expect(out.trained).toBeLessThan(10);
+
+    const store = openDb(db, { readonly: true });
+    const rec = studyRecord(store, 'adaptive')!;
+    const results = resultRows(store, 'adaptive');
+    store.close();
+    expect(rec.choices).toHaveLength(out.trained);
+    expect(new Set(rec.choices.map((c) => c.key))).toEqual(new Set(results.map((x) => x.key)));
+    for (const c of rec.choices) expect(c.reason).toMatch(/resunet-d2/);
+    expect(rec.stop!.reason).toBe(out.reason);
+
+    // status --json has the same record
+    const st = await cli(['status', '--db', db, '--json']);
+    expect(st.exitCode, st.stderr).toBe(0);
+    const study = JSON.parse(st.stdout).experiments[0].study;
+    expect(study.choices.map((c: { reason: string }) => c.reason)).toEqual(rec.choices.map((c) => c.reason));
+    expect(study.stop.reason).toBe(out.reason);
+
+    // the same study again: it resumes from the store, trains nothing new, and stops for the same reason
+    const again = await cli(['run', file, '--adaptive', '--precision', '0.2', '--workers', '1', '--db', db, '--json']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout.trim().split('\n').at(-1)!).trained).toBe(0);
+
+    // the grid shares the study's results by their content keys: only the jobs left are trained
+    const grid = await cli(['run', file, '--workers', '1', '--db', db, '--json']);
+    expect(grid.exitCode, grid.stderr).toBe(0);
+    expect(JSON.parse(grid.stdout.trim().split('\n').at(-1)!).trained).toBe(10 - out.trained);
+  });
+
+  it('refuses a grid it cannot choose over (several learning rates) with exit 2 and one sentence', async () => {
+    const dir = tmp('plateau-adaptive-');
+    const file = join(dir, 'lr.yaml');
+    writeFileSync(file, stringify(tinySpec({ training: { epochs: 1, batch_size: 8, lr: [0.01, 0.001] } })));
+    const r = await cli(['run', file, '--adaptive', '--db', join(dir, 'p.db')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/adaptive study chooses models × sizes; this grid also varies lr/);
+  });
+});

@@ -1,0 +1,94 @@
+import type { RunSummary } from '../dispatch/run';
+import { UserError } from '../errors';
+import type { Job as GridJob } from '../experiment/job';
+import { modelDepth } from '../experiment/model';
+import type { Experiment } from '../experiment/schema';
+import type { Db } from '../store/db';
+import { registerExperiment } from '../store/jobs';
+import { resultRows } from '../store/results';
+import { saveChoices, saveStop } from '../store/study';
+import { nextJobs } from './choose';
+import type { Run, StrategyOptions, Study } from './study';
+
+/**
+ * An adaptive study on the dispatcher: waves of jobs chosen by `nextJobs`, each wave registered in
+ * the store (the grid's own jobs, with their content keys, so a grid and a study on one store share
+ * results) and trained; the study is rebuilt from the store before every wave, so an interrupted
+ * study resumes where it was. Waves run one after another: the strategy sees every result before
+ * it chooses again.
+ */
+const cell = (model: string, n: number, repeat: number) => `${model}|${n}|${repeat}`;
+
+/** The grid as a study: its models and sizes, and the runs of its jobs already in the store. */
+export function studyOf(db: Db, exp: Experiment, grid: GridJob[]): { study: Study; jobs: Map<string, GridJob> } {
+  const varies = (f: (j: GridJob) => unknown) => new Set(grid.map(f)).size > 1;
+  const other = (['lr', 'weight decay', 'fold'] as const).filter((k) =>
+    varies((j) => (k === 'lr' ? j.training.lr : k === 'weight decay' ? j.training.weight_decay : j.fold)),
+  );
+  if (other.length) throw new UserError(`an adaptive study chooses models × sizes; this grid also varies ${other.join(' and ')} (train it as a grid, or fix ${other.join(', ')})`);
+  const jobs = new Map<string, GridJob>();
+  for (const j of grid) {
+    if (j.n_train === null) throw new UserError(`an adaptive study needs each job's training size from the spec; ${j.model.name} at ${j.fraction ?? j.count} has none (give the split as counts)`);
+    jobs.set(cell(j.model.name, j.n_train, j.repeat), j);
+  }
+  const models = [...new Map(grid.map((j) => [j.model.name, { model: j.model.name, depth: modelDepth(j.model) }])).values()];
+  const sizes = [...new Map(grid.map((j) => [j.n_train as number, { fraction: j.fraction ?? (j.n_train as number) / Math.max(...grid.map((g) => g.n_train as number)), n: j.n_train as number }])).values()].sort((a, b) => a.n - b.n);
+  const keys = new Set(grid.map((j) => j.key));
+  const runs: Run[] = resultRows(db, exp.name)
+    .filter((r) => keys.has(r.key))
+    .map((r) => ({ model: r.model, n: r.n_train, dice: r.dice, seconds: r.seconds, epochs: r.epochs_run }));
+  return { study: { models, sizes, nFull: sizes[sizes.length - 1].n, runs }, jobs };
+}
+
+export interface AdaptiveResult {
+  reason: string;
+  trained: number;
+  failed: number;
+  waves: number;
+  seconds: number;
+}
+
+/**
+ * Runs the study: `train` trains a wave (the dispatcher: workers, broker, store) and `say` reports
+ * each choice and the stop. A job that fails is not chosen again in this run.
+ */
+export async function runAdaptive(
+  db: Db, exp: Experiment, grid: GridJob[], file: string, workers: number, o: StrategyOptions,
+  train: (jobs: GridJob[]) => Promise<RunSummary>, say: (line: string) => void,
+): Promise<AdaptiveResult> {
+  const failedKeys = new Set<string>();
+  let trained = 0;
+  let failed = 0;
+  let seconds = 0;
+  let wave = 0;
+  let reason = 'no candidates remain';
+  registerExperiment(db, exp, [], file);
+  for (;;) {
+    const { study, jobs } = studyOf(db, exp, grid);
+    // failed jobs stand as in flight: never chosen again, counted at the forecast
+    const failedCells = [...jobs.entries()].filter(([, j]) => failedKeys.has(j.key)).map(([, j]) => ({ model: j.model.name, fraction: j.fraction ?? 1, n: j.n_train as number, repeat: j.repeat }));
+    const decisions = await nextJobs({ ...study, pending: failedCells }, Math.max(1, workers), o);
+    const chosen = decisions.flatMap((d) => {
+      if (d.action !== 'train') return [];
+      const job = jobs.get(cell(d.job.model, d.job.n, d.job.repeat));
+      return job && !failedKeys.has(job.key) ? [{ job, reason: d.reason }] : [];
+    });
+    if (!chosen.length) {
+      reason = decisions.find((d) => d.action !== 'train')?.reason.replace(/; waiting for \d+ job\(s\) in flight, which may change it$/, '') ?? reason;
+      break;
+    }
+    wave++;
+    registerExperiment(db, exp, chosen.map((c) => c.job), file);
+    saveChoices(db, exp.name, wave, chosen.map((c) => ({ key: c.job.key, model: c.job.model.name, n_train: c.job.n_train, reason: c.reason })));
+    for (const c of chosen) say(`wave ${wave}: ${c.reason}`);
+    const before = new Set(resultRows(db, exp.name).map((r) => r.key));
+    const s = await train(chosen.map((c) => c.job));
+    trained += s.done;
+    failed += s.failed;
+    seconds += s.seconds;
+    for (const c of chosen) if (!before.has(c.job.key) && !resultRows(db, exp.name).some((r) => r.key === c.job.key)) failedKeys.add(c.job.key);
+  }
+  saveStop(db, exp.name, { reason, trained, seconds });
+  say(`study stopped: ${reason}`);
+  return { reason, trained, failed, waves: wave, seconds };
+}
