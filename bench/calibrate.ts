@@ -19,7 +19,7 @@ import { type Curve, observedPart } from '../ts/surrogate/curve';
 import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParamPrior, fitModel } from '../ts/surrogate/parametric';
 import { quantile } from '../ts/surrogate/random';
-import { type Method, fitSurrogate } from '../ts/surrogate/surrogate';
+import { type Method, fitSurrogate, recentSlope } from '../ts/surrogate/surrogate';
 import { corpus } from './lib/corpus';
 import { type Scored, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
@@ -105,13 +105,7 @@ for (const sc of scenarios(cal)) {
     const last = obs.n[obs.n.length - 1];
     const yLast = obs.dice[obs.dice.length - 1];
     const fitLast = fit.mean(last);
-    const k = Math.min(4, obs.n.length);
-    const x = obs.n.slice(-k).map(Math.log);
-    const y = obs.dice.slice(-k);
-    const mx = x.reduce((a, b) => a + b) / k;
-    const my = y.reduce((a, b) => a + b) / k;
-    const sxx = x.reduce((a, v) => a + (v - mx) ** 2, 0);
-    const slope = sxx > 0 ? Math.max(0, x.reduce((a, v, i) => a + (v - mx) * (y[i] - my), 0) / sxx) : 0;
+    const slope = recentSlope(obs);
     rows.push({ x: [fitLast - yLast, Math.max(0, fit.mean(N) - fitLast), slope * TAU * (1 - (last / N) ** (1 / TAU))], y: c.dice[c.dice.length - 1] - yLast });
   }
 }

@@ -95,7 +95,7 @@ function monotone(f: (n: number) => number, from: number, to: number, steps = 40
 }
 
 /** Slope of Dice per unit of ln n over the last (up to) 4 observed points, floored at 0. */
-function recentSlope(obs: Curve): number {
+export function recentSlope(obs: Curve): number {
   const k = Math.min(4, obs.n.length);
   if (k < 2) return 0;
   const x = obs.n.slice(-k).map(Math.log);
