@@ -100,7 +100,7 @@ export function registerRun(program: Command): void {
     .option('--authorized-keys <file>', 'CURVE public keys of the workers allowed in, one per line (required off loopback)')
     .option('--threads <n>', 'torch threads per worker (default: cores / workers)', intIn('--threads', 1, 1024))
     .option('--set <field=value>', 'override a field of the file, e.g. training.epochs=5 (repeatable)', collect, [])
-    .option('--adaptive', 'train only the grid jobs that narrow the answer most per second, and stop when it is answered (issue: adaptive studies)')
+    .option('--adaptive', 'train only the grid jobs that narrow the answer most per second, and stop when it is answered')
     .option('--target-dice <d>', 'with --adaptive: the question is the n for this Dice (default: the Dice at 100%)', targetDice)
     .option('--precision <r>', 'with --adaptive: hi/lo of the target n\'s 95% interval (default 1.25), or the Dice\'s ± (default 0.01)', numberIn('--precision', 0, 100, true))
     .option('--budget <seconds>', 'with --adaptive: training seconds the study may spend', numberIn('--budget', 0, 1e9, true))
