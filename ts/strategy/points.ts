@@ -34,21 +34,17 @@ export function withFantasy(points: Point[], job: Pick<Job, 'n'>, forecast: (n: 
 }
 
 /**
- * The engine's input for one model: its points as a Curve whose largest n is the full set, so the
- * engine's "100%" (its nRef, and the scale its priors were learnt on) is the full training set
- * and not the largest size trained so far. Until 100% is trained, a placeholder point there holds
- * nRef and `observedUpTo` keeps it out of every fit (the engine has no nRef option; see the report).
+ * The engine's input for one model: its points as a Curve whose 100% (`nFull`: the engine's nRef,
+ * and the scale its priors were learnt on) is the full training set, not the largest size trained
+ * so far.
  */
 export function engineInput(points: Point[], model: string, depth: number | null, nFull: number): { curve: Curve; observedUpTo: number } {
-  const last = points[points.length - 1];
-  const hasFull = last.n >= nFull;
-  const ps = hasFull ? points : [...points, { n: nFull, dice: last.dice, sd: null, count: 1 }];
-  const repeats = ps.some((p) => p.count > 1);
+  const repeats = points.some((p) => p.count > 1);
   const curve: Curve = {
-    model, depth, n: ps.map((p) => p.n), dice: ps.map((p) => p.dice),
-    ...(repeats ? { sd: ps.map((p) => p.sd), count: ps.map((p) => p.count) } : {}),
+    model, depth, n: points.map((p) => p.n), dice: points.map((p) => p.dice), nFull,
+    ...(repeats ? { sd: points.map((p) => p.sd), count: points.map((p) => p.count) } : {}),
   };
-  return { curve, observedUpTo: hasFull ? 1 : last.n / ps[ps.length - 1].n };
+  return { curve, observedUpTo: 1 };
 }
 
 /** The sizes a model has (trained or in flight) with their seeds, so no job is asked for twice. */
