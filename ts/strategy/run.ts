@@ -86,7 +86,8 @@ export async function runAdaptive(
     trained += s.done;
     failed += s.failed;
     seconds += s.seconds;
-    for (const c of chosen) if (!before.has(c.job.key) && !resultRows(db, exp.name).some((r) => r.key === c.job.key)) failedKeys.add(c.job.key);
+    const after = new Set(resultRows(db, exp.name).map((r) => r.key));
+    for (const c of chosen) if (!before.has(c.job.key) && !after.has(c.job.key)) failedKeys.add(c.job.key);
   }
   saveStop(db, exp.name, { reason, trained, seconds });
   say(`study stopped: ${reason}`);
