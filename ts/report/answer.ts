@@ -3,6 +3,7 @@ import type { ResultRow } from '../store/results';
 import { type Curve, curvesFromRows } from '../surrogate/curve';
 import { type Answer, type AnswerOptions, answer, answerLines } from '../surrogate/engine';
 import type { CellValue, ReportTable } from './table';
+import { f3, int, pct } from '../surrogate/words';
 
 /** What every view answers from: the curves of a store's results, and the models left out, with why. */
 export interface AnswerCurves {
@@ -52,9 +53,6 @@ export async function experimentAnswer(rows: ResultRow[], experiment: string, o:
 /** The answer's lines, then the notes on models left out: what every text view prints. */
 export const experimentLines = (e: Pick<ExperimentAnswer, 'answer' | 'notes'>): string[] => [...(e.answer ? answerLines(e.answer) : []), ...e.notes.map((n) => `note: ${n}`)];
 
-const pct = (f: number) => `${+(f * 100).toFixed(1)}%`;
-const f3 = (v: number) => v.toFixed(3);
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export const ANSWER_TABLE_HEADER = ['Model', 'Answer', 'n', 'Fraction', 'Dice', '95% interval', 'Status'];
 

@@ -4,6 +4,7 @@ import { bestModelAt } from '../surrogate/answers';
 import type { FittedCurve } from '../surrogate/surrogate';
 import { type Point, engineInput } from './points';
 import { DEFAULTS, type StrategyOptions } from './study';
+import { int } from '../surrogate/words';
 
 /**
  * How wide a model's answer still is. The question is the Dice at 100% (its 95% interval's width,
@@ -117,7 +118,6 @@ export function combined(ms: ModelInterval[], o: StrategyOptions): Answer | null
   };
 }
 
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The spread in words: "0.074" for a Dice, "×1.62" (hi/lo) for a target n, "undetermined". */
 export function spreadText(m: Pick<ModelInterval, 'question' | 'status' | 'spread'>): string {

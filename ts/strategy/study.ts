@@ -80,4 +80,4 @@ export const DEFAULTS = {
 /** Seconds spent: as told, else what the finished runs measured. */
 export const spentOf = (s: Study) => s.spent ?? s.runs.reduce((t, r) => t + (r.seconds ?? 0), 0);
 
-export const pct = (f: number) => `${+(f * 100).toFixed(1)}%`;
+export { pct } from '../surrogate/words';

@@ -1,5 +1,6 @@
 import { TARGET_NEAR, targetSpread } from './calibration';
 import type { FittedCurve } from './surrogate';
+import { int as round } from './words';
 
 /** One forecast row, as `plateau forecast --json` prints it. */
 export interface Forecast {
@@ -43,6 +44,16 @@ export interface TargetAnswer {
   reason: string;
 }
 
+/** The boundary in [lo, hi] where `above` turns true (false at lo, true at hi), to relative precision 1e-10. */
+function bisect(above: (n: number) => boolean, lo: number, hi: number): number {
+  while (hi - lo > 1e-10 * hi) {
+    const mid = (lo + hi) / 2;
+    if (above(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
 /**
  * First n in [a, b] where g(n) ≥ 0 for an increasing-ish g: a log-spaced scan for the first sign
  * change, then bisection to relative precision 1e-10. null when g < 0 all along.
@@ -52,22 +63,12 @@ export function firstCrossing(g: (n: number) => number, a: number, b: number, sc
   let prev = a;
   for (let i = 1; i <= scan; i++) {
     const v = a * (b / a) ** (i / scan);
-    if (g(v) >= 0) {
-      let lo = prev;
-      let hi = v;
-      while (hi - lo > 1e-10 * hi) {
-        const mid = (lo + hi) / 2;
-        if (g(mid) >= 0) hi = mid;
-        else lo = mid;
-      }
-      return hi;
-    }
+    if (g(v) >= 0) return bisect((m) => g(m) >= 0, prev, v);
     prev = v;
   }
   return null;
 }
 
-const round = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /**
  * The n needed for a target Dice, where the mean curve reaches it, searched from the smallest
@@ -136,14 +137,7 @@ export function lastCrossing(g: (n: number) => number, a: number, b: number, sca
   let i = scan - 1;
   while (i >= 0 && g(at(i)) < 0) i--;
   if (i < 0) return a;
-  let lo = at(i);
-  let hi = at(i + 1);
-  while (hi - lo > 1e-10 * hi) {
-    const mid = (lo + hi) / 2;
-    if (g(mid) >= 0) lo = mid;
-    else hi = mid;
-  }
-  return hi;
+  return bisect((m) => g(m) < 0, at(i), at(i + 1));
 }
 
 /**

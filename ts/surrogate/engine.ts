@@ -4,6 +4,7 @@ import { type Reliability, calibration } from './calibration';
 import { type Curve, observedPart } from './curve';
 import type { LstmOptions } from './lstm';
 import { DEFAULT_METHOD, type FittedCurve, type Method, fitSurrogate } from './surrogate';
+import { f3, f4, int, pct } from './words';
 
 /**
  * The answer engine: the one place that turns curves into what plateau tells a user — the Dice
@@ -98,10 +99,6 @@ export async function answer(curves: Curve[], o: AnswerOptions = {}): Promise<An
   };
 }
 
-const f4 = (v: number) => v.toFixed(4);
-const f3 = (v: number) => v.toFixed(3);
-const pct = (f: number) => `${+(f * 100).toFixed(1)}%`;
-const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
 export function targetLine(t: TargetAnswer): string {
   if (t.status === 'forecast') return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), 95% interval ${int(t.lo!)}–${int(t.hi!)}`;
