@@ -83,8 +83,7 @@ export function withFloor(m: ModelInterval, floor: number, slack = GRID_SLACK): 
 
 /** The engine's answer for one model's points (its own fit; the engine fits each curve alone). */
 export async function modelAnswer(points: Point[], model: string, depth: number | null, nFull: number, o: StrategyOptions): Promise<ModelAnswer> {
-  const { curve, observedUpTo } = engineInput(points, model, depth, nFull);
-  const a = await answer([curve], { method: o.method, targetDice: o.targetDice, observedUpTo, seed: o.seed });
+  const a = await answer([engineInput(points, model, depth, nFull)], { method: o.method, targetDice: o.targetDice, seed: o.seed });
   if (!a.models.length) throw new Error(`strategy: the engine could not fit ${model}: ${a.skipped.map((s) => s.reason).join('; ')}`);
   return a.models[0];
 }

@@ -38,13 +38,12 @@ export function withFantasy(points: Point[], job: Pick<Job, 'n'>, forecast: (n: 
  * and the scale its priors were learnt on) is the full training set, not the largest size trained
  * so far.
  */
-export function engineInput(points: Point[], model: string, depth: number | null, nFull: number): { curve: Curve; observedUpTo: number } {
+export function engineInput(points: Point[], model: string, depth: number | null, nFull: number): Curve {
   const repeats = points.some((p) => p.count > 1);
-  const curve: Curve = {
+  return {
     model, depth, n: points.map((p) => p.n), dice: points.map((p) => p.dice), nFull,
     ...(repeats ? { sd: points.map((p) => p.sd), count: points.map((p) => p.count) } : {}),
   };
-  return { curve, observedUpTo: 1 };
 }
 
 /** The sizes a model has (trained or in flight) with their seeds, so no job is asked for twice. */

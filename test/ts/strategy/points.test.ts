@@ -21,9 +21,9 @@ describe('points and the engine input', () => {
 
   it("the engine's 100% is the full set, not the largest size trained", async () => {
     const ps = pointsOf([18, 36, 72, 144].map((n, i) => ({ model: 'a', n, dice: [0.5, 0.62, 0.7, 0.75][i] })), 'a');
-    const { curve, observedUpTo } = engineInput(ps, 'a', null, 360);
+    const curve = engineInput(ps, 'a', null, 360);
     expect(curve.n).toEqual([18, 36, 72, 144]);
-    const m = (await answer([curve], { observedUpTo })).models[0];
+    const m = (await answer([curve])).models[0];
     expect(m.fit.nRef).toBe(360);
     expect(m.fit.observedMaxN).toBe(144);
     expect(m.fit.points).toBe(4);
