@@ -14,6 +14,8 @@ export interface BrokerHandlers {
   /** `final` = no more attempts; otherwise the job went back to the queue. */
   failed?(job: Job, worker: string, error: string, final: boolean): void;
   lost?(worker: string, reason: string): void;
+  /** A worker left (preempted, near its time limit); its job, if it held one, is queued again. */
+  handedBack?(job: Job | undefined, worker: string, reason: string): void;
   protocolError?(worker: string, error: string): void;
 }
 
@@ -168,6 +170,18 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
           if (w.job?.key === message.header.job) fail(w, (message.header as Failed).error, false);
           dispatch(w);
           break;
+        case 'HANDBACK': {
+          // The worker is leaving: forget it, and put its job first in the queue; the try does not count.
+          const job = w.job?.key === message.header.job ? w.job : undefined;
+          workers.delete(identity);
+          if (job) {
+            attempts.set(job.key, (attempts.get(job.key) ?? 1) - 1);
+            queue.unshift(job);
+          }
+          h.handedBack?.(job, identity, message.header.reason);
+          for (const other of workers.values()) dispatch(other);
+          break;
+        }
         case 'HEARTBEAT':
           break;
       }

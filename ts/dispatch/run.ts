@@ -19,6 +19,7 @@ export type RunEvent =
   | { kind: 'done'; job: Job; worker: string; metrics: Row; seconds: number }
   | { kind: 'failed'; job: Job; worker: string; error: string; final: boolean }
   | { kind: 'lost'; worker: string; reason: string }
+  | { kind: 'handback'; job?: Job; worker: string; reason: string }
   | { kind: 'ready'; worker: string; device: string };
 
 export interface RunOptions {
@@ -108,6 +109,12 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         workerGone(o.db, worker);
         recordEvent(o.db, { experiment: o.experiment, kind: 'lost', worker, message: reason });
         emit({ kind: 'lost', worker, reason });
+      },
+      handedBack(job, worker, reason) {
+        if (job) markQueued(o.db, job.key, `handed back by ${worker}: ${reason}`);
+        workerGone(o.db, worker);
+        recordEvent(o.db, { experiment: o.experiment, kind: 'handback', job: job?.key, worker, message: reason });
+        emit({ kind: 'handback', job, worker, reason });
       },
       protocolError(worker, error) {
         recordEvent(o.db, { experiment: o.experiment, kind: 'protocol', worker, message: error });

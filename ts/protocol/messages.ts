@@ -45,6 +45,14 @@ export const Failed = z
   .object({ job: z.string(), error: z.string(), traceback: z.string().default('') })
   .strict();
 
+/**
+ * The worker is leaving before its job is done (Slurm preempts it or its time limit is near:
+ * SIGTERM/SIGUSR1): the job goes back to the queue at once, and the try does not count.
+ */
+export const Handback = z
+  .object({ job: z.string().nullable().describe('the job it hands back; null when it held none'), reason: z.string() })
+  .strict();
+
 export const Stop = z.object({ reason: z.string().optional() }).strict();
 
 /** Worker → broker. */
@@ -54,6 +62,7 @@ export const WorkerMessages = {
   PROGRESS: Progress,
   RESULT: Result,
   FAILED: Failed,
+  HANDBACK: Handback,
 } as const;
 
 /** Broker → worker. */
@@ -63,3 +72,4 @@ export type Ready = z.infer<typeof Ready>;
 export type Progress = z.infer<typeof Progress>;
 export type Result = z.infer<typeof Result>;
 export type Failed = z.infer<typeof Failed>;
+export type Handback = z.infer<typeof Handback>;
