@@ -9,6 +9,8 @@ from monai.networks.nets import FlexibleUNet, UNet
 
 from plateau.networks import vgg  # noqa: F401  (registers the vgg16/vgg19 FlexibleUNet backbones)
 
+from .targets import TargetError, build
+
 # model.family → FlexibleUNet backbone; the names are fixed by ENCODER_FAMILIES in ts/experiment/model.ts.
 ENCODER_BACKBONES = {
     "unet-vgg16": "vgg16", "unet-vgg19": "vgg19",
@@ -48,8 +50,27 @@ def encoder_unet(family: str, spatial_dims: int = 2, in_channels: int = 1, out_c
                         pretrained=False, spatial_dims=spatial_dims)
 
 
+def target_model(spec: dict) -> torch.nn.Module:
+    """A network by ``_target_`` (the user's constructor arguments as written), with the
+    ``pretrained`` state_dict loaded when given."""
+    model = build(spec["target"], f"model {spec['name']}")
+    if not isinstance(model, torch.nn.Module):
+        raise TargetError(f"model {spec['name']}: {spec['target']['_target_']} gave a {type(model).__name__}, not a torch.nn.Module")
+    if spec.get("pretrained"):
+        try:
+            state = torch.load(spec["pretrained"], map_location="cpu", weights_only=True)
+        except (OSError, RuntimeError) as err:
+            raise TargetError(f"model {spec['name']}: cannot read pretrained weights {spec['pretrained']} ({err})") from err
+        model.load_state_dict(state)
+    return model
+
+
 def build_model(spec: dict, spatial_dims: int, in_channels: int, out_channels: int = 1) -> torch.nn.Module:
+    """The job's network: by family, or by ``_target_`` (which ignores the sizes given here: the
+    user's arguments say them)."""
     family = spec["family"]
+    if family == "target":
+        return target_model(spec)
     if family == "resunet":
         return resunet(spec["depth"], spec["channels"], spec["res_units"], spatial_dims, in_channels, out_channels)
     return encoder_unet(family, spatial_dims, in_channels, out_channels)
@@ -61,6 +82,8 @@ def size_multiple(spec: dict) -> int:
     odd sizes up, max-pools down). ``resunet`` halves depth-1 times, the encoder U-Nets five times."""
     if spec["family"] == "resunet":
         return 2 ** (spec["depth"] - 1)
+    if spec["family"] == "target":
+        return 1  # the user's network: its constructor arguments are theirs to match to the data
     if spec["family"] not in ENCODER_BACKBONES:
         raise ValueError(f"model.family {spec['family']!r} is not known to this trainer")
     return 32

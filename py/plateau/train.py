@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from monai.losses import DiceCELoss, DiceLoss
 from torch.utils.data import DataLoader
 
 from .complexity import model_cost
@@ -24,6 +22,7 @@ from .data import nested_subset, source, split_cases, train_count
 from .data.dataset import CaseDataset
 from .evaluate import evaluate
 from .models import build_model, size_multiple
+from .optim import loss_function, optimizer, scheduler
 
 
 @dataclass
@@ -43,19 +42,9 @@ def seed_everything(seed: int) -> None:
     torch.backends.cudnn.benchmark = False
 
 
-def loss_function(name: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    """Losses on logits: the papers' BCE, or MONAI's Dice / Dice + CE (sigmoid applied inside)."""
-    if name == "bce":
-        return F.binary_cross_entropy_with_logits
-    if name == "dice":
-        return DiceLoss(sigmoid=True)
-    if name == "dicece":
-        return DiceCELoss(sigmoid=True)
-    raise ValueError(f"training.loss {name!r} is not known")
-
-
 def fit(model, train: DataLoader, val: DataLoader, loss_fn, opt, device, epochs: int, patience: int | None = None,
-        amp: bool = False, on_epoch: Callable[[dict], None] | None = None) -> tuple[list[dict], int]:
+        amp: bool = False, on_epoch: Callable[[dict], None] | None = None,
+        lr_schedule=None) -> tuple[list[dict], int]:
     """Trains up to ``epochs``; with ``patience``, stops after that many epochs without a lower validation
     loss and restores the best weights. Returns the epoch rows and the best epoch."""
     scaler = torch.amp.GradScaler("cuda") if amp else None
@@ -84,6 +73,8 @@ def fit(model, train: DataLoader, val: DataLoader, loss_fn, opt, device, epochs:
         row = {"epoch": epoch, "train_loss": total / max(seen, 1), "val_loss": v["loss"],
                "val_dice": v["dice"] if v["dice"] is not None else float("nan"), "seconds": time.perf_counter() - t0}
         rows.append(row)
+        if lr_schedule is not None:
+            lr_schedule.step()
         if on_epoch:
             on_epoch({**row, "epochs": epochs})
         if v["loss"] < best_loss:
@@ -134,11 +125,13 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
         raise ValueError(f"{job['model']['name']} needs spatial sizes that are multiples of {multiple}; the data set gives "
                          f"{'x'.join(map(str, image.shape[1:]))}: set dataset.size (or crop) to multiples of {multiple}")
     model = build_model(job["model"], spatial_dims=src.spatial_dims(spec), in_channels=image.shape[0]).to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=tr["lr"], weight_decay=tr["weight_decay"])
+    opt = optimizer(tr["optimizer"], model.parameters(), tr["lr"], tr["weight_decay"])
+    schedule = scheduler(tr.get("scheduler"), opt, tr["epochs"])
     loss_fn = loss_function(tr["loss"])
 
     t_train = time.perf_counter()
-    epochs, best_epoch = fit(model, train_dl, val_dl, loss_fn, opt, dev, tr["epochs"], tr.get("patience"), amp, on_epoch)
+    epochs, best_epoch = fit(model, train_dl, val_dl, loss_fn, opt, dev, tr["epochs"], tr.get("patience"), amp, on_epoch,
+                               schedule)
     train_seconds = time.perf_counter() - t_train
 
     test = evaluate(model, test_dl, loss_fn, dev, cases, amp=amp)

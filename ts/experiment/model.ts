@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Target, TARGET_PATH, targetName } from './target';
 
 const Depth = z.number().int().min(2).max(7);
 
@@ -26,17 +27,34 @@ export const EncoderUNetEntry = z
   })
   .strict();
 
-export const ModelEntry = z.union([ResUNetEntry, EncoderUNetEntry]);
+/**
+ * Any network by import path, MONAI bundle style: `{_target_: monai.networks.nets.SegResNet,
+ * spatial_dims: 2, in_channels: 1, out_channels: 1}`; the other keys are the constructor's arguments.
+ */
+export const TargetModelEntry = z
+  .object({
+    _target_: z.string().regex(TARGET_PATH, 'an import path: package.module.Class, or module:function'),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional().describe("shown in every view; default: the target's class"),
+    pretrained: z.string().min(1).optional().describe('a state_dict file (torch.save) loaded before training'),
+  })
+  .catchall(z.unknown());
+
+export const ModelEntry = z.union([ResUNetEntry, EncoderUNetEntry, TargetModelEntry]);
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
 /** One concrete network of the grid. */
 export const ModelSpec = z.discriminatedUnion('family', [
   z.object({ name: z.string(), family: z.literal('resunet'), depth: Depth, channels: z.number().int().positive(), res_units: z.number().int().min(0).max(4) }).strict(),
   z.object({ name: z.string(), family: EncoderFamily }).strict(),
+  z.object({ name: z.string(), family: z.literal('target'), target: Target, pretrained: z.string().optional() }).strict(),
 ]);
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
 export function expandModels(entry: ModelEntry): ModelSpec[] {
+  if ('_target_' in entry) {
+    const { name, pretrained, ...target } = entry as z.infer<typeof TargetModelEntry>;
+    return [{ name: name ?? targetName(target._target_), family: 'target', target, ...(pretrained === undefined ? {} : { pretrained }) }];
+  }
   if (entry.family === 'resunet') {
     const e = entry as z.infer<typeof ResUNetEntry>;
     return e.depths.map((depth) => ({ name: `resunet-d${depth}`, family: 'resunet', depth, channels: e.channels, res_units: e.res_units }));
@@ -52,4 +70,5 @@ export const modelDepth = (m: ModelSpec): number | null => (m.family === 'resune
  * What every spatial side of the input must be a multiple of (the trainer's `size_multiple`):
  * MONAI's decoders fix a one-pixel mismatch at most, so every halving must be exact.
  */
-export const sizeMultiple = (m: ModelSpec): number => (m.family === 'resunet' ? 2 ** (m.depth - 1) : 32);
+export const sizeMultiple = (m: ModelSpec): number =>
+  m.family === 'resunet' ? 2 ** (m.depth - 1) : m.family === 'target' ? 1 : 32; // a network by _target_ is the user's to size

@@ -22,6 +22,12 @@ export const Experiment = z
   })
   .strict()
   .superRefine((e, ctx) => {
+    // Views group runs by model name: two networks under one name would merge their curves.
+    const names = e.models.flatMap(expandModels).map((m) => m.name);
+    const twice = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
+    if (twice.length) {
+      ctx.addIssue({ code: 'custom', path: ['models'], message: `${twice.join(', ')} named more than once; give each entry a distinct name:` });
+    }
     const sides = spatialSides(e.dataset);
     for (const m of e.models.flatMap(expandModels)) {
       const k = sizeMultiple(m);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Target } from './target';
 
 const Positive = z.number().positive();
 const NonNegative = z.number().nonnegative();
@@ -6,8 +7,19 @@ const NonNegative = z.number().nonnegative();
 const OneOrMany = <T extends z.ZodNumber>(t: T) => z.union([t, z.array(t).min(1)]);
 
 const common = {
-  loss: z.enum(['bce', 'dice', 'dicece']).default('bce').describe('bce = the papers; dice / dicece = MONAI DiceLoss / DiceCELoss'),
-  optimizer: z.literal('adam').default('adam'),
+  loss: z
+    .union([z.enum(['bce', 'dice', 'dicece']), Target])
+    .default('bce')
+    .describe('bce = the papers; dice / dicece = MONAI DiceLoss / DiceCELoss; or any loss by _target_, called on (logits, labels)'),
+  optimizer: z
+    .union([z.enum(['adam', 'sgd']), Target])
+    .default('adam')
+    .describe("sgd = nnU-Net's (momentum 0.99, Nesterov); or an optimizer by _target_ (training.lr and weight_decay are passed to it)"),
+  // Optional, not defaulted: a new field with a default would change every stored job's key.
+  scheduler: z
+    .union([z.literal('poly'), Target])
+    .optional()
+    .describe("learning rate per epoch: poly = nnU-Net's lr·(1 − epoch/epochs)^0.9; or a scheduler by _target_ (the optimizer is passed to it, stepped once an epoch)"),
   epochs: z.number().int().positive().describe('maximum epochs'),
   patience: z.number().int().positive().optional().describe('early stopping: epochs without a better validation loss; the best weights are restored before testing'),
   batch_size: z.number().int().positive().default(8),

@@ -1,0 +1,65 @@
+"""Objects built by import path, as MONAI bundle configs write them.
+
+``{"_target_": "monai.networks.nets.SegResNet", "spatial_dims": 2, ...}``: every key but
+``_target_`` is an argument. Dotted paths, MONAI's short component names and nested ``_target_``
+entries are resolved by ``monai.bundle.ConfigParser``; ``module:function`` (the user's own code
+on ``PYTHONPATH``) is imported here first, since ConfigParser only reads dotted paths.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+from typing import Any
+
+from monai.bundle import ConfigParser
+
+
+class TargetError(ValueError):
+    """A ``_target_`` that cannot be imported or built; the message names the field and the target."""
+
+
+def _import_user(path: str, field: str) -> Any:
+    module_name, _, attr = path.partition(":")
+    try:
+        obj: Any = importlib.import_module(module_name)
+        for part in attr.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as err:
+        raise TargetError(f"{field}: cannot import {path} ({err}); is its folder on PYTHONPATH?") from err
+    return obj
+
+
+def _with_user_targets(node: Any, field: str) -> Any:
+    """The config with every ``module:function`` target replaced by the object itself (ConfigParser
+    instantiates a non-string ``_target_`` as it is)."""
+    if isinstance(node, dict):
+        out = {k: _with_user_targets(v, field) for k, v in node.items()}
+        target = out.get("_target_")
+        if isinstance(target, str) and ":" in target:
+            out["_target_"] = _import_user(target, field)
+        return out
+    if isinstance(node, list):
+        return [_with_user_targets(v, field) for v in node]
+    return node
+
+
+def build(spec: dict, field: str, **kwargs: Any) -> Any:
+    """Instantiates ``spec``; ``kwargs`` are further arguments that override the spec's own (an
+    optimizer's ``params``, the training's ``lr``). Raises TargetError naming ``field``."""
+    config = _with_user_targets(copy.deepcopy(spec), field)
+    if kwargs:
+        config["_mode_"] = "callable"  # a partial, called below with the arguments only we have
+    try:
+        obj = ConfigParser({"obj": config}).get_parsed_content("obj")
+        return obj(**kwargs) if kwargs else obj
+    except TargetError:
+        raise
+    except Exception as err:  # noqa: BLE001 - import or constructor errors of user code, any type
+        cause = err.__cause__ or err
+        raise TargetError(f"{field}: cannot build {spec.get('_target_')}: {type(cause).__name__}: {cause}") from err
+
+
+def short_name(path: str) -> str:
+    """``monai.networks.nets.SegResNet`` → ``SegResNet``; ``mynets:build`` → ``build``."""
+    return path.replace(":", ".").rsplit(".", 1)[-1]
