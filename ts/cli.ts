@@ -7,6 +7,8 @@ import { registerRun } from './cli/run';
 import { registerSchemas } from './cli/schemas';
 import { registerStats } from './cli/stats';
 import { registerStatus } from './cli/status';
+import { registerWorker } from './cli/worker';
+import { registerWorkers } from './cli/workers';
 import { describeError, EXIT } from './errors';
 
 /** `plateau`: one CLI for the control plane. Each command lives in ts/cli/<command>.ts. */
@@ -24,6 +26,8 @@ export function program(): Command {
   registerForecast(p);
   registerReport(p);
   registerStats(p);
+  registerWorker(p);
+  registerWorkers(p);
   return p;
 }
 
