@@ -20,6 +20,7 @@ from torch.utils.data import DataLoader
 from .complexity import model_cost
 from .data import nested_subset, source, split_cases, train_count
 from .data.dataset import CaseDataset
+from .data.transforms import with_transforms
 from .evaluate import evaluate
 from .models import build_model, size_multiple
 from .optim import loss_function, optimizer, scheduler
@@ -112,12 +113,12 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
     tr = job["training"]
     amp = bool(tr.get("amp", True)) and dev.type == "cuda"
     g = torch.Generator().manual_seed(seed)
-    loader = lambda idx, shuffle, bs: DataLoader(  # noqa: E731
-        CaseDataset(src, spec, cases, idx), batch_size=bs, shuffle=shuffle, generator=g if shuffle else None,
-        pin_memory=dev.type == "cuda")
-    train_dl = loader(train_idx, True, tr["batch_size"])
-    val_dl = loader(parts["val"], False, tr["batch_size"] * 2)
-    test_dl = loader(parts["test"], False, tr["batch_size"] * 2)
+    loader = lambda idx, shuffle, bs, role: DataLoader(  # noqa: E731
+        with_transforms(CaseDataset(src, spec, cases, idx), spec, role, seed), batch_size=bs, shuffle=shuffle,
+        generator=g if shuffle else None, pin_memory=dev.type == "cuda")
+    train_dl = loader(train_idx, True, tr["batch_size"], "train")
+    val_dl = loader(parts["val"], False, tr["batch_size"] * 2, "eval")
+    test_dl = loader(parts["test"], False, tr["batch_size"] * 2, "eval")
 
     image = train_dl.dataset[0][0]  # loads (and caches) one case: its channels and shape size the model
     multiple = size_multiple(job["model"])

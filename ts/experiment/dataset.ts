@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Target } from './target';
 
 const Int = z.number().int();
 const Side = Int.min(8).max(4096);
@@ -17,6 +18,16 @@ const PatientRegex = z
 /** Which labels count as foreground: 'nonzero' (e.g. BraTS whole tumour, label > 0) or a list of labels. */
 const Foreground = z.union([z.literal('nonzero'), z.array(Int.nonnegative()).min(1)]).default('nonzero');
 
+/**
+ * The user's own MONAI dict transforms (keys `image` and `label`), applied after plateau loads a
+ * case: `train` to training items (augmentation, drawn anew each epoch), `eval` to validation and test.
+ */
+const Transforms = z
+  .object({ train: z.array(Target).default([]), eval: z.array(Target).default([]) })
+  .strict()
+  .optional()
+  .describe('MONAI dict transforms by _target_ (keys image, label); default: none');
+
 /** MONAI's `create_test_image_2d`: seeded random circles on noise, a known foreground. */
 export const Synthetic2D = z
   .object({
@@ -27,6 +38,7 @@ export const Synthetic2D = z
     radius_max: Int.positive().default(12),
     noise: z.number().min(0).max(1).default(0.5).describe('uniform noise amplitude'),
     seed: Int.nonnegative().default(0),
+    transforms: Transforms,
   })
   .strict();
 
@@ -47,6 +59,7 @@ export const ImageFolder = z
     channels: z.union([z.literal(1), z.literal(3)]).default(3).describe('1 = grey, 3 = RGB'),
     mask_threshold: Int.min(0).max(254).default(127).describe('mask pixels above this are foreground'),
     patient_regex: PatientRegex,
+    transforms: Transforms,
   })
   .strict();
 
@@ -59,6 +72,7 @@ export const Brats2020 = z
     crop: Crop3D.default([128, 128, 128]).describe('crop/pad around the brain'),
     foreground: Foreground.describe('whole tumour: nonzero'),
     patient_regex: PatientRegex,
+    transforms: Transforms,
   })
   .strict();
 
@@ -71,6 +85,7 @@ export const Decathlon = z
     crop: Crop3D.default([128, 128, 128]),
     foreground: Foreground,
     patient_regex: PatientRegex,
+    transforms: Transforms,
   })
   .strict();
 
@@ -82,11 +97,27 @@ export const NnUNet = z
     crop: Crop3D.default([128, 128, 128]),
     foreground: Foreground,
     patient_regex: PatientRegex,
+    transforms: Transforms,
+  })
+  .strict();
+
+/** Any data as a MONAI data list JSON (decathlon format), read by `LoadImaged`: PNG/JPEG, NIfTI, DICOM series. */
+export const DataList = z
+  .object({
+    kind: z.literal('datalist'),
+    datalist: z.string().min(1).describe('the JSON file; paths in it are relative to its folder'),
+    key: z.string().min(1).default('training').describe('which list of the file holds the cases'),
+    size: z.union([z.tuple([Side, Side]), Crop3D]).optional().describe('spatial size every image and label is resized to; default: as stored'),
+    foreground: Foreground,
+    id_key: z.string().min(1).optional().describe("entry field holding the case id; default: the label file's name"),
+    patient_key: z.string().min(1).optional().describe('entry field holding the patient id'),
+    patient_regex: PatientRegex,
+    transforms: Transforms,
   })
   .strict();
 
 /** Data sets by `kind`; the trainer has one loader per member (py/plateau/data/). */
-export const Dataset = z.discriminatedUnion('kind', [Synthetic2D, Synthetic3D, ImageFolder, Brats2020, Decathlon, NnUNet]);
+export const Dataset = z.discriminatedUnion('kind', [Synthetic2D, Synthetic3D, ImageFolder, Brats2020, Decathlon, NnUNet, DataList]);
 export type Dataset = z.infer<typeof Dataset>;
 
 /** Number of cases a data set holds, where the spec alone says so (synthetic ones). */
@@ -102,6 +133,7 @@ export function spatialSides(d: Dataset): number[] | undefined {
     case 'synthetic-3d':
       return [d.size, d.size, d.size];
     case 'image-folder':
+    case 'datalist':
       return d.size;
     default:
       return d.crop;

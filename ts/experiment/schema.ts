@@ -32,7 +32,7 @@ export const Experiment = z
     for (const m of e.models.flatMap(expandModels)) {
       const k = sizeMultiple(m);
       if (sides?.some((s) => s % k !== 0)) {
-        const field = e.dataset.kind === 'image-folder' || e.dataset.kind.startsWith('synthetic') ? 'size' : 'crop';
+        const field = 'crop' in e.dataset ? 'crop' : 'size';
         ctx.addIssue({ code: 'custom', path: ['dataset', field], message: `${m.name} needs sides that are multiples of ${k}; got ${sides.join('x')}` });
         break;
       }

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import brats2020, decathlon, image_folder, nnunet
+from . import brats2020, datalist, decathlon, image_folder, nnunet
 from .cases import Case, DataError, Source
 from .listing import ListingError
 from .scan import Scan
@@ -26,7 +26,7 @@ from .sources import source
 VERSION = 1  # bump when what a scan finds or reports changes, so old cache entries are ignored
 SCANS: dict[str, Callable[[dict, Case], Scan]] = {
     "image-folder": image_folder.SCAN, "brats2020": brats2020.SCAN, "decathlon": decathlon.SCAN,
-    "nnunet": nnunet.SCAN,
+    "nnunet": nnunet.SCAN, "datalist": datalist.SCAN,
 }
 
 
@@ -37,7 +37,8 @@ def cache_dir() -> Path:
 def fingerprint(spec: dict) -> str:
     """Hash of the spec and of every file's relative path, size and mtime under ``root``."""
     h = hashlib.sha256(json.dumps([VERSION, spec], sort_keys=True, default=str).encode())
-    root = spec.get("root")
+    # A data list's files sit beside it (paths in it are relative to its folder).
+    root = spec.get("root") or (os.path.dirname(os.path.abspath(spec["datalist"])) if "datalist" in spec else None)
     if root is not None:
         for folder, dirs, files in os.walk(root):
             dirs.sort()
@@ -90,7 +91,7 @@ def scan_dataset(spec: dict, progress: Callable[[int, int], None] | None = None)
         if progress is not None:
             progress(i + 1, len(cases))
     return {
-        "kind": spec["kind"], "root": spec.get("root"), "cases": len(fractions), "patients": len(patients),
+        "kind": spec["kind"], "root": spec.get("root") or spec.get("datalist"), "cases": len(fractions), "patients": len(patients),
         "channels": shape[0] if shape else None, "spatial_dims": src.spatial_dims(spec),
         "shape": shape,
         "sizes": {"min": np.min(sizes, axis=0).tolist(), "max": np.max(sizes, axis=0).tolist()} if sizes else None,

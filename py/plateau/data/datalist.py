@@ -1,0 +1,145 @@
+"""Kind ``datalist``: a MONAI data list JSON (the decathlon format ``load_decathlon_datalist``
+reads), paths relative to the file's folder, images of any format ``LoadImaged`` reads (PNG/JPEG
+2D, NIfTI 3D, DICOM series folders).
+
+Each case is read with ``LoadImaged`` (channels first), the image scaled to [0, 1] per case, the
+label made binary by ``foreground``, both resized to ``size`` when given (image bilinear, label
+nearest). The case id is ``id_key``'s value, else the label file's name; the patient is
+``patient_key``'s value, else from ``patient_regex``, else the case itself.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from monai.data import load_decathlon_datalist
+from monai.transforms import LoadImage, Resize, ScaleIntensity
+
+from . import dataset_json
+from .cases import Case, DataError, Source
+from .listing import ListingError, finish
+from .scan import Scan, check_of, failure
+from .volume import NIFTI, foreground, stem
+
+_read = LoadImage(image_only=True, ensure_channel_first=True)
+
+
+def _where(spec: dict) -> dict:
+    """The spec with ``root`` = the data list's path, which listing and check messages name."""
+    return {**spec, "root": spec["datalist"]}
+
+
+def _cases(spec: dict) -> list[Case]:
+    path = Path(spec["datalist"])
+    where = _where(spec)
+    try:
+        dataset_json.read(path)
+        entries = load_decathlon_datalist(path, data_list_key=spec.get("key", "training"), base_dir=path.parent)
+    except (ValueError, KeyError) as err:
+        return finish(where, [], [(str(path), f"cannot read its {spec.get('key', 'training')!r} list ({err})")])
+    found, problems, seen, patients = [], [], set(), {}
+    for i, entry in enumerate(entries):
+        image, label = entry.get("image"), entry.get("label")
+        if image is None or label is None:
+            problems.append((str(path), f"entry {i} has no {'image' if image is None else 'label'}"))
+            continue
+        images = image if isinstance(image, list) else [image]
+        missing = [(str(p), "not found") for p in [*images, label] if not Path(p).exists()]
+        id_key = spec.get("id_key")
+        if id_key and id_key not in entry:
+            missing.append((str(path), f"entry {i} has no {id_key!r}"))
+        case_id = str(entry[id_key]) if id_key and id_key in entry else stem(label)
+        if case_id in seen:
+            missing.append((str(label), f"case {case_id!r} listed twice"))
+        seen.add(case_id)
+        patient_key = spec.get("patient_key")
+        if patient_key:
+            if patient_key not in entry:
+                missing.append((str(path), f"entry {i} has no {patient_key!r}"))
+            else:
+                patients[case_id] = str(entry[patient_key])
+        problems += missing
+        if not missing:
+            found.append((case_id, dict(images=tuple(map(str, images)), mask=str(label))))
+    try:
+        cases = finish(where, found, problems)
+    except ListingError as err:
+        err.cases = [dataclasses.replace(c, patient=patients.get(c.id, c.patient)) for c in err.cases]
+        raise
+    return [dataclasses.replace(c, patient=patients.get(c.id, c.patient)) for c in cases]
+
+
+def _labels_allowed(spec: dict) -> set[int] | None:
+    """Label values the data list's file declares (``labels``), else those ``foreground`` lists
+    (with background 0); None for 'nonzero' without declared labels: any value is fine."""
+    try:
+        declared = dataset_json.declared_labels(dataset_json.read(Path(spec["datalist"])))
+    except ValueError:
+        declared = None
+    if declared is not None:
+        return declared
+    return None if spec.get("foreground", "nonzero") == "nonzero" else {0, *spec["foreground"]}
+
+
+def _scan(spec: dict, case: Case) -> Scan:
+    try:
+        image = np.asarray(_read(list(case.images) if len(case.images) > 1 else case.images[0]), dtype=np.float32)
+    except Exception as err:  # readers raise many types for bad files
+        return Scan([(case.images[0], failure(err))])
+    try:
+        labels = np.asarray(_read(case.mask))
+    except Exception as err:  # noqa: BLE001
+        return Scan([(case.mask, failure(err))])
+    size = tuple(image.shape[1:])
+    if labels.shape[0] != 1:  # an RGB label PNG: labels are one value a pixel
+        labels = labels[:1]
+    if tuple(labels.shape[1:]) != size:
+        return Scan([(case.mask, f"label is {'x'.join(map(str, labels.shape[1:]))} but image is {'x'.join(map(str, size))}")], size)
+    values = np.unique(labels)
+    allowed = _labels_allowed(spec)
+    if np.any(values < 0) or np.any(values != np.round(values)):
+        return Scan([(case.mask, "label values must be non-negative integers")], size)
+    if allowed is not None and not set(values.astype(int).tolist()) <= allowed:
+        bad = sorted(set(values.astype(int).tolist()) - allowed)
+        return Scan([(case.mask, f"label values {bad} are not among the labels {sorted(allowed)}")], size)
+    image = np.asarray(ScaleIntensity()(image), dtype=np.float32)
+    mask = foreground(labels, spec.get("foreground", "nonzero"))
+    if spec.get("size"):
+        image = np.asarray(Resize(spec["size"], mode="bilinear" if image.ndim == 3 else "trilinear")(image), dtype=np.float32)
+        mask = np.asarray(Resize(spec["size"], mode="nearest")(mask), dtype=np.float32)
+    return Scan([], size, (np.ascontiguousarray(image), np.ascontiguousarray(mask)))
+
+
+def _load(spec: dict, case: Case) -> tuple[np.ndarray, np.ndarray]:
+    result = _scan(spec, case)
+    if result.pair is None:
+        raise DataError(spec["datalist"], result.problems)
+    return result.pair
+
+
+@lru_cache(maxsize=16)
+def _dims(spec_json: str) -> int:
+    """2 or 3, from ``size`` or else from the first readable image (PNGs are 2D, NIfTI volumes 3D);
+    never raises, so a check of a bad data list still lists its problems."""
+    spec = json.loads(spec_json)
+    if spec.get("size"):
+        return len(spec["size"])
+    try:
+        cases = _cases(spec)
+    except ListingError as err:
+        cases = err.cases
+    for case in cases[:1]:
+        try:
+            return _read(case.images[0]).ndim - 1
+        except Exception:  # noqa: BLE001 - unreadable: reported by the scan, guessed from the name here
+            return 3 if case.images[0].endswith(NIFTI) else 2
+    return 2
+
+
+DATALIST = Source(cases=_cases, load=_load, check=check_of(_scan),
+                  spatial_dims=lambda spec: _dims(json.dumps(spec, sort_keys=True)))
+SCAN = _scan

@@ -1,0 +1,76 @@
+"""Kind ``datalist``: a MONAI data list of 2D PNGs (paths relative to the file), the user's own
+augmentation, and a SegResNet by ``_target_`` trained on it."""
+
+import json
+
+import numpy as np
+import pytest
+from monai.data import create_test_image_2d
+from PIL import Image
+
+from jobs import tiny_job
+from plateau.data import DataError, source
+from plateau.data.check import check_dataset
+from plateau.schemas import validate_job
+from plateau.train import run_job
+
+
+def png_datalist(root, n=16, side=32, label_of=lambda k, seg: seg):
+    """``n`` synthetic circles images as PNGs under ``root/cases/``, listed in ``root/list/data.json``
+    with paths relative to that file's folder; the label PNG holds ``label_of(k, seg)``."""
+    (root / "cases").mkdir(parents=True)
+    (root / "list").mkdir()
+    entries = []
+    for k in range(n):
+        image, seg = create_test_image_2d(side, side, num_objs=3, rad_max=6, noise_max=0.3, num_seg_classes=1,
+                                         random_state=np.random.RandomState(k))
+        Image.fromarray((image * 255).astype(np.uint8)).save(root / "cases" / f"img{k:02d}.png")
+        Image.fromarray(label_of(k, seg).astype(np.uint8)).save(root / "cases" / f"lab{k:02d}.png")
+        entries.append({"image": f"../cases/img{k:02d}.png", "label": f"../cases/lab{k:02d}.png", "subject": f"p{k // 2}"})
+    path = root / "list" / "data.json"
+    path.write_text(json.dumps({"training": entries}))
+    return path
+
+
+def test_cases_come_from_the_list_relative_to_its_folder_with_patients_by_key(tmp_path):
+    spec = {"kind": "datalist", "datalist": str(png_datalist(tmp_path, n=6)), "key": "training", "foreground": "nonzero",
+            "patient_key": "subject"}
+    cases = source(spec).cases(spec)
+    assert [c.id for c in cases] == [f"lab{k:02d}" for k in range(6)]
+    assert [c.patient for c in cases] == ["p0", "p0", "p1", "p1", "p2", "p2"]
+    image, mask = source(spec).load(spec, cases[1])
+    assert image.shape == mask.shape == (1, 32, 32) and 0.0 <= image.min() and image.max() == pytest.approx(1.0)
+    seg = np.asarray(Image.open(tmp_path / "cases" / "lab01.png")).T  # LoadImaged reads PNGs as (x, y)
+    assert np.array_equal(mask[0], (seg > 0).astype(np.float32))
+    assert source(spec).spatial_dims(spec) == 2
+
+
+def test_segresnet_by_target_on_a_png_datalist_with_augmentation(tmp_path):
+    spec = {"kind": "datalist", "datalist": str(png_datalist(tmp_path)), "key": "training", "foreground": "nonzero",
+            "transforms": {
+                "train": [{"_target_": "RandFlipd", "keys": ["image", "label"], "prob": 0.5, "spatial_axis": 0},
+                          {"_target_": "monai.transforms.RandRotate90d", "keys": ["image", "label"], "prob": 0.5}],
+                "eval": []}}
+    model = {"_target_": "monai.networks.nets.SegResNet", "spatial_dims": 2, "in_channels": 1, "out_channels": 1,
+             "init_filters": 8, "blocks_down": [1, 1], "blocks_up": [1]}
+    job = tiny_job(dataset=spec, split={"train": 8, "val": 4, "test": 4}, n_train=8,
+                   model={"name": "SegResNet", "family": "target", "target": model})
+    validate_job(job)
+    result = run_job(job, device="cpu", cost=False)
+    assert len(result.epochs) == 2 and result.metrics["n_test"] == 4
+    assert sorted(r["patient"] for r in result.cases) != [] and 0.0 <= result.metrics["dice"] <= 1.0
+    summary = check_dataset(spec)
+    assert summary["cases"] == 16 and summary["shape"] == [1, 32, 32] and summary["spatial_dims"] == 2
+
+
+def test_bad_cases_are_named_by_path(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLATEAU_CACHE_DIR", str(tmp_path / "cache"))
+    # Labels 0/1/2 while only 1 is declared foreground (no labels in the file): value 2 is out.
+    path = png_datalist(tmp_path, n=4, label_of=lambda k, seg: seg * (2 if k == 3 else 1))
+    (tmp_path / "cases" / "img02.png").unlink()
+    spec = {"kind": "datalist", "datalist": str(path), "key": "training", "foreground": [1]}
+    with pytest.raises(DataError) as err:
+        check_dataset(spec)
+    text = str(err.value)
+    assert "img02.png: not found" in text
+    assert "lab03.png: label values [2] are not among the labels [0, 1]" in text
