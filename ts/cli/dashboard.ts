@@ -1,16 +1,10 @@
 import type { Command } from 'commander';
-import { render, renderToString } from 'ink';
-import { createElement } from 'react';
 import { UserError } from '../errors';
-import { experimentStats } from '../report/stats';
 import { defaultDbPath } from '../store/db';
-import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/surrogate';
-import { Dashboard, DashboardView, initialViewState, type View, VIEWS } from '../tui/Dashboard';
-import { dashboardAnswer } from '../tui/forecasts';
-import { fullTrainingSizes, readSnapshot } from '../tui/snapshot';
+import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
+import { type View, VIEWS } from '../tui/viewNames';
 import { oneOf, targetDice } from './options';
 import { chooseExperiment, openExisting } from './status';
-import { LIVE } from '../tui/live';
 
 function view(raw: string, all: View[]): View[] {
   if (!(VIEWS as readonly string[]).includes(raw)) throw new UserError(`--view: unknown '${raw}' (one of ${VIEWS.join(', ')})`);
@@ -27,6 +21,10 @@ export function registerDashboard(program: Command): void {
     .option('--target-dice <d>', 'the answer also gives the n to reach this Dice', targetDice)
     .option('--view <name>', `not a terminal: the views to print (repeatable; default overview and grid): ${VIEWS.join(', ')}`, view, [] as View[])
     .action(async (o) => {
+      // Ink, React and the engine load here, not when the CLI starts (issue 13)
+      const [{ render, renderToString }, { createElement }, { experimentStats }, { Dashboard, DashboardView, initialViewState }, { dashboardAnswer }, { fullTrainingSizes, readSnapshot }, { LIVE }] = await Promise.all([
+        import('ink'), import('react'), import('../report/stats'), import('../tui/Dashboard'), import('../tui/forecasts'), import('../tui/snapshot'), import('../tui/live'),
+      ]);
       const db = openExisting(o.db);
       let experiment: string;
       try {

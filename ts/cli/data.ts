@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import { callBridge } from '../bridge/inprocess';
-import { expandModels } from '../experiment/model';
-import { loadExperiment } from '../experiment/load';
 import type { Experiment } from '../experiment/schema';
 import { table } from './format';
+
+// The experiment loader (yaml, zod) and the Python bridge (execa) load in the commands that use
+// them, not when the CLI starts (issue 13).
+const loadExperiment = async (file: string, set: string[]) => (await import('../experiment/load')).loadExperiment(file, set);
+const callBridge = async <T>(fn: 'check_dataset' | 'model_costs', arg: unknown, where: string) => (await import('../bridge/inprocess')).callBridge<T>(fn, arg, where);
 
 export interface DataSummary {
   kind: string;
@@ -34,7 +36,7 @@ export function registerData(program: Command): void {
     .option('--set <field=value>', 'override a field, e.g. dataset.root=/data/Kvasir-SEG (repeatable)', collect, [])
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
-      const exp = loadExperiment(file, o.set);
+      const exp = await loadExperiment(file, o.set);
       const s = await checkData(exp, file);
       if (o.json) return console.log(JSON.stringify(s, null, 2));
       console.log(`${s.root ?? exp.dataset.kind}: ${s.cases} cases, ${s.patients} patients, ${s.kind}`);
@@ -50,7 +52,8 @@ export function registerData(program: Command): void {
     .option('--set <field=value>', 'override a field (repeatable)', collect, [])
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
-      const exp = loadExperiment(file, o.set);
+      const exp = await loadExperiment(file, o.set);
+      const { expandModels } = await import('../experiment/model');
       const models = exp.models.flatMap(expandModels);
       const r = await callBridge<{ input_shape: number[]; models: { model: string; params: number; flops: number; throughput: number }[] }>(
         'model_costs', { dataset: exp.dataset, models }, `${file}: models`);

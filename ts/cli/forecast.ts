@@ -1,16 +1,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors';
-import { answerCurves, experimentLines, experimentWhere } from '../report/answer';
 import { defaultDbPath, openDb } from '../store/db';
-import { saveBacktest, saveForecast } from '../store/forecasts';
-import { plannedFullN } from '../store/jobs';
-import { resultRows } from '../store/results';
-import { forecastAt } from '../surrogate/answers';
-import { backtest } from '../surrogate/backtest';
-import { type Curve, readCurveCsv } from '../surrogate/curve';
-import { BUDGET_FRACTIONS, answer, answerJson } from '../surrogate/engine';
-import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/surrogate';
-import { extrapolationTable, paperTable } from '../surrogate/tables';
+import type { Curve } from '../surrogate/curve';
+import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
 import { fixed, percent, table } from './format';
 import { numberIn, oneOf, targetDice } from './options';
 import { chooseExperiment, openExisting } from './status';
@@ -30,7 +22,10 @@ interface Source {
  * omitted). A store's curves are the ones every view answers from (`answerCurves`): a model with
  * too few finished points is left out with a note; none left is an error.
  */
-function loadCurves(o: { db?: string; experiment?: string; curve?: string }): Source {
+async function loadCurves(o: { db?: string; experiment?: string; curve?: string }): Promise<Source> {
+  const [{ answerCurves, experimentWhere }, { plannedFullN }, { resultRows }, { readCurveCsv }] = await Promise.all([
+    import('../report/answer'), import('../store/jobs'), import('../store/results'), import('../surrogate/curve'),
+  ]);
   if (o.curve) {
     if (o.experiment) throw new UserError('give either --curve FILE.csv or --experiment NAME, not both');
     return { curves: readCurveCsv(o.curve), notes: [], experiment: null, source: o.curve, store: o.db ?? null };
@@ -62,7 +57,11 @@ export function registerForecast(program: Command): void {
     .option('--seed <s>', 'seed for LSTM initialisers', numberIn('--seed', 0, 2 ** 31), 0)
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const src = loadCurves(o);
+      // the engine (tfjs behind the LSTMs) loads here, not when the CLI starts (issue 13)
+      const [{ saveForecast }, { forecastAt }, { BUDGET_FRACTIONS, answer, answerJson }, { experimentLines }] = await Promise.all([
+        import('../store/forecasts'), import('../surrogate/answers'), import('../surrogate/engine'), import('../report/answer'),
+      ]);
+      const src = await loadCurves(o);
       const a = await answer(src.curves, {
         method: o.method, targetDice: o.targetDice, observedUpTo: o.observedUpTo, plateauThreshold: o.plateauThreshold, plateauStep: o.plateauStep, seed: o.seed,
       });
@@ -117,7 +116,10 @@ export function registerForecast(program: Command): void {
     .option('--seed <s>', 'seed for LSTM initialisers', numberIn('--seed', 0, 2 ** 31), 0)
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const src = loadCurves(o);
+      const [{ saveBacktest }, { backtest }, { extrapolationTable, paperTable }] = await Promise.all([
+        import('../store/forecasts'), import('../surrogate/backtest'), import('../surrogate/tables'),
+      ]);
+      const src = await loadCurves(o);
       const r = await backtest(src.curves, { seed: o.seed });
       if (src.store) {
         const db = openDb(src.store);

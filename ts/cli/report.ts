@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors';
-import { FORMATS, type Format, PAPERS, type Paper, buildReport, writeReport } from '../report/report';
+import { FORMATS, type Format, PAPERS, type Paper } from '../report/layouts';
 import { defaultDbPath } from '../store/db';
-import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/surrogate';
+import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
 import { oneOf, targetDice } from './options';
 import { chooseExperiment, openExisting } from './status';
 
@@ -19,6 +19,7 @@ export function registerReport(program: Command): void {
     .option('--target-dice <d>', 'the Answer also gives the n to reach this Dice', targetDice)
     .option('--seed <s>', 'seed for the LSTM surrogates', (v) => Number.parseInt(v, 10), 0)
     .action(async (o) => {
+      const { buildReport, writeReport } = await import('../report/report'); // vega and the engine: only here
       const db = openExisting(o.db);
       try {
         const experiment = chooseExperiment(db, o.db, o.experiment);

@@ -1,28 +1,24 @@
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { render } from 'ink';
-import { createElement } from 'react';
-import { checkPython, pythonPath } from '../bridge/python';
-import { runJobs, type RunEvent } from '../dispatch/run';
-import { expandGrid } from '../experiment/grid';
+import type { RunEvent } from '../dispatch/run';
 import type { Job } from '../experiment/job';
-import { loadExperiment } from '../experiment/load';
-import { modelDepth } from '../experiment/model';
 import { defaultDbPath, openDb, storeProblem } from '../store/db';
-import { acquireRunLock, describeHolder, type RunLock } from '../store/lock';
-import { jobCounts, pendingJobs, registerExperiment } from '../store/jobs';
-import { brokerKeys, isLoopback, readAuthorizedKeys } from '../dispatch/curve';
+import { allDone } from '../store/jobs';
+import type { RunLock } from '../store/lock';
 import { UserError } from '../errors';
-import { runAdaptive } from '../strategy/run';
-import { Dashboard } from '../tui/Dashboard';
-import { checkData, hasFiles } from './data';
-import { LIVE } from '../tui/live';
 import { fixed, subsetLabel, table } from './format';
 import { endpoint, intIn, numberIn, targetDice } from './options';
+import { addSlurmOptions, checkSlurmOptions, slurmRun } from './slurm';
+
+/*
+ * The dispatch, the strategy, Ink and the Python bridge load inside the action, not when the CLI
+ * starts (issue 13): `plateau --help` and `plateau status` never pay for them.
+ */
 
 /** The parameters of a job as flat columns (what --dry-run --json and the stats see). */
-export function jobParameters(j: Job) {
+export function jobParameters(j: Job, modelDepth: (m: Job['model']) => number | null) {
   return {
     key: j.key,
     experiment: j.experiment,
@@ -65,8 +61,6 @@ function plainLine(e: RunEvent, total: () => string): string | undefined {
       return `${e.final ? 'FAILED' : 'retry'} ${where(e.job)} [${e.job.key}]: ${e.error.split('\n')[0]}`;
     case 'lost':
       return `worker ${e.worker} lost: ${e.reason.split('\n')[0]}`;
-    case 'handback':
-      return `worker ${e.worker} left (${e.reason})${e.job ? `; ${where(e.job)} [${e.job.key}] queued again` : ''}`;
     default:
       return undefined;
   }
@@ -76,7 +70,8 @@ function plainLine(e: RunEvent, total: () => string): string | undefined {
  * Who may connect: local workers only (loopback, no keys), or — with --bind — workers anywhere,
  * which off loopback must hold a key listed in --authorized-keys (CURVE + ZAP, ts/dispatch/curve.ts).
  */
-function securityOf(o: { workers: number; bind?: string; authorizedKeys?: string; db: string }) {
+async function securityOf(o: { workers: number; bind?: string; authorizedKeys?: string; db: string }) {
+  const { brokerKeys, isLoopback, readAuthorizedKeys } = await import('../dispatch/curve');
   if (o.workers === 0 && !o.bind) throw new UserError('--workers 0 trains nothing unless remote workers can connect: add --bind');
   if (o.bind && !isLoopback(o.bind) && !o.authorizedKeys) {
     throw new UserError(`--bind ${o.bind} is reachable from other machines: add --authorized-keys FILE with the public key of each worker allowed to take jobs (python -m plateau.worker --keygen FILE prints one)`);
@@ -89,6 +84,17 @@ function securityOf(o: { workers: number; bind?: string; authorizedKeys?: string
 function remoteHint(endpoint: string, serverKey?: string): string {
   const keys = serverKey ? ` --server-key '${serverKey}' --key-file WORKER_KEYS.json` : '';
   return `workers elsewhere: python -m plateau.worker --connect ${endpoint.replace('0.0.0.0', 'THIS_HOST')}${keys}`;
+}
+
+/** Whether the store already holds every job of the grid as done (read without writing; no store yet: no). */
+function storedAlready(file: string, experiment: string, jobs: Job[]): boolean {
+  if (!existsSync(file)) return false;
+  const db = openDb(file, { readonly: true });
+  try {
+    return allDone(db, experiment, jobs.map((j) => j.key));
+  } finally {
+    db.close();
+  }
 }
 
 export function registerRun(program: Command): void {
@@ -110,10 +116,13 @@ export function registerRun(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--no-dashboard', 'plain lines even on a terminal')
     .action(async (file: string, o) => {
+      const [{ loadExperiment }, { expandGrid }, { modelDepth }] = await Promise.all([
+        import('../experiment/load'), import('../experiment/grid'), import('../experiment/model'),
+      ]);
       const exp = loadExperiment(file, o.set);
       const jobs = inFile(file, () => expandGrid(exp));
       if (o.dryRun) {
-        const rows = jobs.map(jobParameters);
+        const rows = jobs.map((j) => jobParameters(j, modelDepth));
         if (o.json) console.log(JSON.stringify({ count: jobs.length, jobs: rows }, null, 2));
         else {
           console.log(table(['key', 'model', 'subset', 'n_train', 'lr', 'weight_decay', 'fold', 'repeat', 'epochs'], jobs.map((j) => [j.key, j.model.name, subsetLabel(j), j.n_train, j.training.lr, j.training.weight_decay, j.fold, j.repeat, j.training.epochs])));
@@ -125,7 +134,18 @@ export function registerRun(program: Command): void {
       // options, Python (exit 3), then the whole data set (bad cases stop the run here).
       const problem = storeProblem(o.db, true);
       if (problem) throw new UserError(`${o.db}: ${problem}`);
-      const curve = securityOf(o);
+      checkSlurmOptions(o);
+      // --slurm makes its own keys (ts/cli/slurm.ts)
+      const curve = o.slurm ? undefined : await securityOf(o);
+      // Resume at once: a grid whose every job is stored needs no Python, no data scan, no workers.
+      if (!o.adaptive && storedAlready(o.db, exp.name, jobs)) {
+        if (o.json) console.log(JSON.stringify({ experiment: exp.name, trained: 0, failed: 0, jobs: { total: jobs.length, done: jobs.length, running: 0, failed: 0, queued: 0 } }));
+        else console.log(`all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`);
+        return;
+      }
+      const [{ checkPython, pythonPath }, { checkData, hasFiles }, { acquireRunLock, describeHolder }, { jobCounts, pendingJobs, registerExperiment }, { runJobs }] = await Promise.all([
+        import('../bridge/python'), import('./data'), import('../store/lock'), import('../store/jobs'), import('../dispatch/run'),
+      ]);
       const python = pythonPath();
       await checkPython(python);
       if (hasFiles(exp)) await checkData(exp, file);
@@ -145,6 +165,7 @@ export function registerRun(program: Command): void {
             });
           }
           const say = (line: string) => !o.json && console.log(line);
+          const { runAdaptive } = await import('../strategy/run');
           say(`adaptive study of '${exp.name}' over ${jobs.length} grid jobs on ${o.workers} worker(s); store: ${o.db}`);
           const r = await runAdaptive(db, exp, jobs, file, Math.max(1, o.workers), { targetDice: o.targetDice, precision: o.precision, budget: o.budget }, (wave) =>
             runJobs({ db, experiment: exp.name, jobs: wave, workers: Math.min(o.workers, wave.length) || 1, threads: o.threads, python, events, endpoint: o.bind, curve, signal: lock!.signal }),
@@ -166,8 +187,9 @@ export function registerRun(program: Command): void {
         }
         const events = new EventEmitter();
         const tty = Boolean(process.stdout.isTTY) && o.dashboard && !o.json;
-        let ink: ReturnType<typeof render> | undefined;
+        let ink: { unmount: () => void } | undefined;
         if (tty) {
+          const [{ render }, { createElement }, { Dashboard }, { LIVE }] = await Promise.all([import('ink'), import('react'), import('../tui/Dashboard'), import('../tui/live')]);
           ink = render(createElement(Dashboard, { dbFile: o.db, experiment: exp.name, onQuit: () => process.kill(process.pid, 'SIGINT') }), LIVE);
         } else if (!o.json) {
           console.log(`training ${pending.length} of ${jobs.length} jobs of '${exp.name}' on ${Math.min(o.workers, pending.length)} worker(s); store: ${o.db}`);
@@ -177,12 +199,18 @@ export function registerRun(program: Command): void {
             if (line) console.log(line);
           });
         }
+        // With --slurm the workers are an sbatch array that connects back; it is cancelled when the run ends.
+        const slurm = o.slurm ? await slurmRun(o, exp.name, python, () => counts().queued + counts().running) : undefined;
         const summary = await runJobs({
-          db, experiment: exp.name, jobs: pending, workers: o.workers, threads: o.threads, python, events, endpoint: o.bind, curve, signal: lock.signal,
+          db, experiment: exp.name, jobs: pending, workers: slurm ? 0 : o.workers, threads: o.threads, python, events,
+          endpoint: slurm ? (o.bind ?? 'tcp://0.0.0.0:*') : o.bind,
+          curve: slurm?.curve ?? curve,
+          signal: slurm ? AbortSignal.any([lock.signal, slurm.signal]) : lock.signal,
           onStarted: (_, endpoint) => {
-            if (o.bind) console.error(remoteHint(endpoint, curve?.keys.publicKey));
+            if (slurm) slurm.submit(endpoint, (line) => console.error(line));
+            else if (o.bind) console.error(remoteHint(endpoint, curve?.keys.publicKey));
           },
-        });
+        }).finally(() => slurm?.finish());
         if (ink) {
           await new Promise((r) => setTimeout(r, 1100)); // one last frame with the final state
           ink.unmount();
@@ -196,4 +224,5 @@ export function registerRun(program: Command): void {
         db.close();
       }
     });
+  addSlurmOptions(program.commands.find((c) => c.name() === 'run')!, true);
 }

@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors';
-import { anova, type AnovaType } from '../stats/anova';
-import { type Frame, readCsvFrame, recordsFrame } from '../stats/frame';
-import { gam } from '../stats/gam';
-import { glm, type Link } from '../stats/glm';
-import { anovaJson, gamJson, glmJson, olsJson, tukeyJson } from '../stats/json';
-import { ols } from '../stats/ols';
-import { anovaSummary, gamSummary, glmSummary, olsSummary, tukeySummary } from '../stats/summary';
-import { tukeyHsd } from '../stats/tukey';
+import type { AnovaType } from '../stats/anova';
+import type { Frame } from '../stats/frame';
+import type { Link } from '../stats/glm';
 import { defaultDbPath } from '../store/db';
-import { resultRows } from '../store/results';
 import { chooseExperiment, openExisting } from './status';
 
 /**
@@ -25,8 +19,9 @@ interface Source {
 }
 
 /** The data frame: a CSV, or one row per finished job of the store (job parameters and test metrics). */
-export function loadFrame(o: Source): Frame {
+export async function loadFrame(o: Source): Promise<Frame> {
   if (o.data && (o.db || o.experiment)) throw new UserError('give either --data FILE.csv or --db FILE [--experiment NAME], not both');
+  const [{ readCsvFrame, recordsFrame }, { resultRows }] = await Promise.all([import('../stats/frame'), import('../store/results')]);
   if (o.data) return readCsvFrame(o.data);
   // No --data: the runs of a store (the default one unless --db), as `status` and `forecast` do.
   const file = o.db ?? defaultDbPath();
@@ -59,6 +54,10 @@ function withSource(cmd: Command): Command {
     .option('--json', "machine-readable output, with statsmodels' names");
 }
 
+// The analyses load in the stats command that runs them, not when the CLI starts (issue 13).
+const json = () => import('../stats/json');
+const summary = () => import('../stats/summary');
+
 function print(o: Source, json: () => unknown, text: () => string): void {
   console.log(o.json ? JSON.stringify(json(), null, 2) : text());
 }
@@ -71,8 +70,9 @@ export function registerStats(program: Command): void {
   withSource(stats.command('ols').description('ordinary least squares with a patsy formula, e.g. "dice ~ np.log(n_train) + C(depth)"'))
     .requiredOption('--formula <formula>', 'patsy/R model formula: y ~ a + b:c + C(d) + np.log(e) + I(f ** 2) - 1')
     .option('--alpha <level>', 'significance level of the confidence intervals', alphaOption, 0.05)
-    .action((o: Source & { formula: string; alpha: number }) => {
-      const fit = ols(loadFrame(o), o.formula, o.alpha);
+    .action(async (o: Source & { formula: string; alpha: number }) => {
+      const [{ ols }, { olsJson }, { olsSummary }] = await Promise.all([import('../stats/ols'), json(), summary()]);
+      const fit = ols(await loadFrame(o), o.formula, o.alpha);
       print(o, () => olsJson(fit), () => olsSummary(fit));
     });
 
@@ -80,17 +80,19 @@ export function registerStats(program: Command): void {
     .requiredOption('--formula <formula>', 'patsy/R model formula')
     .option('--link <link>', 'log or identity', 'log')
     .option('--alpha <level>', 'significance level of the confidence intervals', alphaOption, 0.05)
-    .action((o: Source & { formula: string; link: string; alpha: number }) => {
+    .action(async (o: Source & { formula: string; link: string; alpha: number }) => {
       if (o.link !== 'log' && o.link !== 'identity') throw new UserError(`--link must be log or identity (got '${o.link}')`);
-      const fit = glm(loadFrame(o), o.formula, o.link as Link, o.alpha);
+      const [{ glm }, { glmJson }, { glmSummary }] = await Promise.all([import('../stats/glm'), json(), summary()]);
+      const fit = glm(await loadFrame(o), o.formula, o.link as Link, o.alpha);
       print(o, () => glmJson(fit), () => glmSummary(fit));
     });
 
   withSource(stats.command('anova').description("ANOVA table of an OLS fit (statsmodels' anova_lm) with partial eta squared"))
     .requiredOption('--formula <formula>', 'patsy/R model formula')
     .option('--typ <type>', 'sums of squares: 1 (sequential), 2 or 3', number('--typ', (x) => x === 1 || x === 2 || x === 3, '1, 2 or 3'), 1)
-    .action((o: Source & { formula: string; typ: AnovaType }) => {
-      const table = anova(ols(loadFrame(o), o.formula), o.typ);
+    .action(async (o: Source & { formula: string; typ: AnovaType }) => {
+      const [{ anova }, { ols }, { anovaJson }, { anovaSummary }] = await Promise.all([import('../stats/anova'), import('../stats/ols'), json(), summary()]);
+      const table = anova(ols(await loadFrame(o), o.formula), o.typ);
       print(o, () => anovaJson(table), () => anovaSummary(table));
     });
 
@@ -98,8 +100,9 @@ export function registerStats(program: Command): void {
     .requiredOption('--value <column>', 'the numeric column compared, e.g. dice')
     .requiredOption('--group <column>', 'the column that defines the groups, e.g. model')
     .option('--alpha <level>', 'family-wise error rate', alphaOption, 0.05)
-    .action((o: Source & { value: string; group: string; alpha: number }) => {
-      const result = tukeyHsd(loadFrame(o), o.value, o.group, o.alpha);
+    .action(async (o: Source & { value: string; group: string; alpha: number }) => {
+      const [{ tukeyHsd }, { tukeyJson }, { tukeySummary }] = await Promise.all([import('../stats/tukey'), json(), summary()]);
+      const result = tukeyHsd(await loadFrame(o), o.value, o.group, o.alpha);
       print(o, () => tukeyJson(result), () => tukeySummary(result));
     });
 
@@ -109,7 +112,7 @@ export function registerStats(program: Command): void {
     .option('--df <n>', 'basis functions per smooth (comma list; one value applies to all)', list('--df', (x) => Number.isInteger(x) && x >= 2, 'integers >= 2'), [6])
     .option('--degree <n>', 'spline degree per smooth', list('--degree', (x) => Number.isInteger(x) && x >= 0, 'integers >= 0'), [3])
     .option('--penalty <weight>', "penalty weight per smooth (statsmodels' alpha; 0 = unpenalized)", list('--penalty', (x) => x >= 0, 'numbers >= 0'), [0])
-    .action((o: Source & { formula: string; smooth: string; df: number[]; degree: number[]; penalty: number[] }) => {
+    .action(async (o: Source & { formula: string; smooth: string; df: number[]; degree: number[]; penalty: number[] }) => {
       const variables = splitTop(o.smooth);
       const per = (name: string, v: number[]) => {
         if (v.length !== 1 && v.length !== variables.length) throw new UserError(`${name} has ${v.length} values for ${variables.length} smooths`);
@@ -118,7 +121,8 @@ export function registerStats(program: Command): void {
       const df = per('--df', o.df);
       const degree = per('--degree', o.degree);
       const alpha = per('--penalty', o.penalty);
-      const fit = gam(loadFrame(o), o.formula, variables.map((variable, i) => ({ variable, df: df[i], degree: degree[i], alpha: alpha[i] })));
+      const [{ gam }, { gamJson }, { gamSummary }] = await Promise.all([import('../stats/gam'), json(), summary()]);
+      const fit = gam(await loadFrame(o), o.formula, variables.map((variable, i) => ({ variable, df: df[i], degree: degree[i], alpha: alpha[i] })));
       print(o, () => gamJson(fit), () => gamSummary(fit));
     });
 }

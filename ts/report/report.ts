@@ -20,11 +20,9 @@ import { csvTable } from './write/csv';
 import { htmlReport } from './write/html';
 import { latexTable } from './write/latex';
 import { markdownTable } from './write/markdown';
+import { FORMATS, type Format, PAPERS, type Paper } from './layouts';
 
-export const PAPERS = ['lee2025', 'lv-families'] as const;
-export type Paper = (typeof PAPERS)[number];
-export const FORMATS = ['md', 'csv', 'tex', 'html'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format, PAPERS, type Paper };
 
 export interface Report {
   title: string;

@@ -96,6 +96,12 @@ export function jobCounts(db: Db, experiment?: string): JobCounts {
   return c;
 }
 
+/** Whether every one of these job keys is stored as done: a rerun of a finished grid has nothing to train. */
+export function allDone(db: Db, experiment: string, keys: readonly string[]): boolean {
+  const done = new Set(db.prepare(`SELECT key FROM jobs WHERE experiment = ? AND status = 'done'`).pluck().all(experiment) as string[]);
+  return keys.every((k) => done.has(k));
+}
+
 export function experimentNames(db: Db): string[] {
   return (db.prepare(`SELECT name FROM experiments ORDER BY updated_at DESC`).all() as { name: string }[]).map(
     (r) => r.name,

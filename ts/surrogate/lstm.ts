@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { type TfBackend, tfBackend } from './backend';
 import type { Curve } from './curve';
+import { LSTM_VARIANTS, type LstmVariant } from './methods';
 import { pretrained } from './pretrain';
 import { normal, rng } from './random';
 import { syntheticCurves } from './synthetic';
@@ -54,8 +55,7 @@ import { syntheticCurves } from './synthetic';
  * With `pretrain: 0` stage 1 is skipped and stage 2 starts from seeded Glorot/orthogonal weights.
  * Uni: LSTM(16 units). Bi: Bidirectional(LSTM(8 units)), concatenated. Then Dense(1).
  */
-export const LSTM_VARIANTS = ['lstm-uni-one', 'lstm-uni-full', 'lstm-bi-one', 'lstm-bi-full'] as const;
-export type LstmVariant = (typeof LSTM_VARIANTS)[number];
+export { LSTM_VARIANTS, type LstmVariant };
 
 export interface LstmOptions {
   window?: number;

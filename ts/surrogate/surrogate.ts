@@ -3,14 +3,12 @@ import { calibration, multiplier } from './calibration';
 import { type Curve, fullN, observedPart } from './curve';
 import { fitLinear } from './linear';
 import { LSTM_VARIANTS, type LstmOptions, type LstmVariant, fitLstm, isFull, roll } from './lstm';
-import { BOUNDED_MODELS, CURVE_MODELS, type CurveModelName, MODELS, type ParametricFit, akaikeWeights, canFit, fitModel, minPoints } from './parametric';
+import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParametricFit, akaikeWeights, canFit, fitModel, minPoints } from './parametric';
 
-/** Every surrogate by name: the paper's four LSTMs and linear baseline, the parametric curves, and two ways to combine them. */
-export const METHODS = [...LSTM_VARIANTS, 'linear', ...CURVE_MODELS, 'best-aic', 'ensemble'] as const;
-export type Method = (typeof METHODS)[number];
+import { DEFAULT_METHOD, METHODS, type Method } from './methods';
+
+export { DEFAULT_METHOD, METHODS, type Method };
 export const isLstm = (m: Method): m is LstmVariant => (LSTM_VARIANTS as readonly string[]).includes(m);
-/** The one method every view answers with unless the user picks another. */
-export const DEFAULT_METHOD: Method = 'ensemble';
 
 /** One part of a fitted surrogate: a family of the ensemble (or the method itself) and its weight. */
 export interface Member {

@@ -10,9 +10,9 @@ import { Grid } from './views/Grid';
 import { Job } from './views/Job';
 import { Overview } from './views/Overview';
 import { Stats, type StatsState } from './views/Stats';
+import { VIEWS, type View } from './viewNames';
 
-export const VIEWS = ['overview', 'grid', 'curves', 'job', 'stats'] as const;
-export type View = (typeof VIEWS)[number];
+export { VIEWS, type View };
 
 export interface ViewState {
   view: View;
