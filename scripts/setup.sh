@@ -31,6 +31,9 @@ fi
 # Native modules must load under the Node that runs them.
 node -e "require('better-sqlite3')(':memory:').prepare('select 1').get(); require('zeromq')" \
   || die "native modules (better-sqlite3, zeromq) do not load under $(node --version); delete node_modules and run again."
+# The CLI's bundle, so the first 'plateau' call starts at once (bin/plateau rebuilds it when ts/ changes
+# and runs the sources through tsx if it cannot).
+node scripts/build-cli.mjs || say "could not bundle the CLI (scripts/build-cli.mjs); bin/plateau will run it through tsx"
 
 # --- Python ---------------------------------------------------------------------------------
 py_hash=$(cat pyproject.toml | sha256sum | cut -c1-16)
