@@ -17,6 +17,19 @@ def _nanmean(values: list[float | None]) -> float | None:
     return sum(v) / len(v) if v else None
 
 
+def unpack(batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """``(image, label, index)`` of a batch: plateau's own tuples, ``(image, label)`` pairs, or
+    MONAI dict batches (``{"image", "label"}``, an optional ``"index"``); MetaTensors become tensors."""
+    if isinstance(batch, dict):
+        x, y, idx = batch["image"], batch["label"], batch.get("index")
+    elif len(batch) == 3:
+        x, y, idx = batch
+    else:
+        (x, y), idx = batch, None
+    plain = lambda t: t.as_tensor() if hasattr(t, "as_tensor") else t  # noqa: E731
+    return plain(x), plain(y).float(), None if idx is None else torch.as_tensor(idx)
+
+
 def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, cases: list[Case] | None = None,
              amp: bool = False) -> dict:
     """Loss, per-image means of DSC / IoU / recall / precision, BCE over every pixel, the LV paper's
@@ -27,7 +40,10 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
     rows: list[dict] = []
     autocast = torch.autocast("cuda", dtype=torch.float16) if amp else contextlib.nullcontext()
     with torch.inference_mode():
-        for x, y, idx in loader:
+        for batch in loader:
+            x, y, idx = unpack(batch)
+            if idx is None:  # the loader's order stands in for case indices
+                idx = torch.arange(count, count + len(x))
             x, y = x.to(device), y.to(device)
             with autocast:
                 logits = model(x)

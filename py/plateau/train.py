@@ -10,7 +10,7 @@ import contextlib
 import copy
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,9 +21,9 @@ from .complexity import model_cost
 from .data import nested_subset, source, split_cases, train_count
 from .data.dataset import CaseDataset
 from .data.transforms import with_transforms
-from .evaluate import evaluate
+from .evaluate import evaluate, unpack
 from .models import build_model, size_multiple
-from .optim import loss_function, optimizer, scheduler
+from .optim import Loss, loss_function, optimizer, scheduler
 
 
 @dataclass
@@ -43,11 +43,16 @@ def seed_everything(seed: int) -> None:
     torch.backends.cudnn.benchmark = False
 
 
-def fit(model, train: DataLoader, val: DataLoader, loss_fn, opt, device, epochs: int, patience: int | None = None,
-        amp: bool = False, on_epoch: Callable[[dict], None] | None = None,
-        lr_schedule=None) -> tuple[list[dict], int]:
+def fit(model: torch.nn.Module, train: Iterable, val: Iterable, loss_fn: Loss, opt: torch.optim.Optimizer,
+        device: torch.device | str, epochs: int, patience: int | None = None, amp: bool = False,
+        on_epoch: Callable[[dict], None] | None = None,
+        lr_schedule: torch.optim.lr_scheduler.LRScheduler | None = None) -> tuple[list[dict], int]:
     """Trains up to ``epochs``; with ``patience``, stops after that many epochs without a lower validation
-    loss and restores the best weights. Returns the epoch rows and the best epoch."""
+    loss and restores the best weights. Returns the epoch rows and the best epoch.
+
+    ``train`` and ``val`` yield plateau's ``(image, label, index)`` tuples, ``(image, label)`` pairs
+    or MONAI dict batches (``{"image": ..., "label": ...}``); losses take ``(logits, label)``.
+    ``on_epoch`` gets each epoch row; ``lr_schedule`` is stepped once an epoch."""
     scaler = torch.amp.GradScaler("cuda") if amp else None
     autocast = (lambda: torch.autocast("cuda", dtype=torch.float16)) if amp else contextlib.nullcontext
     rows: list[dict] = []
@@ -56,7 +61,8 @@ def fit(model, train: DataLoader, val: DataLoader, loss_fn, opt, device, epochs:
         t0 = time.perf_counter()
         model.train()
         total, seen = 0.0, 0
-        for x, y, _ in train:
+        for batch in train:
+            x, y, _ = unpack(batch)  # plateau's (image, label, index) tuples or MONAI dict batches
             x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
             opt.zero_grad(set_to_none=True)
             with autocast():
@@ -91,6 +97,10 @@ def fit(model, train: DataLoader, val: DataLoader, loss_fn, opt, device, epochs:
 
 def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: str | None = None,
             cost: bool = True) -> JobResult:
+    """Trains and tests one job (a dict shaped as ``schemas/job.json``): lists the data set's cases,
+    splits them by patient, takes the job's nested training subset, builds the network, trains with
+    ``fit`` and tests on the held-out split with ``evaluate``. ``on_epoch`` gets each epoch row;
+    ``device`` defaults to CUDA when present; ``cost=False`` skips timing the network's throughput."""
     t_start = time.perf_counter()
     seed = job["seed"]
     seed_everything(seed)
