@@ -61,6 +61,8 @@ function plainLine(e: RunEvent, total: () => string): string | undefined {
       return `${e.final ? 'FAILED' : 'retry'} ${where(e.job)} [${e.job.key}]: ${e.error.split('\n')[0]}`;
     case 'lost':
       return `worker ${e.worker} lost: ${e.reason.split('\n')[0]}`;
+    case 'handback':
+      return `worker ${e.worker} left (${e.reason})${e.job ? `; ${where(e.job)} [${e.job.key}] queued again` : ''}`;
     default:
       return undefined;
   }

@@ -1,0 +1,108 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sbatchArgs, workerScript } from '../../../ts/dispatch/slurm';
+import { ROOT, tinySpec, tmp } from '../helpers';
+import { type Cluster, clusterMissing, startCluster } from './slurmCluster';
+
+/** The CLI as a user runs it (sources through tsx), with the cluster's SLURM_CONF. */
+const plateau = (args: string[], env: Record<string, string>) =>
+  execa(process.execPath, ['--import', join(ROOT, 'node_modules/tsx/dist/loader.mjs'), join(ROOT, 'ts/cli.ts'), ...args], {
+    reject: false, cwd: ROOT, env: { NO_COLOR: '1', PLATEAU_ROOT: ROOT, ...env }, timeout: 150_000,
+  });
+
+describe('the Slurm worker array', () => {
+  it('asks sbatch for an array of N tasks, the limits given, and SIGUSR1 before the time limit', () => {
+    const args = sbatchArgs({ workers: 3, partition: 'gpu', gpusPerWorker: 2, time: '2:00:00', sbatchArgs: ['--account=lab'], name: 'plateau-x' }, '/shared/run', '/shared/run/worker.sh');
+    expect(args).toEqual(['--parsable', '--array=0-2', '--job-name=plateau-x', '--output=/shared/run/worker-%A_%a.log', '--partition=gpu',
+      '--gres=gpu:2', '--time=2:00:00', '--signal=B:USR1@90', '--account=lab', '/shared/run/worker.sh']);
+    const script = workerScript({ connect: 'tcp://login1:5555', serverKey: "-k'ey", keyFile: '/shared/run/worker-keys.json', dir: '/shared/run', python: '/repo/.venv/bin/python', root: '/repo' });
+    // exec: the worker is the batch shell, so Slurm's signals reach it; a quote in a key stays quoted
+    expect(script).toMatch(/^exec '\/repo\/.venv\/bin\/python' -m plateau.worker --connect 'tcp:\/\/login1:5555' --server-key='-k'\\''ey'/m);
+    expect(script).toContain('--id "slurm-${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"');
+  });
+
+  it('says which Slurm options need --slurm, and what a bad --time is', async () => {
+    const file = join(tmp(), 'e.yaml');
+    writeFileSync(file, JSON.stringify(tinySpec()));
+    const stray = await plateau(['run', file, '--db', join(tmp(), 's.db'), '--partition', 'gpu'], {});
+    expect(stray.exitCode).toBe(2);
+    expect(stray.stderr).toMatch(/--partition, --gpus-per-worker, --time and --sbatch-arg go with --slurm/);
+    const time = await plateau(['run', file, '--db', join(tmp(), 's.db'), '--slurm', '--time', '2h'], {});
+    expect(time.exitCode).toBe(2);
+    expect(time.stderr).toMatch(/--time must be a Slurm time limit .* \(got '2h'\)/);
+  });
+});
+
+const missing = clusterMissing();
+
+describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('trains a grid through sbatch workers; a worker cancelled mid-job hands it back: nothing lost, nothing twice', async () => {
+    const dir = tmp();
+    const file = join(dir, 'slurmy.yaml');
+    // 4 jobs of a few seconds each: long enough to cancel a worker in the middle of one.
+    writeFileSync(file, JSON.stringify(tinySpec({ name: 'slurmy', training: { epochs: 40, batch_size: 8, lr: 0.01 } })));
+    const db = join(dir, 'store.db');
+    const run = plateau(['run', file, '--db', db, '--slurm', '--workers', '2', '--bind', 'tcp://127.0.0.1:*', '--threads', '1', '--no-dashboard'], cluster.env);
+
+    // Wait until task 1 of the array holds a job, then cancel that task as a user (or preemption) would.
+    let cancelled: { key: string; worker: string } | undefined;
+    const t0 = Date.now();
+    while (!cancelled && Date.now() - t0 < 90_000 && run.exitCode === undefined) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (!existsSync(db)) continue;
+      const s = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        const row = s.prepare(`SELECT key, worker FROM jobs WHERE status = 'running' AND worker LIKE 'slurm-%\\_1' ESCAPE '\\'`).get() as { key: string; worker: string } | undefined;
+        if (row) cancelled = row;
+      } catch {
+        /* tables not made yet */
+      } finally {
+        s.close();
+      }
+    }
+    expect(cancelled, 'no job ever ran on array task 1').toBeDefined();
+    const task = cancelled!.worker.replace(/^slurm-/, '');
+    await execa('scancel', [task], { env: cluster.env });
+
+    const r = await run;
+    const said = `${r.stdout}\n${r.stderr}\n${cluster.logs()}`;
+    expect(r.exitCode, said).toBe(0);
+    expect(r.stderr).toMatch(/slurm: submitted worker array \d+ \(2 task\(s\)\)/);
+    expect(r.stdout).toMatch(new RegExp(`worker ${cancelled!.worker} left \\(SIGTERM on .*\\); .* \\[${cancelled!.key}\\] queued again`));
+    expect(r.stdout).toMatch(/finished 'slurmy': 4 trained, 0 failed/);
+
+    const s = new Database(db, { readonly: true });
+    try {
+      const jobs = s.prepare(`SELECT key, status, worker FROM jobs ORDER BY key`).all() as { key: string; status: string; worker: string }[];
+      expect(jobs.map((j) => j.status)).toEqual(['done', 'done', 'done', 'done']);
+      // every job stored once, and the handed-back one finished by the other task
+      const perJob = s.prepare(`SELECT job, COUNT(*) AS n FROM metrics GROUP BY job ORDER BY job`).all() as { job: string; n: number }[];
+      expect(perJob.map((p) => p.n)).toEqual([1, 1, 1, 1]);
+      expect(jobs.find((j) => j.key === cancelled!.key)!.worker).not.toBe(cancelled!.worker);
+      const handbacks = s.prepare(`SELECT job, worker FROM events WHERE kind = 'handback'`).all();
+      expect(handbacks).toEqual([{ job: cancelled!.key, worker: cancelled!.worker }]);
+      expect(s.prepare(`SELECT COUNT(*) AS n FROM events WHERE kind IN ('retry', 'failed')`).get()).toEqual({ n: 0 });
+    } finally {
+      s.close();
+    }
+    // The array is cancelled at the end (no task waits or runs; one may still be completing), and the
+    // run's secret key is gone; the logs stay.
+    const arrayId = cancelled!.worker.replace(/^slurm-(\d+)_.*$/, '$1');
+    const q = await execa('squeue', ['-h', '-r', '-j', arrayId, '-t', 'PENDING,RUNNING'], { env: cluster.env, reject: false });
+    expect(String(q.stdout).trim()).toBe('');
+    const runDir = join(dir, 'slurm', readdirSync(join(dir, 'slurm'))[0]);
+    expect(existsSync(join(runDir, 'worker-keys.json'))).toBe(false);
+    expect(readdirSync(runDir).filter((f) => f.endsWith('.log')).length).toBe(2);
+  }, 150_000);
+});
