@@ -16,7 +16,12 @@ export interface BrokerHandlers {
   lost?(worker: string, reason: string): void;
   /** A worker left (preempted, near its time limit); its job, if it held one, is queued again. */
   handedBack?(job: Job | undefined, worker: string, reason: string): void;
-  protocolError?(worker: string, error: string): void;
+  /** A malformed message; rate-limited per worker (see ProtocolLimit), with `suppressed` counted since the last one. */
+  protocolError?(worker: string, error: string, suppressed: number): void;
+  /** A RESULT for a job this worker was not given (never, or no longer): ignored, and said here. */
+  rejected?(worker: string, job: string, reason: string): void;
+  /** A peer the socket would not admit (no CURVE, or a key the ZAP handler refused). */
+  refused?(address: string, reason: string): void;
 }
 
 export interface BrokerOptions {
@@ -31,7 +36,17 @@ export interface BrokerOptions {
   timeoutMs?: number;
   /** Tries per job when workers crash or fall silent; a trainer's own FAILED is final. */
   maxAttempts?: number;
+  /** Largest frame accepted (ZeroMQ drops the peer that sends a bigger one before anything is read); see protocol/limits.ts. */
+  maxMessageSize?: number;
+  /** Per job: torch threads to run it with (fixed per job, so its numbers do not depend on scheduling). */
+  threadsFor?(job: Job): number | undefined;
 }
+
+/**
+ * Malformed messages from one worker: the first PER_MINUTE each minute are recorded, the rest
+ * counted into the next record; a worker past DROP_AFTER in a minute is dropped and ignored.
+ */
+export const ProtocolLimit = { PER_MINUTE: 5, DROP_AFTER: 100 } as const;
 
 export interface Broker {
   endpoint: string;
@@ -41,6 +56,8 @@ export interface Broker {
   remaining(): number;
   /** A worker process ended: its job (if any) is retried or failed. */
   workerExited(worker: string, reason: string): void;
+  /** Jobs given to workers and not yet answered (on shutdown they go back to the queue). */
+  inFlight(): { job: Job; worker: string }[];
   close(): Promise<void>;
 }
 
@@ -55,9 +72,12 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const maxAttempts = opts.maxAttempts ?? 3;
   const h = opts.handlers;
+  const limits = { linger: 0, ...(opts.maxMessageSize ? { maxMessageSize: opts.maxMessageSize } : {}) };
   const router = new Router(
-    opts.curveSecretKey ? { linger: 0, curveServer: true, curveSecretKey: opts.curveSecretKey, zapDomain: ZAP_DOMAIN } : { linger: 0 },
+    opts.curveSecretKey ? { ...limits, curveServer: true, curveSecretKey: opts.curveSecretKey, zapDomain: ZAP_DOMAIN } : limits,
   );
+  router.events.on('handshake:error:auth', (e) => h.refused?.(e.address, `its key was refused (ZAP ${e.error.status ?? 400})`));
+  router.events.on('handshake:error:protocol', (e) => h.refused?.(e.address, `its handshake failed (${e.error.code ?? e.error.message}${opts.curveSecretKey ? '; it may lack CURVE keys' : ''})`));
   try {
     await router.bind(opts.endpoint ?? 'tcp://127.0.0.1:*');
   } catch (e) {
@@ -77,9 +97,34 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
 
   // zeromq.js allows one send in flight per socket: chain them.
   let sending: Promise<void> = Promise.resolve();
-  const send = (worker: string, type: string, header: unknown) => {
-    sending = sending.then(() => (closed ? undefined : router.send([worker, ...encode(type, header)]))).catch(() => {});
+  const sendFrames = (worker: string, frames: string[]) => {
+    sending = sending.then(() => (closed ? undefined : router.send([worker, ...frames]))).catch(() => {});
     return sending;
+  };
+  const send = (worker: string, type: string, header: unknown) => sendFrames(worker, encode(type, header));
+
+  // Malformed messages per sender in the current minute; `unsaid` = counted but not yet recorded.
+  const noise = new Map<string, { since: number; count: number; unsaid: number }>();
+  const dropped = new Set<string>();
+  const malformed = (id: string, error: string) => {
+    const t = Date.now();
+    let n = noise.get(id);
+    if (!n || t - n.since > 60_000) {
+      n = { since: t, count: 0, unsaid: n?.unsaid ?? 0 };
+      noise.set(id, n);
+    }
+    n.count += 1;
+    if (n.count > ProtocolLimit.DROP_AFTER) {
+      dropped.add(id);
+      h.protocolError?.(id, `dropped: more than ${ProtocolLimit.DROP_AFTER} malformed messages in a minute; its messages are ignored from now on`, n.unsaid);
+      n.unsaid = 0;
+      lose(id, 'dropped for malformed messages');
+      return;
+    }
+    if (n.count <= ProtocolLimit.PER_MINUTE) {
+      h.protocolError?.(id, error, n.unsaid);
+      n.unsaid = 0;
+    } else n.unsaid += 1;
   };
 
   const finish = () => {
@@ -97,7 +142,9 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     w.job = job;
     attempts.set(job.key, (attempts.get(job.key) ?? 0) + 1);
     h.started?.(job, w.id);
-    void send(w.id, 'JOB', job);
+    const threads = opts.threadsFor?.(job);
+    // The run settings travel as a frame after the job, so the job (and its key) stay what the grid made.
+    void sendFrames(w.id, [...encode('JOB', job), ...(threads ? [JSON.stringify({ threads })] : [])]);
   };
 
   const fail = (w: WorkerState, error: string, retry: boolean) => {
@@ -119,8 +166,14 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     for (const other of workers.values()) dispatch(other);
   };
 
+  let lastTick = Date.now();
   const timer = setInterval(() => {
     const t = Date.now();
+    // A tick that comes late means this process was busy (e.g. storing a big result), not that the
+    // workers were silent: their messages wait unread meanwhile. Do not count that time against them.
+    const late = t - lastTick - heartbeatMs;
+    lastTick = t;
+    if (late > heartbeatMs) for (const w of workers.values()) w.lastSeen += late;
     for (const w of [...workers.values()]) {
       if (t - w.lastSeen > timeoutMs) lose(w.id, `silent for ${Math.round((t - w.lastSeen) / 1000)} s`);
       else void send(w.id, 'HEARTBEAT', {});
@@ -129,11 +182,13 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
 
   const loop = (async () => {
     for await (const frames of router) {
+      const sender = frames[0]?.toString() ?? '?';
+      if (dropped.has(sender)) continue;
       let parsed;
       try {
         parsed = parseWorkerFrames(frames as Buffer[]);
       } catch (e) {
-        h.protocolError?.(frames[0]?.toString() ?? '?', String((e as Error).message));
+        malformed(sender, String((e as Error).message));
         continue;
       }
       const { identity, message } = parsed;
@@ -155,13 +210,18 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
           break;
         case 'RESULT': {
           const job = w.job;
-          if (!job || job.key !== message.header.job) break; // stale: that job went elsewhere
+          if (!job || job.key !== message.header.job) {
+            // Stale (the job went elsewhere after this worker fell silent) or never given: not stored.
+            h.rejected?.(identity, message.header.job, job ? `it was given ${job.key}` : 'it holds no job');
+            break;
+          }
           try {
             h.result(job, identity, message.header, message.payload);
             w.job = undefined;
             finish();
           } catch (e) {
-            fail(w, `result rejected: ${(e as Error).message}`, false);
+            // Not stored: the job goes back to the queue (its attempts still bound it).
+            fail(w, `result rejected: ${(e as Error).message}`, true);
           }
           dispatch(w);
           break;
@@ -195,6 +255,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     done,
     remaining: () => unfinished,
     workerExited: (id, reason) => lose(id, reason),
+    inFlight: () => [...workers.values()].flatMap((w) => (w.job ? [{ job: w.job, worker: w.id }] : [])),
     async close() {
       if (closed) return;
       for (const w of workers.keys()) void send(w, 'STOP', { reason: 'broker closing' });

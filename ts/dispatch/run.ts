@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { cpus } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,13 +8,14 @@ import type { Job } from '../experiment/job';
 import { EXIT, UserError } from '../errors';
 import { decodeTable } from '../results/arrow';
 import type { Db } from '../store/db';
-import { markFailed, markQueued, markRunning } from '../store/jobs';
+import { jobThreads, markFailed, markQueued, markRunning } from '../store/jobs';
+import { maxFrameBytes, resultProblem } from '../protocol/limits';
 import { type Row, storeResult } from '../store/results';
 import { recordEvent, workerBusy, workerGone, workerProgress, workerReady } from '../store/workers';
 import { startBroker } from './broker';
 import { type KeyPair, startZap } from './curve';
 import { z85Decode } from './z85';
-import { startWorkers } from './workers';
+import { type WorkerPool, startWorkers } from './workers';
 
 export type RunEvent =
   | { kind: 'done'; job: Job; worker: string; metrics: Row; seconds: number }
@@ -28,8 +30,10 @@ export interface RunOptions {
   jobs: Job[];
   workers: number;
   python: string;
+  /** torch threads for a job that has none stored yet (default: the cores shared out among the workers). */
   threads?: number;
   heartbeatMs?: number;
+  /** A worker silent this long is lost (a local one is killed and replaced); workers wait as long for the broker. */
   timeoutMs?: number;
   maxAttempts?: number;
   events?: EventEmitter;
@@ -58,19 +62,27 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
   const emit = (e: RunEvent) => o.events?.emit('event', e);
   let done = 0;
   let failed = 0;
-  // With CURVE, local workers get a key pair of this run's own, admitted beside the listed ones.
-  const local = o.curve && o.workers > 0 ? localWorkerKeys() : undefined;
-  const zap = o.curve
-    ? await startZap(new Set([...o.curve.authorized, ...(local ? [local.hex] : [])]), (hex) =>
-        recordEvent(o.db, { experiment: o.experiment, kind: 'denied', message: `a worker with unknown key ${hex.slice(0, 16)}… was refused` }))
-    : undefined;
+  // Every run speaks CURVE, even on loopback: local workers get a key pair of this run's own (in an
+  // owner-only file), so another local process (on a shared host, any user's) cannot take a job or
+  // store a result. With --authorized-keys the listed workers are admitted too, and the broker keeps one key pair.
+  const keys = o.curve?.keys ?? curveKeyPair();
+  const local = o.workers > 0 ? localWorkerKeys() : undefined;
+  const zap = await startZap(new Set([...(o.curve?.authorized ?? []), ...(local ? [local.hex] : [])]));
+  const count = Math.min(o.workers, o.jobs.length);
+  const defaultThreads = o.threads ?? Math.max(1, Math.floor(cpus().length / Math.max(1, count)));
+  const timeoutMs = o.timeoutMs ?? 15_000;
+  let pool: WorkerPool | undefined;
+  let stopping = false;
+  const refusals = refusalLog(o);
   const broker = await startBroker({
     jobs: o.jobs,
     endpoint: o.endpoint,
-    curveSecretKey: o.curve?.keys.secretKey,
+    curveSecretKey: keys.secretKey,
     heartbeatMs: o.heartbeatMs,
-    timeoutMs: o.timeoutMs,
+    timeoutMs,
     maxAttempts: o.maxAttempts,
+    maxMessageSize: maxFrameBytes(o.jobs),
+    threadsFor: (job) => jobThreads(o.db, job.key, defaultThreads),
     handlers: {
       ready(worker, info) {
         workerReady(o.db, info, o.experiment);
@@ -88,9 +100,8 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
           throw new Error(`RESULT names ${header.tables.length} tables but carries ${payload.length} frames`);
         }
         const tables = Object.fromEntries(header.tables.map((name, i) => [name, decodeTable(name, payload[i])]));
-        if (!tables.epochs || !tables.metrics || tables.metrics.length !== 1) {
-          throw new Error('RESULT needs an epochs table and a one-row metrics table');
-        }
+        const problem = resultProblem(job, tables);
+        if (problem) throw new Error(problem);
         storeResult(o.db, job.key, { epochs: tables.epochs, metrics: tables.metrics, cases: tables.cases }, { worker, seconds: header.seconds });
         workerBusy(o.db, worker, null);
         done += 1;
@@ -106,6 +117,8 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         emit({ kind: 'failed', job, worker, error, final });
       },
       lost(worker, reason) {
+        // A local worker that fell silent (hung, stopped) is killed; the pool replaces it.
+        if (pool?.pid(worker) !== undefined && /silent/.test(reason)) pool.kill(worker);
         workerGone(o.db, worker);
         recordEvent(o.db, { experiment: o.experiment, kind: 'lost', worker, message: reason });
         emit({ kind: 'lost', worker, reason });
@@ -116,34 +129,53 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         recordEvent(o.db, { experiment: o.experiment, kind: 'handback', job: job?.key, worker, message: reason });
         emit({ kind: 'handback', job, worker, reason });
       },
-      protocolError(worker, error) {
-        recordEvent(o.db, { experiment: o.experiment, kind: 'protocol', worker, message: error });
+      protocolError(worker, error, suppressed) {
+        const more = suppressed ? ` (after ${suppressed} more malformed message(s) not recorded one by one)` : '';
+        recordEvent(o.db, { experiment: o.experiment, kind: 'protocol', worker, message: `${error}${more}` });
       },
+      rejected(worker, job, reason) {
+        recordEvent(o.db, { experiment: o.experiment, kind: 'rejected', job, worker, message: `a result for job ${job} was not stored: ${reason}` });
+      },
+      refused: refusals,
     },
   }).catch(async (e: unknown) => {
     await zap?.close(); // else its socket keeps the process alive
     throw e;
   });
-  const pool = startWorkers({
-    count: Math.min(o.workers, o.jobs.length),
-    curve: local && o.curve ? { serverKey: o.curve.keys.publicKey, keyFile: local.file } : undefined,
+  pool = startWorkers({
+    count,
+    curve: local ? { serverKey: keys.publicKey, keyFile: local.file } : undefined,
     endpoint: broker.endpoint,
     python: o.python,
-    threads: o.threads,
     heartbeatMs: o.heartbeatMs,
-    exited: (id, reason) => broker.workerExited(id, reason),
-    wanted: () => broker.remaining() > 0,
+    timeoutS: timeoutMs / 1000,
+    exited: (id, reason) => {
+      // Every exit is recorded with what the worker said, also one that never got as far as READY.
+      recordEvent(o.db, { experiment: o.experiment, kind: 'exit', worker: id, message: reason });
+      broker.workerExited(id, reason);
+    },
+    wanted: () => !stopping && broker.remaining() > 0,
   });
+  const workers = pool;
   o.onStarted?.(pool, broker.endpoint);
-  const stopAll = async () => {
+  let stopped: Promise<void> | undefined;
+  const stopAll = (why: string) => (stopped ??= stop(why));
+  const stop = async (why: string) => {
+    stopping = true;
+    const inFlight = broker.inFlight();
     await broker.close();
-    await pool.close();
-    await zap?.close();
+    await workers.close();
+    await zap.close();
+    // Jobs that were training go back to the queue, so `status` is right at once.
+    for (const { job, worker } of inFlight) {
+      markQueued(o.db, job.key, why);
+      workerGone(o.db, worker);
+    }
     if (local) rmSync(dirname(local.file), { recursive: true, force: true });
   };
   // A signal stops the workers first, then ends the process (128 + the signal's number, as shells do).
   const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-  const onSignal = (s: NodeJS.Signals) => void stopAll().then(() => process.exit(signals[s as keyof typeof signals]));
+  const onSignal = (s: NodeJS.Signals) => void stopAll(`run stopped by ${s}`).then(() => process.exit(signals[s as keyof typeof signals]));
   for (const s of Object.keys(signals)) process.once(s, onSignal);
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
@@ -155,16 +187,16 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
   try {
     // Every worker gone and none coming back: stop waiting rather than hang.
     // Remote workers may come at any time; with local ones only, stop when none is left.
-    await Promise.race([broker.done, aborted, ...(o.curve || o.endpoint ? [] : [noWorkersLeft(pool, broker)])]);
+    await Promise.race([broker.done, aborted, ...(o.curve || o.endpoint ? [] : [noWorkersLeft(workers, broker)])]);
   } finally {
     for (const s of Object.keys(signals)) process.off(s, onSignal);
     if (onAbort) o.signal?.removeEventListener('abort', onAbort);
-    await stopAll();
+    await stopAll('run stopped');
   }
   return { done, failed, seconds: (Date.now() - t0) / 1000 };
 }
 
-function noWorkersLeft(pool: { ids(): string[] }, broker: { remaining(): number }): Promise<void> {
+function noWorkersLeft(pool: WorkerPool, broker: { remaining(): number }): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
       if (broker.remaining() === 0) {
@@ -172,11 +204,35 @@ function noWorkersLeft(pool: { ids(): string[] }, broker: { remaining(): number 
         resolve();
       } else if (pool.ids().length === 0) {
         clearInterval(timer);
-        reject(new UserError('every worker process exited and none could be restarted; see the store events or run a worker by hand', EXIT.failedJobs));
+        const why = pool.gaveUp() ?? 'every worker process exited';
+        reject(new UserError(`no worker left to train the remaining ${broker.remaining()} job(s): ${why}; the store's 'exit' events list every worker's end`, EXIT.failedJobs));
       }
     }, 500);
     timer.unref();
   });
+}
+
+/**
+ * Prints each refused connection on stderr and records it, at most one line per REFUSAL_QUIET_MS (a
+ * refused peer that keeps reconnecting would otherwise flood both), with the count in between.
+ */
+const REFUSAL_QUIET_MS = 5_000;
+function refusalLog(o: RunOptions): (address: string, reason: string) => void {
+  let last = 0;
+  let unsaid = 0;
+  return (address, reason) => {
+    const t = Date.now();
+    if (t - last < REFUSAL_QUIET_MS) {
+      unsaid += 1;
+      return;
+    }
+    const more = unsaid ? ` (and ${unsaid} more refusal(s) since the last line)` : '';
+    const line = `refused a worker connecting from ${address}: ${reason}${more}`;
+    last = t;
+    unsaid = 0;
+    console.error(`plateau: ${line}`);
+    recordEvent(o.db, { experiment: o.experiment, kind: 'denied', message: line });
+  };
 }
 
 /** A key pair for this run's local workers, in an owner-only file they read at start. */

@@ -1,4 +1,4 @@
-import { cpus, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type ResultPromise, execa } from 'execa';
 
@@ -6,63 +6,84 @@ export interface WorkerPoolOptions {
   count: number;
   endpoint: string;
   python: string;
-  /** torch threads per worker; by default the cores shared out evenly. */
-  threads?: number;
   heartbeatMs?: number;
-  /** Called when a worker process ends while the pool is open (a crash or a kill). */
+  /** Seconds a worker waits for word from the broker before it exits (its --timeout). */
+  timeoutS?: number;
+  /** Called when a worker process ends while the pool is open (a crash, a kill, an error before READY). */
   exited(id: string, reason: string): void;
   /** Whether a replacement is wanted after a crash. */
   wanted(): boolean;
-  /** Most replacements over the pool's life, so a worker that cannot start does not loop. */
-  maxRestarts?: number;
-  /** When the broker speaks CURVE: its public key and the local workers' key-pair file. */
+  /** Most replacements in any minute, so a worker that cannot start does not loop (default: count × 3). */
+  maxRestartsPerMinute?: number;
+  /** CURVE: the broker's public key and the local workers' key-pair file (every run has them; see run.ts). */
   curve?: { serverKey: string; keyFile: string };
 }
 
 export interface WorkerPool {
   ids(): string[];
   pids(): number[];
+  /** The pid of worker `id` while its process runs. */
+  pid(id: string): number | undefined;
+  /** Kills worker `id` (SIGKILL: a hung worker may not read anything else); the pool replaces it. */
+  kill(id: string): boolean;
+  /** Why the pool stopped replacing workers, in one sentence, once it has. */
+  gaveUp(): string | undefined;
   close(): Promise<void>;
 }
 
-const tail = (s: string, n = 600) => (s.length > n ? `…${s.slice(-n)}` : s);
+const TAIL_BYTES = 2000;
+/** The last lines of a worker's stderr, for the one sentence that says why it ended. */
+const lastLines = (s: string, n = 3) => s.trim().split('\n').slice(-n).join(' | ');
 
 /** Starts local `python -m plateau.worker` processes with execa, and replaces ones that crash. */
 export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
-  const threads = opts.threads ?? Math.max(1, Math.floor(cpus().length / opts.count));
   const procs = new Map<string, ResultPromise>();
+  const restarts: number[] = []; // times of recent replacements
+  const perMinute = opts.maxRestartsPerMinute ?? opts.count * 3;
   let next = 0;
-  let restarts = 0;
   let closing = false;
+  let gaveUp: string | undefined;
   const prefix = `${hostname()}-${process.pid}`;
 
   const spawn = () => {
     const id = `${prefix}-w${++next}`;
     const proc = execa(
       opts.python,
-      ['-m', 'plateau.worker', '--connect', opts.endpoint, '--id', id, '--threads', String(threads),
+      ['-m', 'plateau.worker', `--connect=${opts.endpoint}`, `--id=${id}`,
         '--heartbeat', String((opts.heartbeatMs ?? 1000) / 1000),
-        ...(opts.curve ? ['--server-key', opts.curve.serverKey, '--key-file', opts.curve.keyFile] : [])],
+        ...(opts.timeoutS ? ['--timeout', String(opts.timeoutS)] : []),
+        // `=` because a Z85 key may begin with '-'
+        ...(opts.curve ? [`--server-key=${opts.curve.serverKey}`, '--key-file', opts.curve.keyFile] : [])],
       {
         reject: false,
-        all: true,
-        buffer: { all: true },
+        buffer: false,
         stdin: 'ignore',
+        stdout: 'ignore',
+        stderr: 'pipe',
         env: { PYTHONUNBUFFERED: '1', PLATEAU_SCHEMAS: join(process.env.PLATEAU_ROOT ?? process.cwd(), 'schemas') },
         cleanup: true,
-        maxBuffer: 4_000_000,
       },
     );
+    // Only a rolling tail of stderr is kept: a long-lived worker's warnings must not fill memory.
+    let tail = '';
+    proc.stderr?.on('data', (d: Buffer) => {
+      tail = (tail + d.toString('utf8')).slice(-TAIL_BYTES);
+    });
     procs.set(id, proc);
     void proc.then((r) => {
       procs.delete(id);
       if (closing) return;
-      const reason = r.signal ? `killed by ${r.signal}` : `exited with code ${r.exitCode}`;
-      opts.exited(id, `${reason}${r.all ? `: ${tail(String(r.all).trim())}` : ''}`);
-      if (opts.wanted() && restarts < (opts.maxRestarts ?? opts.count * 3)) {
-        restarts += 1;
-        spawn();
+      const how = r.signal ? `killed by ${r.signal}` : `exited with code ${r.exitCode}`;
+      opts.exited(id, `${how}${tail.trim() ? `: ${lastLines(tail)}` : ''}`);
+      if (!opts.wanted()) return;
+      const t = Date.now();
+      while (restarts.length && t - restarts[0] > 60_000) restarts.shift();
+      if (restarts.length >= perMinute) {
+        gaveUp ??= `${restarts.length + 1} worker processes ended within a minute, the last ${how}${tail.trim() ? ` saying: ${lastLines(tail, 1)}` : ' with nothing on stderr'}`;
+        return;
       }
+      restarts.push(t);
+      spawn();
     });
   };
 
@@ -70,6 +91,9 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
   return {
     ids: () => [...procs.keys()],
     pids: () => [...procs.values()].map((p) => p.pid!).filter(Boolean),
+    pid: (id) => procs.get(id)?.pid,
+    kill: (id) => procs.get(id)?.kill('SIGKILL') ?? false,
+    gaveUp: () => gaveUp,
     async close() {
       closing = true;
       const all = [...procs.values()];

@@ -57,6 +57,8 @@ const LATER_JOB_COLUMNS: [string, string, string | null][] = [
   ['repeat', 'INTEGER NOT NULL DEFAULT 0', null],
   ['lr', 'REAL', '$.training.lr'],
   ['weight_decay', 'REAL', '$.training.weight_decay'],
+  // torch threads the job was first run with; a retry or a resumed run uses the same (dispatch/run.ts)
+  ['threads', 'INTEGER', null],
 ];
 
 /** Adds columns that a newer protocol layout has and an older store lacks. */

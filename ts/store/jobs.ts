@@ -61,6 +61,16 @@ export function markRunning(db: Db, key: string, worker: string): void {
   ).run(worker, now(), key);
 }
 
+/**
+ * The torch threads job `key` runs with: the count stored when it first ran, else `fallback`, stored
+ * now. Results can depend on the thread count, so a retried or resumed job must not change it.
+ */
+export function jobThreads(db: Db, key: string, fallback: number): number {
+  db.prepare(`UPDATE jobs SET threads = ? WHERE key = ? AND threads IS NULL`).run(fallback, key);
+  const row = db.prepare(`SELECT threads FROM jobs WHERE key = ?`).get(key) as { threads: number | null } | undefined;
+  return row?.threads ?? fallback;
+}
+
 export function markQueued(db: Db, key: string, reason: string): void {
   db.prepare(`UPDATE jobs SET status = 'queued', worker = NULL, error = ? WHERE key = ? AND status != 'done'`).run(
     reason,

@@ -1,0 +1,73 @@
+import { datasetCount } from '../experiment/dataset';
+import type { Job } from '../experiment/job';
+import { isCrossValidation, partCount } from '../experiment/split';
+import type { Row } from '../store/results';
+import { type Column, TABLES, type TableName } from './tables';
+
+/**
+ * What a worker may send back for a job: the sizes its tables can have (so ZeroMQ drops an oversize
+ * frame before the broker reads it) and the values they can hold (so a buggy or hostile worker cannot
+ * store Dice 42, ±inf or two million cases).
+ */
+
+/** Test cases when the data set's size is not in the spec (file-based sets): generous, still bounded. */
+export const UNKNOWN_TEST_CASES = 20_000;
+// Bytes an Arrow row may take: strings (case and patient ids) up to 256 bytes each, numbers 8, plus
+// validity bits and offsets; the stream's schema and framing come once per frame.
+const CASE_ROW_BYTES = 2 * 256 + 5 * 8 + 16;
+const EPOCH_ROW_BYTES = 5 * 8 + 8;
+const FRAME_OVERHEAD = 64 * 1024;
+
+/** The test cases a job's result may list: the split's test part, else UNKNOWN_TEST_CASES. */
+export function expectedTestCases(job: Job): number {
+  const part = isCrossValidation(job.split) ? job.split.holdout : job.split.test;
+  const total = datasetCount(job.dataset);
+  if (part >= 1) return part;
+  return total !== undefined ? Math.max(1, partCount(part, total)) : UNKNOWN_TEST_CASES;
+}
+
+/** ZeroMQ's maxMessageSize for a grid: the largest frame any of its jobs' results can need. */
+export function maxFrameBytes(jobs: Job[]): number {
+  let most = FRAME_OVERHEAD;
+  for (const j of jobs) {
+    most = Math.max(most, FRAME_OVERHEAD + expectedTestCases(j) * CASE_ROW_BYTES, FRAME_OVERHEAD + j.training.epochs * EPOCH_ROW_BYTES);
+  }
+  return most;
+}
+
+// Columns that are fractions of something (per-image means of DSC, IoU, recall, precision).
+const FRACTIONS = new Set(['dice', 'iou', 'recall', 'precision', 'global_dice', 'val_dice']);
+
+/** Why a value of `table`.`col` cannot be right, or undefined. */
+function badValue(col: Column, v: Row[string]): string | undefined {
+  if (v === null || v === undefined) return col.nullable ? undefined : 'is missing (null or NaN)';
+  if (col.type === 'utf8') return typeof v === 'string' && v.length <= 256 ? undefined : 'is a string over 256 characters';
+  if (typeof v !== 'number' || !Number.isFinite(v)) return `is ${v}, not a finite number`;
+  if (FRACTIONS.has(col.name) && (v < 0 || v > 1)) return `is ${v}, outside [0, 1]`;
+  if (v < 0) return `is ${v}, below 0`;
+  return undefined;
+}
+
+/** Why a decoded result cannot be stored for `job`, or undefined when it can. */
+export function resultProblem(job: Job, tables: Partial<Record<TableName, Row[]>>): string | undefined {
+  const { epochs, metrics, cases = [] } = tables;
+  if (!epochs || !metrics || metrics.length !== 1) return 'it needs an epochs table and a one-row metrics table';
+  for (const name of ['epochs', 'metrics', 'cases'] as const) {
+    const rows = tables[name] ?? [];
+    for (let i = 0; i < rows.length; i++) {
+      for (const col of TABLES[name] as readonly Column[]) {
+        const why = badValue(col, rows[i][col.name]);
+        if (why) return `${name} row ${i + 1}: '${col.name}' ${why}`;
+      }
+    }
+  }
+  const m = metrics[0];
+  const asked = job.training.epochs;
+  if (epochs.length > asked) return `it has ${epochs.length} epoch rows for a job of ${asked} epochs`;
+  if ((m.epochs_run as number) > asked) return `epochs_run is ${m.epochs_run} for a job of ${asked} epochs`;
+  const test = expectedTestCases(job);
+  if ((m.n_test as number) > test) return `n_test is ${m.n_test}, more than the ${test} test cases of the job`;
+  if (cases.length > (m.n_test as number)) return `it lists ${cases.length} cases for ${m.n_test} test cases`;
+  if (job.n_train !== null && m.n_train !== job.n_train) return `n_train is ${m.n_train}, the job asked for ${job.n_train}`;
+  return undefined;
+}
