@@ -3,6 +3,7 @@ import { registerDashboard } from './cli/dashboard';
 import { registerData } from './cli/data';
 import { registerForecast } from './cli/forecast';
 import { registerReport } from './cli/report';
+import { registerRecord } from './cli/record';
 import { registerRun } from './cli/run';
 import { registerSchemas } from './cli/schemas';
 import { registerStats } from './cli/stats';
@@ -19,6 +20,7 @@ export function program(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRun(p);
+  registerRecord(p);
   registerStatus(p);
   registerDashboard(p);
   registerData(p);

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UserError } from '../errors';
+import { defaultDbPath, openDb, storeProblem } from '../store/db';
+import { numberIn } from './options';
+
+const TABLE_NAMES = ['epochs', 'metrics', 'cases'] as const;
+
+/**
+ * `plateau record`: the way in for a user's own training loop (Python's `plateau.Study`). `--grid`
+ * prints the experiment's jobs as the control plane would send them; `--job KEY --tables DIR`
+ * stores that job's result tables (Arrow IPC streams written by plateau.tables, checked against
+ * schemas/tables.json like a worker's RESULT), so every command sees the run.
+ */
+export function registerRecord(program: Command): void {
+  program
+    .command('record')
+    .description("store a result from your own training loop (plateau.Study in Python), or print an experiment's jobs")
+    .argument('<experiment>', 'experiment YAML (or JSON) file')
+    .option('--db <file>', 'SQLite store', defaultDbPath())
+    .option('--grid', 'print the experiment and its jobs as JSON; store nothing')
+    .option('--job <key>', 'the job whose result this is')
+    .option('--tables <dir>', 'folder with epochs.arrow, metrics.arrow and cases.arrow (Arrow IPC streams)')
+    .option('--seconds <s>', 'wall time of the job', numberIn('--seconds', 0, 1e9), 0)
+    .option('--worker <name>', 'shown as the worker that trained it', 'own-loop')
+    .action(async (file: string, o) => {
+      const [{ loadExperiment }, { expandGrid }] = await Promise.all([import('../experiment/load'), import('../experiment/grid')]);
+      const exp = loadExperiment(file);
+      const jobs = expandGrid(exp);
+      if (o.grid) {
+        console.log(JSON.stringify({ experiment: exp, jobs }));
+        return;
+      }
+      if (!o.job || !o.tables) throw new UserError('record: give --job KEY and --tables DIR (or --grid)');
+      const job = jobs.find((j) => j.key === o.job);
+      if (!job) throw new UserError(`${file}: job ${o.job} is not in the grid of '${exp.name}' (see plateau record ${file} --grid)`);
+      const { decodeTable } = await import('../results/arrow');
+      const tables = Object.fromEntries(
+        TABLE_NAMES.map((name) => {
+          const path = join(o.tables, `${name}.arrow`);
+          let bytes: Buffer;
+          try {
+            bytes = readFileSync(path);
+          } catch (e) {
+            throw new UserError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
+          }
+          try {
+            return [name, decodeTable(name, bytes)];
+          } catch (e) {
+            throw new UserError(`${path}: ${(e as Error).message}`);
+          }
+        }),
+      ) as Record<(typeof TABLE_NAMES)[number], ReturnType<typeof decodeTable>>;
+      if (tables.metrics.length !== 1) throw new UserError(`${join(o.tables, 'metrics.arrow')}: one row expected, got ${tables.metrics.length}`);
+      const problem = storeProblem(o.db, true);
+      if (problem) throw new UserError(`${o.db}: ${problem}`);
+      const [{ acquireRunLock }, { registerExperiment }, { storeResult }] = await Promise.all([
+        import('../store/lock'), import('../store/jobs'), import('../store/results'),
+      ]);
+      const db = openDb(o.db);
+      try {
+        // One writer per store: while a run trains on it, this stops (exit 2) naming that run.
+        const lock = acquireRunLock(db, o.db, { experiment: exp.name, refreshMs: 60_000 });
+        try {
+          registerExperiment(db, exp, jobs, file);
+          const stored = storeResult(db, job.key, tables, { worker: o.worker, seconds: o.seconds });
+          console.log(JSON.stringify({ experiment: exp.name, job: job.key, stored }));
+        } finally {
+          lock.release();
+        }
+      } finally {
+        db.close();
+      }
+    });
+}
