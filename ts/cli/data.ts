@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkedBefore, dataFingerprint, rememberChecked } from '../bridge/checked';
 import type { Experiment } from '../experiment/schema';
 import { table } from './format';
 
@@ -18,9 +19,18 @@ export interface DataSummary {
   foreground_fraction?: number;
 }
 
-/** Scans the whole data set with the worker's own loaders; every bad case is a UserError listing it. */
-export const checkData = (exp: Experiment, file: string) =>
-  callBridge<DataSummary>('check_dataset', exp.dataset, `${file}: dataset`);
+/**
+ * Scans the whole data set with the worker's own loaders; every bad case is a UserError listing it.
+ * Files unchanged since a check passed (names, sizes, mtimes) are not scanned again, and Python is not started.
+ */
+export async function checkData(exp: Experiment, file: string): Promise<DataSummary> {
+  const fingerprint = dataFingerprint(exp.dataset);
+  const known = checkedBefore<DataSummary>(fingerprint);
+  if (known) return known;
+  const summary = await callBridge<DataSummary>('check_dataset', exp.dataset, `${file}: dataset`);
+  rememberChecked(fingerprint, summary);
+  return summary;
+}
 
 /** Synthetic data sets are generated, so there is nothing on disk to check. */
 export const hasFiles = (exp: Experiment) => !exp.dataset.kind.startsWith('synthetic');

@@ -1,0 +1,109 @@
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { dataFingerprint } from '../../../ts/bridge/checked';
+import { checkData } from '../../../ts/cli/data';
+import { Experiment } from '../../../ts/experiment/schema';
+import { PYTHON, cli, tmp } from '../helpers';
+
+/** A Kvasir-SEG-like folder of JPEGs (a bright disc on noise), written with Pillow. */
+async function writeImageFolder(root: string, n: number) {
+  const code = `
+import sys, numpy as np
+from pathlib import Path
+from PIL import Image
+root, n = Path(sys.argv[1]), int(sys.argv[2])
+(root / "images").mkdir(parents=True); (root / "masks").mkdir(parents=True)
+rng = np.random.default_rng(0)
+for i in range(n):
+    yy, xx = np.mgrid[:40, :48]
+    cy, cx, r = rng.integers(12, 28), rng.integers(12, 36), rng.integers(5, 10)
+    disc = (yy - cy) ** 2 + (xx - cx) ** 2 < r * r
+    img = np.clip(rng.normal(60, 20, (40, 48, 3)) + disc[..., None] * 120, 0, 255).astype(np.uint8)
+    Image.fromarray(img).save(root / "images" / f"case{i:03d}.jpg")
+    Image.fromarray((disc * 255).astype(np.uint8)).save(root / "masks" / f"case{i:03d}.jpg")
+`;
+  await execa(PYTHON, ['-c', code, root, String(n)]);
+}
+
+const spec = (root: string) => ({
+  name: 'folder',
+  dataset: { kind: 'image-folder', root, size: [32, 32], channels: 3 },
+  split: { train: 12, val: 4, test: 4 },
+  fractions: [0.5, 1],
+  models: [{ family: 'resunet', depths: [2], channels: 4, res_units: 1 }],
+  training: { epochs: 1, batch_size: 4, lr: 0.01 },
+});
+
+describe('resume at once', () => {
+  it('a rerun of a finished grid asks the store first: it exits without Python and without scanning the data', async () => {
+    const dir = tmp();
+    const root = join(dir, 'kvasir');
+    await writeImageFolder(root, 20);
+    const file = join(dir, 'folder.yaml');
+    writeFileSync(file, stringify(spec(root)));
+    const db = join(dir, 's.db');
+    const cache = join(dir, 'cache');
+    const first = await cli(['run', file, '--db', db, '--json', '--workers', '1'], { PLATEAU_CACHE_DIR: cache });
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ trained: 2, failed: 0 });
+    // the check that passed is remembered under the data set's fingerprint
+    expect(readdirSync(cache).filter((f) => f.startsWith('checked-'))).toHaveLength(1);
+
+    // No Python at all: the rerun would exit 3 if it needed one before asking the store.
+    const again = await cli(['run', file, '--db', db], { PLATEAU_CACHE_DIR: cache, PLATEAU_PYTHON: '/nonexistent/python3' });
+    expect(again.stderr).toBe('');
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain("all 2 jobs of 'folder' are already stored");
+
+    // A grid with a job not stored yet does need Python: the same setting is now exit 3.
+    writeFileSync(file, stringify({ ...spec(root), fractions: [0.25, 0.5, 1] }));
+    const more = await cli(['run', file, '--db', db], { PLATEAU_CACHE_DIR: cache, PLATEAU_PYTHON: '/nonexistent/python3' });
+    expect(more.exitCode, more.stderr).toBe(3);
+  });
+
+  it('the data check is remembered by names, sizes and mtimes: unchanged files need no Python, a touched one does', async () => {
+    const dir = tmp();
+    const root = join(dir, 'data');
+    mkdirSync(join(root, 'images'), { recursive: true });
+    mkdirSync(join(root, 'masks'), { recursive: true });
+    writeFileSync(join(root, 'images', 'a.png'), 'x');
+    writeFileSync(join(root, 'masks', 'a.png'), 'y');
+    const dataset = Experiment.parse(spec(root)).dataset;
+    const before = dataFingerprint(dataset)!;
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    expect(dataFingerprint(dataset)).toBe(before);
+    utimesSync(join(root, 'masks', 'a.png'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    const touched = dataFingerprint(dataset)!;
+    expect(touched).not.toBe(before);
+    writeFileSync(join(root, 'images', 'b.png'), 'z');
+    expect(dataFingerprint(dataset)).not.toBe(touched);
+    expect(dataFingerprint({ ...dataset, root: join(dir, 'missing') } as typeof dataset)).toBeUndefined();
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+
+  it('checkData answers from the remembered check without starting Python', async () => {
+    const dir = tmp();
+    const root = join(dir, 'kvasir');
+    await writeImageFolder(root, 6);
+    const exp = Experiment.parse({ ...spec(root), split: { train: 4, val: 1, test: 1 } });
+    const env = { PLATEAU_CACHE_DIR: process.env.PLATEAU_CACHE_DIR, PLATEAU_PYTHON: process.env.PLATEAU_PYTHON };
+    process.env.PLATEAU_CACHE_DIR = join(dir, 'cache');
+    try {
+      const fresh = await checkData(exp, 'folder.yaml');
+      expect(fresh).toMatchObject({ cases: 6, patients: 6 });
+      process.env.PLATEAU_PYTHON = '/nonexistent/python3';
+      expect(await checkData(exp, 'folder.yaml')).toEqual(fresh);
+      // a file added: the remembered check no longer applies, so Python is needed (and missing)
+      writeFileSync(join(root, 'images', 'extra.txt'), 'not a case');
+      await expect(checkData(exp, 'folder.yaml')).rejects.toThrow(/No Python found/);
+    } finally {
+      for (const [k, v] of Object.entries(env)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+});
