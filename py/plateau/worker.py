@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import queue
+import signal
 import socket
 import sys
 import threading
@@ -25,6 +26,7 @@ import monai
 import torch
 import zmq
 
+from .job_lines import JobLines, with_data_root
 from .protocol import decode, encode
 from .schemas import SchemaError, validate_job
 from .tables import build_table, to_ipc
@@ -37,19 +39,24 @@ def _device() -> tuple[str, str | None]:
     return "cpu", None
 
 
-def _train(job: dict, events: queue.Queue) -> None:
+def _train(job: dict, events: queue.Queue, lines: JobLines | None = None) -> None:
     """Runs on the training thread; every outcome becomes one message on ``events``."""
     key = job.get("key", "?")
+    lines = lines or JobLines(key)
+    lines.start(job)
     try:
         validate_job(job)
-        result = run_job(job, on_epoch=lambda e: events.put(("PROGRESS", {"job": key, **e}, [])))
+        result = run_job(job, on_epoch=lambda e: (lines.epoch(key, e), events.put(("PROGRESS", {"job": key, **e}, []))))
         tables = {"epochs": result.epochs, "metrics": [result.metrics], "cases": result.cases}
         frames = [to_ipc(build_table(name, rows)) for name, rows in tables.items()]
         events.put(("RESULT", {"job": key, "tables": list(tables), "seconds": result.seconds}, frames))
+        lines.done(job, result.metrics, result.seconds)
     except SchemaError as e:
         events.put(("FAILED", {"job": key, "error": str(e), "traceback": ""}, []))
+        lines.failed(job, str(e))
     except Exception as e:  # noqa: BLE001 - any trainer error is reported, not fatal to the worker
         events.put(("FAILED", {"job": key, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}, []))
+        lines.failed(job, f"{type(e).__name__}: {e}")
 
 
 def keygen(path: str) -> str:
@@ -72,7 +79,8 @@ def _curve(sock: zmq.Socket, server_key: str, key_file: str) -> None:
 
 
 def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30.0,
-          server_key: str | None = None, key_file: str | None = None) -> int:
+          server_key: str | None = None, key_file: str | None = None, data_root: str | None = None,
+          verbose: bool = False) -> int:
     ctx = zmq.Context.instance()
     sock = ctx.socket(zmq.DEALER)
     if server_key:
@@ -87,6 +95,8 @@ def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30
     }))
     events: queue.Queue = queue.Queue()
     trainer: threading.Thread | None = None
+    current: str | None = None
+    lines = JobLines(ident, verbose)
     last_sent = last_heard = time.monotonic()
     try:
         while True:
@@ -99,7 +109,9 @@ def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30
                     if trainer and trainer.is_alive():
                         sock.send_multipart(encode("FAILED", {"job": header.get("key", "?"), "error": "worker busy", "traceback": ""}))
                     else:
-                        trainer = threading.Thread(target=_train, args=(header, events), daemon=True)
+                        current = header.get("key")
+                        job = with_data_root(header, data_root)
+                        trainer = threading.Thread(target=_train, args=(job, events, lines), daemon=True)
                         trainer.start()
             while not events.empty():
                 type_, header, payload = events.get()
@@ -112,6 +124,19 @@ def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30
             if now - last_heard > timeout:
                 print(f"plateau worker {ident}: broker silent for {timeout:.0f} s, exiting", file=sys.stderr)
                 return 1
+    except SystemExit as e:
+        # Slurm preempts the worker or its time limit is near (SIGTERM, SIGUSR1; Ctrl-C too): hand the
+        # job back at once, so it is queued again without counting a try, then leave.
+        job = current if trainer and trainer.is_alive() else None
+        why = signal.Signals(e.code - 128).name if isinstance(e.code, int) and e.code > 128 else "stopped"
+        sock.send_multipart(encode("HANDBACK", {"job": job, "reason": f"{why} on {socket.gethostname()}"}), flags=zmq.NOBLOCK)
+        lines.left(job, why)
+        sock.close(linger=2000)
+        ctx.term()  # waits (up to the linger) until HANDBACK is on the wire
+        # Leave now: tearing the interpreter down under a training thread inside torch aborts the process.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(e.code if isinstance(e.code, int) else 1)
     finally:
         sock.close()
 
@@ -126,7 +151,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--heartbeat", type=float, default=1.0, help="seconds between heartbeats")
     ap.add_argument("--timeout", type=float, default=30.0, help="exit after this long without word from the broker")
+    ap.add_argument("--data-root", help="this machine's copy of the experiment's data set (replaces the job's dataset.root)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="a line per epoch too")
     args = ap.parse_args(argv)
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1):
+        signal.signal(s, leave)
     if args.keygen:
         print(keygen(args.keygen))
         return 0
@@ -134,9 +167,12 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--connect is required")
     if bool(args.server_key) != bool(args.key_file):
         ap.error("--server-key and --key-file go together (CURVE needs both)")
+    if args.data_root and not os.path.isdir(args.data_root):
+        ap.error(f"--data-root {args.data_root}: not a folder")
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    return serve(args.connect, args.id, args.heartbeat, args.timeout, args.server_key, args.key_file)
+    return serve(args.connect, args.id, args.heartbeat, args.timeout, args.server_key, args.key_file,
+                 args.data_root, args.verbose)
 
 
 if __name__ == "__main__":
