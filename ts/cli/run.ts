@@ -80,7 +80,9 @@ async function securityOf(o: { workers: number; bind?: string; authorizedKeys?: 
   }
   if (!o.authorizedKeys) return undefined;
   const authorized = readAuthorizedKeys(o.authorizedKeys); // first: a bad file writes nothing
-  return { keys: brokerKeys(join(dirname(o.db), 'curve', 'broker.json')), authorized };
+  // One broker key pair per project (.plateau/curve/, as the README says), whichever store a run uses:
+  // workers keep trusting the same server key.
+  return { keys: brokerKeys(join(dirname(defaultDbPath()), 'curve', 'broker.json')), authorized };
 }
 
 function remoteHint(endpoint: string, serverKey?: string): string {
@@ -170,7 +172,7 @@ export function registerRun(program: Command): void {
           const { runAdaptive } = await import('../strategy/run');
           say(`adaptive study of '${exp.name}' over ${jobs.length} grid jobs on ${o.workers} worker(s); store: ${o.db}`);
           const r = await runAdaptive(db, exp, jobs, file, Math.max(1, o.workers), { targetDice: o.targetDice, precision: o.precision, budget: o.budget }, (wave) =>
-            runJobs({ db, experiment: exp.name, jobs: wave, workers: Math.min(o.workers, wave.length) || 1, threads: o.threads, python, events, endpoint: o.bind, curve, signal: lock!.signal }),
+            runJobs({ db, experiment: exp.name, jobs: wave, workers: Math.min(o.workers, wave.length) || 1, threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events, endpoint: o.bind, curve, signal: lock!.signal }),
           say);
           const c = jobCounts(db, exp.name);
           if (o.json) console.log(JSON.stringify({ experiment: exp.name, strategy: 'adaptive', trained: r.trained, failed: r.failed, waves: r.waves, seconds: r.seconds, reason: r.reason, jobs: c, grid: jobs.length }));
@@ -204,7 +206,7 @@ export function registerRun(program: Command): void {
         // With --slurm the workers are an sbatch array that connects back; it is cancelled when the run ends.
         const slurm = o.slurm ? await slurmRun(o, exp.name, python, () => counts().queued + counts().running) : undefined;
         const summary = await runJobs({
-          db, experiment: exp.name, jobs: pending, workers: slurm ? 0 : o.workers, threads: o.threads, python, events,
+          db, experiment: exp.name, jobs: pending, workers: slurm ? 0 : o.workers, threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events,
           endpoint: slurm ? (o.bind ?? 'tcp://0.0.0.0:*') : o.bind,
           curve: slurm?.curve ?? curve,
           signal: slurm ? AbortSignal.any([lock.signal, slurm.signal]) : lock.signal,
