@@ -85,8 +85,9 @@ async function securityOf(o: { workers: number; bind?: string; authorizedKeys?: 
   return { keys: brokerKeys(join(dirname(defaultDbPath()), 'curve', 'broker.json')), authorized };
 }
 
-function remoteHint(endpoint: string, serverKey?: string): string {
-  const keys = serverKey ? ` --server-key '${serverKey}' --key-file WORKER_KEYS.json` : '';
+export function remoteHint(endpoint: string, serverKey?: string): string {
+  // `=` and quotes: a Z85 key may begin with '-' and holds characters a shell would read ($, &, <, …)
+  const keys = serverKey ? ` --server-key='${serverKey}' --key-file WORKER_KEYS.json` : '';
   return `workers elsewhere: python -m plateau.worker --connect ${endpoint.replace('0.0.0.0', 'THIS_HOST')}${keys}`;
 }
 
@@ -110,7 +111,8 @@ export function registerRun(program: Command): void {
     .option('--workers <n>', 'local worker processes (0 with --bind: remote workers only)', intIn('--workers', 0, 256), 2)
     .option('--bind <endpoint>', 'where workers connect, e.g. tcp://0.0.0.0:5555 for workers on other machines (default: loopback, a free port)', endpoint('--bind'))
     .option('--authorized-keys <file>', 'CURVE public keys of the workers allowed in, one per line (required off loopback)')
-    .option('--threads <n>', 'torch threads per worker (default: cores / workers)', intIn('--threads', 1, 1024))
+    .option('--threads <n>', 'torch threads per job (default: cores / workers); a job keeps the count it first ran with', intIn('--threads', 1, 1024))
+    .option('--worker-timeout <s>', 'seconds of silence after which a worker is lost (a local one killed and replaced) and workers give up on the broker', numberIn('--worker-timeout', 1, 86400), 15)
     .option('--set <field=value>', 'override a field of the file, e.g. training.epochs=5 (repeatable)', collect, [])
     .option('--adaptive', 'train only the grid jobs that narrow the answer most per second, and stop when it is answered')
     .option('--target-dice <d>', 'with --adaptive: the question is the n for this Dice (default: the Dice at 100%)', targetDice)

@@ -2,6 +2,7 @@ import type { Experiment } from '../experiment/schema';
 import type { Job } from '../experiment/job';
 import { modelDepth } from '../experiment/model';
 import { type Db, now } from './db';
+import { lockHolder, staleness } from './lock';
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -102,6 +103,13 @@ export function jobCounts(db: Db, experiment?: string): JobCounts {
   for (const r of rows) {
     c[r.status] = r.n;
     c.total += r.n;
+  }
+  // A run killed outright (SIGKILL, a power cut) leaves its jobs 'running'; with no live run holding
+  // the store, nothing is running: they are queued for the next run, and status says so at once.
+  const holder = lockHolder(db);
+  if (!holder || staleness(holder)) {
+    c.queued += c.running;
+    c.running = 0;
   }
   return c;
 }
