@@ -133,6 +133,9 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         const more = suppressed ? ` (after ${suppressed} more malformed message(s) not recorded one by one)` : '';
         recordEvent(o.db, { experiment: o.experiment, kind: 'protocol', worker, message: `${error}${more}` });
       },
+      received(worker, job) {
+        recordEvent(o.db, { experiment: o.experiment, kind: 'result', job, worker, message: 'a result arrived' });
+      },
       rejected(worker, job, reason) {
         recordEvent(o.db, { experiment: o.experiment, kind: 'rejected', job, worker, message: `a result for job ${job} was not stored: ${reason}` });
       },
