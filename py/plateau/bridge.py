@@ -6,6 +6,7 @@ Errors the user can act on come back as ``{"error": message}`` rather than a Pyt
 from __future__ import annotations
 
 import json
+import os
 
 from .data import DataError, source
 
@@ -48,13 +49,19 @@ def check_dataset(spec: dict) -> dict:
 @_answer
 def model_costs(arg: dict) -> dict:
     """Parameters, FLOPs and throughput of each model at the data set's input size, before training."""
-    from .complexity import model_cost
+    from .complexity import RUNS, model_cost
     from .models import build_model
 
+    import torch
+
+    # As many threads as one of `plateau run`'s default two workers gets: the cost a job will see,
+    # and on a busy machine far steadier than every core (threads waiting on each other).
+    threads = int(arg.get("threads") or max(1, (os.cpu_count() or 1) // 2))
+    torch.set_num_threads(threads)
     spec = arg["dataset"]
     shape = _input_shape(spec)
     rows = []
     for m in arg["models"]:
         net = build_model(m, spatial_dims=len(shape) - 1, in_channels=shape[0])
-        rows.append({"model": m["name"], **model_cost(net, shape, runs=arg.get("runs", 3))})
-    return {"input_shape": list(shape), "models": rows}
+        rows.append({"model": m["name"], **model_cost(net, shape, runs=arg.get("runs", RUNS))})
+    return {"input_shape": list(shape), "threads": threads, "models": rows}

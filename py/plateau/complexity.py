@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
@@ -27,25 +28,52 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def throughput(model: torch.nn.Module, x: torch.Tensor, warmup: int = 2, runs: int = 5) -> float:
-    """Images (or volumes) per second of forward passes on ``x``, timed after ``warmup`` untimed
-    passes (cuDNN autotuning, allocator and lazy initialisation happen there)."""
+WARMUP_SECONDS = 0.2  # at least this long of untimed passes: caches, allocator and CPU clock settle
+RUNS = 20  # timed passes at least: enough for a median two runs agree on within 10% (issue 13)
+TIMED_SECONDS = 1.0  # and at least this long of them, so a few milliseconds of another process are outliers
+MAX_RUNS = 2000
+
+
+def pass_seconds(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs: int = RUNS) -> list[float]:
+    """Seconds of each timed forward pass on ``x``: ``runs`` passes, and more (up to ``MAX_RUNS``)
+    until ``TIMED_SECONDS`` have passed when ``runs`` is the default, after ``warmup`` untimed
+    passes and at least ``WARMUP_SECONDS`` of them (cuDNN autotuning, the allocator and lazy
+    initialisation happen there). Each pass is timed on its own, so a pass slowed by another process
+    shows as an outlier instead of moving the figure."""
+    times = []
     with torch.inference_mode():
-        for _ in range(warmup):
+        start = time.perf_counter()
+        done = 0
+        while done < warmup or (warmup > 0 and time.perf_counter() - start < WARMUP_SECONDS):
             model(x)
+            done += 1
         _sync(x.device)
         start = time.perf_counter()
-        for _ in range(runs):
+        while len(times) < runs or (runs >= RUNS and len(times) < MAX_RUNS and time.perf_counter() - start < TIMED_SECONDS):
+            t = time.perf_counter()
             model(x)
-        _sync(x.device)
-        elapsed = time.perf_counter() - start
-    return x.shape[0] * runs / max(elapsed, 1e-12)
+            _sync(x.device)
+            times.append(max(time.perf_counter() - t, 1e-12))
+    return times
+
+
+def throughput_summary(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs: int = RUNS) -> dict:
+    """Images (or volumes) per second: the median over the timed passes, with the quartiles as the spread."""
+    rates = sorted(x.shape[0] / t for t in pass_seconds(model, x, warmup, runs))
+    q = lambda f: float(np.quantile(rates, f))  # noqa: E731
+    return {"throughput": q(0.5), "throughput_q1": q(0.25), "throughput_q3": q(0.75), "passes": len(rates)}
+
+
+def throughput(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs: int = RUNS) -> float:
+    """Images (or volumes) per second of forward passes on ``x``: the median of ``runs`` timed passes."""
+    return throughput_summary(model, x, warmup, runs)["throughput"]
 
 
 def model_cost(model: torch.nn.Module, input_shape: Sequence[int], device: str | torch.device = "cpu",
-               warmup: int = 2, runs: int = 5, batch: int = 1) -> dict:
+               warmup: int = 3, runs: int = RUNS, batch: int = 1) -> dict:
     """Parameters, FLOPs of one input of ``input_shape`` = (channels, *spatial) and throughput at
-    ``batch`` inputs per pass, all in eval mode. The model's device and train/eval mode are restored."""
+    ``batch`` inputs per pass (median of ``runs`` timed passes, with quartiles and the number of
+    passes), all in eval mode. The model's device and train/eval mode are restored."""
     if runs < 1 or batch < 1:
         raise ValueError("runs and batch must be at least 1")
     device = torch.device(device)
@@ -58,7 +86,7 @@ def model_cost(model: torch.nn.Module, input_shape: Sequence[int], device: str |
         return {
             "params": trainable_parameters(model),
             "flops": forward_flops(model, one),
-            "throughput": throughput(model, torch.randn(batch, *input_shape, device=device), warmup, runs),
+            **throughput_summary(model, torch.randn(batch, *input_shape, device=device), warmup, runs),
         }
     finally:
         model.to(home).train(was_training)

@@ -44,3 +44,11 @@ def test_cuda_timing_returns_the_model_home():
     cost = model_cost(net, (3, 32, 32), device="cuda", runs=2)
     assert cost["throughput"] > 0 and cost["flops"] == 2 * 3 * 4 * 9 * 30 * 30
     assert net.weight.device.type == "cpu"
+
+
+def test_throughput_is_the_median_of_twenty_timed_passes_with_quartiles():
+    net = torch.nn.Conv2d(1, 2, 3, padding=1)
+    cost = model_cost(net, (1, 16, 16))
+    assert cost["passes"] >= 20  # and as many more as fit in a second
+    assert 0 < cost["throughput_q1"] <= cost["throughput"] <= cost["throughput_q3"]
+    assert model_cost(net, (1, 16, 16), runs=7, warmup=0)["passes"] == 7

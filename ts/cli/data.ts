@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { checkedBefore, dataFingerprint, rememberChecked } from '../bridge/checked';
 import type { Experiment } from '../experiment/schema';
 import { table } from './format';
+import { intIn } from './options';
 
 // The experiment loader (yaml, zod) and the Python bridge (execa) load in the commands that use
 // them, not when the CLI starts (issue 13).
@@ -35,6 +36,18 @@ export async function checkData(exp: Experiment, file: string): Promise<DataSumm
 /** Synthetic data sets are generated, so there is nothing on disk to check. */
 export const hasFiles = (exp: Experiment) => !exp.dataset.kind.startsWith('synthetic');
 
+/** What `plateau models` reports for one network (py/plateau/complexity.py, model_cost). */
+interface ModelCost {
+  model: string;
+  params: number;
+  flops: number;
+  /** images/s: the median of `passes` timed forward passes, with the quartiles */
+  throughput: number;
+  throughput_q1: number;
+  throughput_q3: number;
+  passes: number;
+}
+
 const collect = (v: string, all: string[]) => [...all, v];
 
 export function registerData(program: Command): void {
@@ -60,15 +73,16 @@ export function registerData(program: Command): void {
     .description("each model's parameters, FLOPs and inference throughput at the data set's input size, before training")
     .argument('<experiment>', 'experiment YAML file')
     .option('--set <field=value>', 'override a field (repeatable)', collect, [])
+    .option('--threads <n>', "torch threads (default: what each of 'plateau run''s two default workers gets, cores / 2)", intIn('--threads', 1, 1024))
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
       const exp = await loadExperiment(file, o.set);
       const { expandModels } = await import('../experiment/model');
       const models = exp.models.flatMap(expandModels);
-      const r = await callBridge<{ input_shape: number[]; models: { model: string; params: number; flops: number; throughput: number }[] }>(
-        'model_costs', { dataset: exp.dataset, models }, `${file}: models`);
+      const r = await callBridge<{ input_shape: number[]; threads: number; models: ModelCost[] }>('model_costs', { dataset: exp.dataset, models, threads: o.threads }, `${file}: models`);
       if (o.json) return console.log(JSON.stringify(r, null, 2));
       console.log(`input ${r.input_shape.join(' × ')} (channels, spatial)`);
-      console.log(table(['model', 'params', 'GFLOPs', 'images/s'], r.models.map((m) => [m.model, m.params, (m.flops / 1e9).toFixed(3), m.throughput.toFixed(1)])));
+      console.log(table(['model', 'params', 'GFLOPs', 'images/s', 'quartiles'], r.models.map((m) => [m.model, m.params, (m.flops / 1e9).toFixed(3), m.throughput.toFixed(1), `${m.throughput_q1.toFixed(1)}–${m.throughput_q3.toFixed(1)}`])));
+      console.log(`images/s: the median of at least 20 timed passes of batch 1 (and of one second of them) after a warm-up, on ${r.threads} torch thread(s); quartiles show the spread`);
     });
 }
