@@ -15,11 +15,12 @@ import jsonschema
 
 
 def schema_dir() -> Path:
-    """``$PLATEAU_SCHEMAS``, else ``schemas/`` of the repository this package sits in."""
+    """``$PLATEAU_SCHEMAS``, else the copy installed with the package (``plateau/contract``, a link
+    to the repository's ``schemas/`` in a checkout)."""
     env = os.environ.get("PLATEAU_SCHEMAS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return Path(__file__).resolve().parent / "contract"
 
 
 @lru_cache(maxsize=None)
@@ -28,7 +29,7 @@ def load(name: str) -> dict:
     try:
         return json.loads(path.read_text())
     except FileNotFoundError as e:
-        raise RuntimeError(f"schema file {path} is missing; set PLATEAU_SCHEMAS to the repo's schemas/ folder") from e
+        raise RuntimeError(f"schema file {path} is missing; reinstall plateau, or set PLATEAU_SCHEMAS to the repo's schemas/ folder") from e
 
 
 class SchemaError(ValueError):

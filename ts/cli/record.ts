@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors';
@@ -29,7 +29,17 @@ export function registerRecord(program: Command): void {
       const exp = loadExperiment(file);
       const jobs = expandGrid(exp);
       if (o.grid) {
-        console.log(JSON.stringify({ experiment: exp, jobs }));
+        // with the keys already stored, so a loop can skip them (read-only: a run may be writing)
+        let done: string[] = [];
+        if (existsSync(o.db)) {
+          const db = openDb(o.db, { readonly: true });
+          try {
+            done = (db.prepare(`SELECT key FROM jobs WHERE experiment = ? AND status = 'done'`).all(exp.name) as { key: string }[]).map((r) => r.key);
+          } finally {
+            db.close();
+          }
+        }
+        console.log(JSON.stringify({ experiment: exp, jobs, done }));
         return;
       }
       if (!o.job || !o.tables) throw new UserError('record: give --job KEY and --tables DIR (or --grid)');
