@@ -39,13 +39,18 @@ def _device() -> tuple[str, str | None]:
     return "cpu", None
 
 
-def _train(job: dict, events: queue.Queue, lines: JobLines | None = None) -> None:
-    """Runs on the training thread; every outcome becomes one message on ``events``."""
+def _train(job: dict, events: queue.Queue, threads: int = 0, lines: JobLines | None = None) -> None:
+    """Runs on the training thread; every outcome becomes one message on ``events``.
+
+    ``threads`` comes with the job from the control plane, which fixes it per job and stores it, so a
+    job's numbers do not depend on how many jobs happened to be pending when it ran."""
     key = job.get("key", "?")
     lines = lines or JobLines(key)
     lines.start(job)
     try:
         validate_job(job)
+        if threads > 0:
+            torch.set_num_threads(threads)
         result = run_job(job, on_epoch=lambda e: (lines.epoch(key, e), events.put(("PROGRESS", {"job": key, **e}, []))))
         tables = {"epochs": result.epochs, "metrics": [result.metrics], "cases": result.cases}
         frames = [to_ipc(build_table(name, rows)) for name, rows in tables.items()]
@@ -78,6 +83,25 @@ def _curve(sock: zmq.Socket, server_key: str, key_file: str) -> None:
     sock.curve_secretkey = keys["secretKey"].encode()
 
 
+REFUSED = "the broker refused this worker's key"
+# Handshake outcomes that mean this worker is not admitted: the ZAP handler said no to its key
+# (AUTH), or the two sides speak different mechanisms (PROTOCOL: no CURVE here, CURVE there).
+_NOT_ADMITTED = zmq.EVENT_HANDSHAKE_FAILED_AUTH | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL
+
+
+def _refusal(monitor: zmq.Socket) -> str | None:
+    """Why the broker would not admit this worker, if the socket monitor has said so."""
+    from zmq.utils.monitor import recv_monitor_message
+
+    while monitor.poll(0):
+        event = recv_monitor_message(monitor)
+        if event["event"] == zmq.EVENT_HANDSHAKE_FAILED_AUTH:
+            return f"{REFUSED} (ZAP status {event['value']}): ask for its public key to be added to --authorized-keys"
+        if event["event"] == zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL:
+            return f"{REFUSED} (it expects CURVE: pass --server-key and --key-file)"
+    return None
+
+
 def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30.0,
           server_key: str | None = None, key_file: str | None = None, data_root: str | None = None,
           verbose: bool = False) -> int:
@@ -87,9 +111,18 @@ def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30
         _curve(sock, server_key, key_file)
     sock.setsockopt(zmq.IDENTITY, ident.encode())
     sock.setsockopt(zmq.LINGER, 2000)
+    monitor = sock.get_monitor_socket(_NOT_ADMITTED)
     sock.connect(endpoint)
     device, gpu = _device()
-    sock.send_multipart(encode("READY", {
+
+    def send(frames: list[bytes]) -> None:
+        # Never block: a broker that is gone or never admitted us must not keep the worker past --timeout.
+        try:
+            sock.send_multipart(frames, flags=zmq.NOBLOCK)
+        except zmq.Again:
+            pass
+
+    send(encode("READY", {
         "worker": ident, "host": socket.gethostname(), "pid": os.getpid(), "device": device,
         "torch": torch.__version__, "monai": monai.__version__, "gpu": gpu, "threads": torch.get_num_threads(),
     }))
@@ -98,39 +131,48 @@ def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30
     current: str | None = None
     lines = JobLines(ident, verbose)
     last_sent = last_heard = time.monotonic()
+    admitted = False
     try:
         while True:
             if sock.poll(int(heartbeat * 250)):
-                type_, header = decode(sock.recv_multipart())
+                frames = sock.recv_multipart()
+                type_, header = decode(frames)
                 last_heard = time.monotonic()
+                admitted = True
                 if type_ == "STOP":
                     return 0
                 if type_ == "JOB":
                     if trainer and trainer.is_alive():
-                        sock.send_multipart(encode("FAILED", {"job": header.get("key", "?"), "error": "worker busy", "traceback": ""}))
+                        send(encode("FAILED", {"job": header.get("key", "?"), "error": "worker busy", "traceback": ""}))
                     else:
+                        run = json.loads(frames[2]) if len(frames) > 2 and frames[2] else {}
                         current = header.get("key")
                         job = with_data_root(header, data_root)
-                        trainer = threading.Thread(target=_train, args=(job, events, lines), daemon=True)
+                        trainer = threading.Thread(target=_train, args=(job, events, int(run.get("threads") or 0), lines), daemon=True)
                         trainer.start()
+            if not admitted and (why := _refusal(monitor)):
+                print(f"plateau worker {ident}: {why}", file=sys.stderr)
+                return 3
             while not events.empty():
                 type_, header, payload = events.get()
-                sock.send_multipart(encode(type_, header, payload))
+                send(encode(type_, header, payload))
                 last_sent = time.monotonic()
             now = time.monotonic()
             if now - last_sent >= heartbeat:
-                sock.send_multipart(encode("HEARTBEAT", {}))
+                send(encode("HEARTBEAT", {}))
                 last_sent = now
             if now - last_heard > timeout:
-                print(f"plateau worker {ident}: broker silent for {timeout:.0f} s, exiting", file=sys.stderr)
+                said = "never answered (is --connect right?)" if not admitted else f"silent for {timeout:.0f} s"
+                print(f"plateau worker {ident}: broker {said}, exiting", file=sys.stderr)
                 return 1
     except SystemExit as e:
         # Slurm preempts the worker or its time limit is near (SIGTERM, SIGUSR1; Ctrl-C too): hand the
         # job back at once, so it is queued again without counting a try, then leave.
         job = current if trainer and trainer.is_alive() else None
         why = signal.Signals(e.code - 128).name if isinstance(e.code, int) and e.code > 128 else "stopped"
-        sock.send_multipart(encode("HANDBACK", {"job": job, "reason": f"{why} on {socket.gethostname()}"}), flags=zmq.NOBLOCK)
+        send(encode("HANDBACK", {"job": job, "reason": f"{why} on {socket.gethostname()}"}))
         lines.left(job, why)
+        monitor.close(linger=0)
         sock.close(linger=2000)
         ctx.term()  # waits (up to the linger) until HANDBACK is on the wire
         # Leave now: tearing the interpreter down under a training thread inside torch aborts the process.
@@ -138,7 +180,21 @@ def serve(endpoint: str, ident: str, heartbeat: float = 1.0, timeout: float = 30
         sys.stderr.flush()
         os._exit(e.code if isinstance(e.code, int) else 1)
     finally:
-        sock.close()
+        monitor.close(linger=0)
+        sock.close(linger=0)
+
+
+def _joined_values(argv: list[str]) -> list[str]:
+    """``--server-key -abc…`` as ``--server-key=-abc…``: Z85 keys may begin with '-', which argparse
+    would take for an option."""
+    out: list[str] = []
+    it = iter(argv)
+    for a in it:
+        if a in ("--server-key", "--connect", "--id"):
+            out.append(f"{a}={next(it, '')}")
+        else:
+            out.append(a)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=30.0, help="exit after this long without word from the broker")
     ap.add_argument("--data-root", help="this machine's copy of the experiment's data set (replaces the job's dataset.root)")
     ap.add_argument("-v", "--verbose", action="store_true", help="a line per epoch too")
-    args = ap.parse_args(argv)
+    args = ap.parse_args(_joined_values(sys.argv[1:] if argv is None else argv))
 
     def leave(signum: int, _frame: object) -> None:
         raise SystemExit(128 + signum)
