@@ -76,7 +76,7 @@ async function securityOf(o: { workers: number; bind?: string; authorizedKeys?: 
   const { brokerKeys, isLoopback, readAuthorizedKeys } = await import('../dispatch/curve');
   if (o.workers === 0 && !o.bind) throw new UserError('--workers 0 trains nothing unless remote workers can connect: add --bind');
   if (o.bind && !isLoopback(o.bind) && !o.authorizedKeys) {
-    throw new UserError(`--bind ${o.bind} is reachable from other machines: add --authorized-keys FILE with the public key of each worker allowed to take jobs (python -m plateau.worker --keygen FILE prints one)`);
+    throw new UserError(`--bind ${o.bind} is reachable from other machines: add --authorized-keys FILE with the public key of each worker allowed to take jobs (npx plateau worker --keygen FILE prints one)`);
   }
   if (!o.authorizedKeys) return undefined;
   const authorized = readAuthorizedKeys(o.authorizedKeys); // first: a bad file writes nothing
@@ -88,7 +88,7 @@ async function securityOf(o: { workers: number; bind?: string; authorizedKeys?: 
 export function remoteHint(endpoint: string, serverKey?: string): string {
   // `=` and quotes: a Z85 key may begin with '-' and holds characters a shell would read ($, &, <, …)
   const keys = serverKey ? ` --server-key='${serverKey}' --key-file WORKER_KEYS.json` : '';
-  return `workers elsewhere: python -m plateau.worker --connect ${endpoint.replace('0.0.0.0', 'THIS_HOST')}${keys}`;
+  return `workers elsewhere: npx plateau worker --connect ${endpoint.replace('0.0.0.0', 'THIS_HOST')}${keys}`;
 }
 
 /** Whether the store already holds every job of the grid as done (read without writing; no store yet: no). */

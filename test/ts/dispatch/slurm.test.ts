@@ -54,11 +54,13 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
     writeFileSync(file, JSON.stringify(tinySpec({ name: 'slurmy', training: { epochs: 40, batch_size: 8, lr: 0.01 } })));
     const db = join(dir, 'store.db');
     const run = plateau(['run', file, '--db', db, '--slurm', '--workers', '2', '--bind', 'tcp://127.0.0.1:*', '--threads', '1', '--no-dashboard'], cluster.env);
+    let ended = false;
+    void run.finally(() => (ended = true));
 
     // Wait until task 1 of the array holds a job, then cancel that task as a user (or preemption) would.
     let cancelled: { key: string; worker: string } | undefined;
     const t0 = Date.now();
-    while (!cancelled && Date.now() - t0 < 90_000 && run.exitCode === undefined) {
+    while (!cancelled && Date.now() - t0 < 90_000 && !ended) {
       await new Promise((r) => setTimeout(r, 200));
       if (!existsSync(db)) continue;
       const s = new Database(db, { readonly: true, fileMustExist: true });
