@@ -63,5 +63,5 @@ def model_costs(arg: dict) -> dict:
     rows = []
     for m in arg["models"]:
         net = build_model(m, spatial_dims=len(shape) - 1, in_channels=shape[0])
-        rows.append({"model": m["name"], **model_cost(net, shape, runs=arg.get("runs", RUNS))})
+        rows.append({"model": m["name"], **model_cost(net, shape, runs=arg.get("runs", RUNS), seconds=1.0)})
     return {"input_shape": list(shape), "threads": threads, "models": rows}

@@ -28,28 +28,27 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-WARMUP_SECONDS = 0.2  # at least this long of untimed passes: caches, allocator and CPU clock settle
 RUNS = 20  # timed passes at least: enough for a median two runs agree on within 10% (issue 13)
-TIMED_SECONDS = 1.0  # and at least this long of them, so a few milliseconds of another process are outliers
 MAX_RUNS = 2000
 
 
-def pass_seconds(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs: int = RUNS) -> list[float]:
+def pass_seconds(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs: int = RUNS,
+                 seconds: float = 0.0) -> list[float]:
     """Seconds of each timed forward pass on ``x``: ``runs`` passes, and more (up to ``MAX_RUNS``)
-    until ``TIMED_SECONDS`` have passed when ``runs`` is the default, after ``warmup`` untimed
-    passes and at least ``WARMUP_SECONDS`` of them (cuDNN autotuning, the allocator and lazy
-    initialisation happen there). Each pass is timed on its own, so a pass slowed by another process
-    shows as an outlier instead of moving the figure."""
+    until ``seconds`` have passed, after ``warmup`` untimed passes (cuDNN autotuning, the allocator
+    and lazy initialisation happen there; with ``seconds``, for a fifth of that time at least). Each
+    pass is timed on its own, so a pass slowed by another process is an outlier the median ignores
+    instead of moving the figure. ``seconds`` is for `plateau models`; the trainer keeps its jobs short."""
     times = []
     with torch.inference_mode():
         start = time.perf_counter()
         done = 0
-        while done < warmup or (warmup > 0 and time.perf_counter() - start < WARMUP_SECONDS):
+        while done < warmup or (warmup > 0 and time.perf_counter() - start < seconds / 5):
             model(x)
             done += 1
         _sync(x.device)
         start = time.perf_counter()
-        while len(times) < runs or (runs >= RUNS and len(times) < MAX_RUNS and time.perf_counter() - start < TIMED_SECONDS):
+        while len(times) < runs or (len(times) < MAX_RUNS and time.perf_counter() - start < seconds):
             t = time.perf_counter()
             model(x)
             _sync(x.device)
@@ -57,9 +56,10 @@ def pass_seconds(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs:
     return times
 
 
-def throughput_summary(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs: int = RUNS) -> dict:
+def throughput_summary(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs: int = RUNS,
+                       seconds: float = 0.0) -> dict:
     """Images (or volumes) per second: the median over the timed passes, with the quartiles as the spread."""
-    rates = sorted(x.shape[0] / t for t in pass_seconds(model, x, warmup, runs))
+    rates = sorted(x.shape[0] / t for t in pass_seconds(model, x, warmup, runs, seconds))
     q = lambda f: float(np.quantile(rates, f))  # noqa: E731
     return {"throughput": q(0.5), "throughput_q1": q(0.25), "throughput_q3": q(0.75), "passes": len(rates)}
 
@@ -70,10 +70,11 @@ def throughput(model: torch.nn.Module, x: torch.Tensor, warmup: int = 3, runs: i
 
 
 def model_cost(model: torch.nn.Module, input_shape: Sequence[int], device: str | torch.device = "cpu",
-               warmup: int = 3, runs: int = RUNS, batch: int = 1) -> dict:
+               warmup: int = 3, runs: int = RUNS, batch: int = 1, seconds: float = 0.0) -> dict:
     """Parameters, FLOPs of one input of ``input_shape`` = (channels, *spatial) and throughput at
     ``batch`` inputs per pass (median of ``runs`` timed passes, with quartiles and the number of
-    passes), all in eval mode. The model's device and train/eval mode are restored."""
+    passes; at least ``seconds`` of them), all in eval mode. The model's device and train/eval mode
+    are restored."""
     if runs < 1 or batch < 1:
         raise ValueError("runs and batch must be at least 1")
     device = torch.device(device)
@@ -86,7 +87,7 @@ def model_cost(model: torch.nn.Module, input_shape: Sequence[int], device: str |
         return {
             "params": trainable_parameters(model),
             "flops": forward_flops(model, one),
-            **throughput_summary(model, torch.randn(batch, *input_shape, device=device), warmup, runs),
+            **throughput_summary(model, torch.randn(batch, *input_shape, device=device), warmup, runs, seconds),
         }
     finally:
         model.to(home).train(was_training)

@@ -1,7 +1,9 @@
+import time
+
 import pytest
 import torch
 
-from plateau.complexity import model_cost
+from plateau.complexity import MAX_RUNS, model_cost, pass_seconds
 
 
 def test_conv_flops_match_the_formula():
@@ -49,6 +51,10 @@ def test_cuda_timing_returns_the_model_home():
 def test_throughput_is_the_median_of_twenty_timed_passes_with_quartiles():
     net = torch.nn.Conv2d(1, 2, 3, padding=1)
     cost = model_cost(net, (1, 16, 16))
-    assert cost["passes"] >= 20  # and as many more as fit in a second
+    assert cost["passes"] == 20
+    # with `seconds`, passes go on until that long has passed (or MAX_RUNS)
+    start = time.perf_counter()
+    times = pass_seconds(net, torch.randn(1, 1, 16, 16), warmup=0, runs=1, seconds=0.2)
+    assert len(times) == MAX_RUNS or time.perf_counter() - start >= 0.2
     assert 0 < cost["throughput_q1"] <= cost["throughput"] <= cost["throughput_q3"]
     assert model_cost(net, (1, 16, 16), runs=7, warmup=0)["passes"] == 7
