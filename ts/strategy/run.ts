@@ -6,7 +6,7 @@ import type { Experiment } from '../experiment/schema';
 import type { Db } from '../store/db';
 import { registerExperiment } from '../store/jobs';
 import { resultRows } from '../store/results';
-import { saveChoices, saveStop } from '../store/study';
+import { saveChoices, saveSettings, saveStop } from '../store/study';
 import { nextJobs } from './choose';
 import type { Run, StrategyOptions, Study } from './study';
 
@@ -63,6 +63,7 @@ export async function runAdaptive(
   let wave = 0;
   let reason = 'no candidates remain';
   registerExperiment(db, exp, [], file);
+  saveSettings(db, exp.name, { target_dice: o.targetDice ?? null, precision: o.precision ?? null, budget: o.budget ?? null });
   for (;;) {
     const { study, jobs } = studyOf(db, exp, grid);
     // failed jobs stand as in flight: never chosen again, counted at the forecast

@@ -1,6 +1,7 @@
 import type { Db } from '../store/db';
 import { type JobCounts, jobCounts } from '../store/jobs';
 import { epochRows, type ResultRow, resultRows, type Row } from '../store/results';
+import { type StudyRecord, studyRecord } from '../store/study';
 import { lastError, type WorkerRow, workerRows } from '../store/workers';
 
 /** The test metrics a heat map can show, in the order the grid view cycles through them. */
@@ -57,6 +58,8 @@ export interface Snapshot {
   /** Test metrics of every finished job (the curves and statistics views use them). */
   results: ResultRow[];
   job?: JobDetail;
+  /** an adaptive study's choices, settings, spending and stop (null for a grid) */
+  study: StudyRecord | null;
 }
 
 /** Reads a frame; `job` (a job key) adds that job's epochs for the job view. */
@@ -96,6 +99,7 @@ export function readSnapshot(db: Db, experiment: string, job?: string): Snapshot
     failures,
     lastError: lastError(db, experiment),
     results: resultRows(db, experiment),
+    study: studyRecord(db, experiment),
     job: job ? readJob(db, job, cells, workers) : undefined,
   };
 }

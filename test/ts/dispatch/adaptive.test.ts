@@ -1,10 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { render } from 'ink-testing-library';
+import { createElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../../ts/store/db';
 import { resultRows } from '../../../ts/store/results';
 import { studyRecord } from '../../../ts/store/study';
+import { DashboardView } from '../../../ts/tui/Dashboard';
+import { readSnapshot } from '../../../ts/tui/snapshot';
 import { cli, tinySpec, tmp } from '../helpers';
 
 // A real adaptive study: the CLI, a real worker process over ZeroMQ, tiny MONAI networks, a
@@ -28,7 +32,7 @@ describe('plateau run --adaptive', () => {
     const file = experiment(dir);
     const db = join(dir, 'p.db');
     // a loose precision: the study can stop before the grid is done
-    const r = await cli(['run', file, '--adaptive', '--precision', '0.2', '--workers', '1', '--db', db, '--json']);
+    const r = await cli(['run', file, '--adaptive', '--precision', '0.2', '--budget', '5000', '--workers', '1', '--db', db, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     expect(out.strategy).toBe('adaptive');
@@ -40,7 +44,18 @@ describe('plateau run --adaptive', () => {
     const store = openDb(db, { readonly: true });
     const rec = studyRecord(store, 'adaptive')!;
     const results = resultRows(store, 'adaptive');
+    const snap = readSnapshot(store, 'adaptive');
     store.close();
+    // what it was asked and what it spent are kept beside the choices
+    expect(rec.settings).toMatchObject({ precision: 0.2, budget: 5000, target_dice: null });
+    expect(rec.spent).toBeCloseTo(results.reduce((s, x) => s + x.seconds, 0), 6);
+    expect(rec.spent).toBeGreaterThan(0);
+    // the dashboard's overview shows the study: its choices, its spending against the budget, the latest reason
+    const frame = render(createElement(DashboardView, { snap, colour: false, width: 400, height: 40 })).lastFrame()!;
+    expect(frame).toContain(`adaptive study: ${out.trained} job(s) chosen in ${new Set(rec.choices.map((c) => c.wave)).size} wave(s)`);
+    expect(frame).toMatch(/of training of 1h23m budget/);
+    expect(frame).toContain(`stopped: ${out.reason}`);
+    expect(frame).toContain(rec.choices.at(-1)!.reason.slice(0, 60));
     expect(rec.choices).toHaveLength(out.trained);
     expect(new Set(rec.choices.map((c) => c.key))).toEqual(new Set(results.map((x) => x.key)));
     for (const c of rec.choices) expect(c.reason).toMatch(/resunet-d2/);
@@ -54,7 +69,7 @@ describe('plateau run --adaptive', () => {
     expect(study.stop.reason).toBe(out.reason);
 
     // the same study again: it resumes from the store, trains nothing new, and stops for the same reason
-    const again = await cli(['run', file, '--adaptive', '--precision', '0.2', '--workers', '1', '--db', db, '--json']);
+    const again = await cli(['run', file, '--adaptive', '--precision', '0.2', '--budget', '5000', '--workers', '1', '--db', db, '--json']);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout.trim().split('\n').at(-1)!).trained).toBe(0);
 
