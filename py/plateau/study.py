@@ -116,10 +116,11 @@ class Study:
 
     def __init__(self, experiment: str | os.PathLike[str] | Mapping[str, Any], db: str | os.PathLike[str] | None = None):
         if isinstance(experiment, Mapping):
-            # The CLI reads files: the dict goes to one (JSON is YAML) named after the experiment.
+            # The CLI reads files: the dict goes to one (JSON is YAML) named after the experiment,
+            # its relative paths made absolute here (a file's resolve against its own folder).
             folder = Path(tempfile.mkdtemp(prefix="plateau-study-"))
             self.file = folder / f"{experiment.get('name', 'study')}.json"
-            self.file.write_text(json.dumps(dict(experiment)))
+            self.file.write_text(json.dumps(_absolute_paths(dict(experiment))))
         else:
             self.file = Path(experiment)
         self.db = None if db is None else Path(db)
@@ -193,6 +194,17 @@ class Study:
         """Jobs of the grid not stored yet (the store asked afresh)."""
         done = set(json.loads(self._call("--grid"))["done"])
         return [j for j in self._jobs if j.key not in done]
+
+
+def _absolute_paths(exp: dict) -> dict:
+    """``dataset.root`` / ``dataset.datalist`` / ``models[].pretrained`` against the working directory."""
+    out = dict(exp)
+    if isinstance(out.get("dataset"), Mapping):
+        out["dataset"] = {k: (os.path.abspath(v) if k in ("root", "datalist") and isinstance(v, str) else v)
+                          for k, v in out["dataset"].items()}
+    out["models"] = [{**m, "pretrained": os.path.abspath(m["pretrained"])} if isinstance(m, Mapping) and
+                     isinstance(m.get("pretrained"), str) else m for m in out.get("models", [])]
+    return out
 
 
 def _row(table: str, given: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 import { UserError } from '../errors';
 import { datasetCount } from './dataset';
 import { expandSubsets, type Fractions, type Subset, trainCount } from './fractions';
+import { dataIdentity } from './identity';
 import { type Job, jobKey } from './job';
 import { expandModels } from './model';
 import type { Experiment } from './schema';
@@ -44,7 +45,7 @@ export function gridSize(exp: Experiment): { jobs: number; factors: [string, num
 
 /**
  * Every job of an experiment: subsets × models × (lr × weight decay) × folds × repeats, smallest
- * subsets first, each with its content key.
+ * subsets first, each with its content key (the data set in it by content, see dataIdentity).
  */
 export function expandGrid(exp: Experiment): Job[] {
   const size = gridSize(exp);
@@ -57,6 +58,8 @@ export function expandGrid(exp: Experiment): Job[] {
   const trainings = expandTraining(exp.training);
   const folds = isCrossValidation(exp.split) ? Array.from({ length: exp.split.folds }, (_, i) => i) : [null];
   const repeats = Array.from({ length: exp.repeats }, (_, i) => i);
+  // Keys see the data by content, not by path (ts/experiment/identity.ts); the job keeps the path.
+  const data = dataIdentity(exp.dataset);
   return expandSubsets(exp.fractions).flatMap((subset) =>
     models.flatMap((model) =>
       trainings.flatMap((training) =>
@@ -74,7 +77,7 @@ export function expandGrid(exp: Experiment): Job[] {
               repeat,
               seed: exp.seed + repeat,
             };
-            return { key: jobKey(spec), ...spec };
+            return { key: jobKey({ ...spec, dataset: data }), ...spec };
           }),
         ),
       ),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors';
@@ -64,6 +65,25 @@ export function applyOverrides(doc: unknown, sets: readonly string[], file: stri
   return root;
 }
 
+/**
+ * The experiment's paths (dataset.root, dataset.datalist, models[].pretrained) made absolute
+ * against `base`: the file's own folder for what the file says, the working directory for --set.
+ */
+export function resolvePaths(doc: unknown, base: string): unknown {
+  const abs = (v: unknown) => (typeof v === 'string' && v !== '' && !isAbsolute(v) ? resolve(base, v) : v);
+  if (doc === null || typeof doc !== 'object') return doc;
+  const out = { ...(doc as Record<string, unknown>) };
+  if (out.dataset && typeof out.dataset === 'object') {
+    const d = { ...(out.dataset as Record<string, unknown>) };
+    for (const field of ['root', 'datalist']) if (field in d) d[field] = abs(d[field]);
+    out.dataset = d;
+  }
+  if (Array.isArray(out.models)) {
+    out.models = out.models.map((m) => (m && typeof m === 'object' && 'pretrained' in m ? { ...m, pretrained: abs((m as Record<string, unknown>).pretrained) } : m));
+  }
+  return out;
+}
+
 /** Reads, overrides and validates an experiment file; any problem is a UserError naming the file. */
 export function loadExperiment(file: string, sets: readonly string[] = []): Experiment {
   let text: string;
@@ -76,7 +96,8 @@ export function loadExperiment(file: string, sets: readonly string[] = []): Expe
   if (doc.errors.length > 0) {
     throw new UserError(`${file}: not valid YAML\n${doc.errors.map((e) => `  - ${e.message}`).join('\n')}`);
   }
-  const raw = applyOverrides(doc.toJS() ?? {}, sets, file);
+  // The file's paths first (against its folder), so what is still relative came from --set (cwd).
+  const raw = resolvePaths(applyOverrides(resolvePaths(doc.toJS() ?? {}, dirname(resolve(file))), sets, file), process.cwd());
   const parsed = Experiment.safeParse(raw);
   if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues));
   return parsed.data;
