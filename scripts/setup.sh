@@ -43,9 +43,10 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .tools/stamps/venv 2>/dev/null)" != "$p
   "$boot" -c 'import sys; assert sys.version_info >= (3, 10)' 2>/dev/null || die "$boot is older than 3.10; install Python >= 3.10 and run again."
   [ -x .venv/bin/python ] || "$boot" -m venv .venv || die "could not create .venv (on Debian: apt-get install python3-venv)."
   # torch first and pinned: an unpinned torch pulled by another package would fetch a CUDA build.
+  # PLATEAU_TORCH_INDEX picks a build (e.g. https://download.pytorch.org/whl/cpu or …/cu128; the Dockerfile's TORCH_INDEX).
   if ! .venv/bin/python -c 'import torch' 2>/dev/null; then
-    say "installing torch ${PLATEAU_TORCH:-2.13.0}"
-    .venv/bin/pip install -q --disable-pip-version-check "torch==${PLATEAU_TORCH:-2.13.0}" || die "pip could not install torch."
+    say "installing torch ${PLATEAU_TORCH:-2.13.0}${PLATEAU_TORCH_INDEX:+ from $PLATEAU_TORCH_INDEX}"
+    .venv/bin/pip install -q --disable-pip-version-check ${PLATEAU_TORCH_INDEX:+--index-url "$PLATEAU_TORCH_INDEX"} "torch==${PLATEAU_TORCH:-2.13.0}" || die "pip could not install torch."
   fi
   say "installing monai, pyzmq, pyarrow and the plateau Python package"
   .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" >&2 || true
