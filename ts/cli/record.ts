@@ -24,6 +24,7 @@ export function registerRecord(program: Command): void {
     .option('--tables <dir>', 'folder with epochs.arrow, metrics.arrow and cases.arrow (Arrow IPC streams)')
     .option('--seconds <s>', 'wall time of the job', numberIn('--seconds', 0, 1e9), 0)
     .option('--worker <name>', 'shown as the worker that trained it', 'own-loop')
+    .option('--merge', 'store it even where the store holds this experiment name with other settings')
     .action(async (file: string, o) => {
       const [{ loadExperiment }, { expandGrid }] = await Promise.all([import('../experiment/load'), import('../experiment/grid')]);
       const exp = loadExperiment(file);
@@ -73,7 +74,7 @@ export function registerRecord(program: Command): void {
         // One writer per store: while a run trains on it, this stops (exit 2) naming that run.
         const lock = acquireRunLock(db, o.db, { experiment: exp.name, refreshMs: 60_000 });
         try {
-          registerExperiment(db, exp, jobs, file);
+          registerExperiment(db, exp, jobs, file, { merge: o.merge });
           const stored = storeResult(db, job.key, tables, { worker: o.worker, seconds: o.seconds });
           console.log(JSON.stringify({ experiment: exp.name, job: job.key, stored }));
         } finally {

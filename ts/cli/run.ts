@@ -114,6 +114,7 @@ export function registerRun(program: Command): void {
     .option('--threads <n>', 'torch threads per job (default: cores / workers); a job keeps the count it first ran with', intIn('--threads', 1, 1024))
     .option('--worker-timeout <s>', 'seconds of silence after which a worker is lost (a local one killed and replaced) and workers give up on the broker', numberIn('--worker-timeout', 1, 86400), 15)
     .option('--set <field=value>', 'override a field of the file, e.g. training.epochs=5 (repeatable)', collect, [])
+    .option('--merge', 'store runs under an experiment name the store holds with other settings (epochs, split, …) beside the old ones')
     .option('--adaptive', 'train only the grid jobs that narrow the answer most per second, and stop when it is answered')
     .option('--target-dice <d>', 'with --adaptive: the question is the n for this Dice (default: the Dice at 100%)', targetDice)
     .option('--precision <r>', 'with --adaptive: hi/lo of the target n\'s 95% interval (default 1.25), or the Dice\'s ± (default 0.01)', numberIn('--precision', 0, 100, true))
@@ -182,7 +183,7 @@ export function registerRun(program: Command): void {
           if (r.failed > 0) process.exitCode = 1;
           return;
         }
-        registerExperiment(db, exp, jobs, file);
+        registerExperiment(db, exp, jobs, file, { merge: o.merge });
         const pending = pendingJobs(db, exp.name);
         const counts = () => jobCounts(db, exp.name);
         if (pending.length === 0) {

@@ -1,4 +1,6 @@
+import { changedSettings } from '../experiment/changes';
 import type { Experiment } from '../experiment/schema';
+import { UserError } from '../errors';
 import type { Job } from '../experiment/job';
 import { modelDepth } from '../experiment/model';
 import { type Db, now } from './db';
@@ -11,7 +13,15 @@ export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
  * second run of the same file trains only what is not done; jobs left 'running' by a run that
  * died go back to the queue, and failed ones get another chance.
  */
-export function registerExperiment(db: Db, exp: Experiment, jobs: Job[], file?: string): void {
+export function registerExperiment(db: Db, exp: Experiment, jobs: Job[], file?: string, o: { merge?: boolean } = {}): void {
+  const stored = db.prepare(`SELECT spec FROM experiments WHERE name = ?`).get(exp.name) as { spec: string } | undefined;
+  const changes = stored && !o.merge ? changedSettings(JSON.parse(stored.spec) as Experiment, exp) : [];
+  if (changes.length) {
+    throw new UserError(
+      `experiment '${exp.name}' is stored with other settings (${changes.slice(0, 3).join('; ')}${changes.length > 3 ? `; ${changes.length - 3} more` : ''}): ` +
+        `give this one a new name (e.g. --set name=${exp.name}-2), or pass --merge to store its runs beside the old ones`,
+    );
+  }
   const t = now();
   db.transaction(() => {
     db.prepare(
