@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { RunEvent } from '../dispatch/run';
 import type { Job } from '../experiment/job';
+import type { Experiment } from '../experiment/schema';
+import type { DataSummary } from './data';
 import { defaultDbPath, openDb, storeProblem } from '../store/db';
 import { allDone } from '../store/jobs';
 import type { RunLock } from '../store/lock';
@@ -61,6 +63,8 @@ function plainLine(e: RunEvent, total: () => string): string | undefined {
       return `${e.final ? 'FAILED' : 'retry'} ${where(e.job)} [${e.job.key}]: ${e.error.split('\n')[0]}`;
     case 'lost':
       return `worker ${e.worker} lost: ${e.reason.split('\n')[0]}`;
+    case 'ready':
+      return `worker ${e.worker} ready on ${e.device}`;
     case 'handback':
       return `worker ${e.worker} left (${e.reason})${e.job ? `; ${where(e.job)} [${e.job.key}] queued again` : ''}`;
     default:
@@ -100,6 +104,16 @@ function storedAlready(file: string, experiment: string, jobs: Job[]): boolean {
   } finally {
     db.close();
   }
+}
+
+/** The data check, saying before a first scan (Python, torch, every case read) what the wait is, and after it how long it took. */
+async function checkDataSaying(exp: Experiment, file: string, check: (exp: Experiment, file: string) => Promise<DataSummary>, say: (line: string) => void) {
+  const { checkedBefore, dataFingerprint } = await import('../bridge/checked');
+  const fresh = !checkedBefore(dataFingerprint(exp.dataset));
+  const t0 = performance.now();
+  if (fresh) say("checking every case of the data set with the trainer's loaders (once: unchanged files are not scanned again)…");
+  const s = await check(exp, file);
+  if (fresh) say(`data set checked: ${s.cases} cases, ${s.patients} patients in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 export function registerRun(program: Command): void {
@@ -155,7 +169,7 @@ export function registerRun(program: Command): void {
       ]);
       const python = pythonPath();
       await checkPython(python);
-      if (hasFiles(exp)) await checkData(exp, file);
+      if (hasFiles(exp)) await checkDataSaying(exp, file, checkData, (line) => !o.json && console.log(line));
       const db = openDb(o.db);
       let lock: RunLock | undefined;
       try {
@@ -209,7 +223,7 @@ export function registerRun(program: Command): void {
         // With --slurm the workers are an sbatch array that connects back; it is cancelled when the run ends.
         const slurm = o.slurm ? await slurmRun(o, exp.name, python, () => counts().queued + counts().running) : undefined;
         const summary = await runJobs({
-          db, experiment: exp.name, jobs: pending, workers: slurm ? 0 : o.workers, threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events,
+          db, experiment: exp.name, jobs: pending, workers: slurm ? 0 : o.workers, threads: slurm ? slurm.threads : o.threads, timeoutMs: o.workerTimeout * 1000, python, events,
           endpoint: slurm ? (o.bind ?? 'tcp://0.0.0.0:*') : o.bind,
           curve: slurm?.curve ?? curve,
           signal: slurm ? AbortSignal.any([lock.signal, slurm.signal]) : lock.signal,

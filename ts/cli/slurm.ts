@@ -50,6 +50,21 @@ export const slurmRequest = (o: SlurmCliOptions, name: string): SlurmRequest => 
   name,
 });
 
+/**
+ * torch threads per job on Slurm workers (fixed per job and sent with it): --threads, else the
+ * --cpus-per-task given to sbatch, else 1. The control plane's own core count says nothing about
+ * the compute nodes.
+ */
+export function slurmThreads(o: { threads?: number; sbatchArg: string[] }): number {
+  if (o.threads) return o.threads;
+  for (let i = 0; i < o.sbatchArg.length; i++) {
+    const a = o.sbatchArg[i];
+    const m = /^(?:--cpus-per-task=|-c=?)(\d+)$/.exec(a) ?? (a === '--cpus-per-task' || a === '-c' ? /^(\d+)$/.exec(o.sbatchArg[i + 1] ?? '') : null);
+    if (m) return Number(m[1]);
+  }
+  return 1;
+}
+
 /** The Slurm options given without --slurm are a mistake worth naming. */
 export function checkSlurmOptions(o: SlurmCliOptions & { slurm?: boolean; adaptive?: boolean }): void {
   const stray = (['partition', 'gpusPerWorker', 'time'] as const).filter((k) => o[k] !== undefined);
@@ -65,7 +80,7 @@ export function checkSlurmOptions(o: SlurmCliOptions & { slurm?: boolean; adapti
  * nodes must share), the array submitted once the broker listens, a watch that stops the run when every
  * task has ended with jobs left, and the array cancelled when the run ends (also on a signal).
  */
-export async function slurmRun(o: SlurmCliOptions & { db: string; authorizedKeys?: string }, experiment: string, python: string, remaining: () => number) {
+export async function slurmRun(o: SlurmCliOptions & { db: string; authorizedKeys?: string; threads?: number }, experiment: string, python: string, remaining: () => number) {
   // loaded here, not when the CLI starts (zeromq, execa)
   const { readAuthorizedKeys } = await import('../dispatch/curve');
   const { connectAddress, forgetRunKeys, slurmRunKeys, submitWorkers, watchArray } = await import('../dispatch/slurm');
@@ -85,6 +100,7 @@ export async function slurmRun(o: SlurmCliOptions & { db: string; authorizedKeys
   return {
     curve,
     dir,
+    threads: slurmThreads(o),
     signal: ctl.signal,
     /** Called with the broker's endpoint: submits the array. */
     submit(bound: string, say: (line: string) => void) {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sbatchArgs, workerScript } from '../../../ts/dispatch/slurm';
+import { slurmThreads } from '../../../ts/cli/slurm';
 import { ROOT, tinySpec, tmp } from '../helpers';
 import { type Cluster, clusterMissing, startCluster } from './slurmCluster';
 
@@ -22,6 +23,13 @@ describe('the Slurm worker array', () => {
     // exec: the worker is the batch shell, so Slurm's signals reach it; a quote in a key stays quoted
     expect(script).toMatch(/^exec '\/repo\/.venv\/bin\/python' -m plateau.worker --connect 'tcp:\/\/login1:5555' --server-key='-k'\\''ey'/m);
     expect(script).toContain('--id "slurm-${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"');
+  });
+
+  it('gives each job the threads asked for, else the cpus per task given to sbatch, else 1', () => {
+    expect(slurmThreads({ threads: 4, sbatchArg: ['--cpus-per-task=8'] })).toBe(4);
+    expect(slurmThreads({ sbatchArg: ['--account=lab', '--cpus-per-task=8'] })).toBe(8);
+    expect(slurmThreads({ sbatchArg: ['-c', '6'] })).toBe(6);
+    expect(slurmThreads({ sbatchArg: ['--account=lab'] })).toBe(1);
   });
 
   it('says which Slurm options need --slurm, and what a bad --time is', async () => {
@@ -106,5 +114,43 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
     const runDir = join(dir, 'slurm', readdirSync(join(dir, 'slurm'))[0]);
     expect(existsSync(join(runDir, 'worker-keys.json'))).toBe(false);
     expect(readdirSync(runDir).filter((f) => f.endsWith('.log')).length).toBe(2);
+  }, 150_000);
+
+  it('stops with exit 1, naming the logs, when the whole array is cancelled with jobs left; nothing stays running', async () => {
+    const dir = tmp();
+    const file = join(dir, 'gone.yaml');
+    writeFileSync(file, JSON.stringify(tinySpec({ name: 'gone', training: { epochs: 60, batch_size: 8, lr: 0.01 } })));
+    const db = join(dir, 'store.db');
+    const run = plateau(['run', file, '--db', db, '--slurm', '--workers', '1', '--bind', 'tcp://127.0.0.1:*', '--no-dashboard'], cluster.env);
+    let ended = false;
+    void run.finally(() => (ended = true));
+    let worker: string | undefined;
+    while (!worker && !ended) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (!existsSync(db)) continue;
+      const s = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        worker = (s.prepare(`SELECT worker FROM jobs WHERE status = 'running'`).get() as { worker: string } | undefined)?.worker;
+      } catch {
+        /* tables not made yet */
+      } finally {
+        s.close();
+      }
+    }
+    expect(worker, 'no job ever ran').toBeDefined();
+    const arrayId = worker!.replace(/^slurm-(\d+)_.*$/, '$1');
+    await execa('scancel', [arrayId], { env: cluster.env });
+    const r = await run;
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`every Slurm worker of array ${arrayId} has ended with [1-4] job\\(s\\) left; see their logs in ${dir}/slurm/gone-`));
+    const s = new Database(db, { readonly: true });
+    try {
+      const statuses = (s.prepare(`SELECT status FROM jobs`).all() as { status: string }[]).map((j) => j.status);
+      expect(statuses.filter((x) => x === 'queued').length).toBeGreaterThan(0);
+      expect(statuses.every((x) => x === 'queued' || x === 'done')).toBe(true);
+      expect(s.prepare(`SELECT job FROM events WHERE kind = 'handback'`).all()).toEqual([{ job: expect.stringMatching(/^[0-9a-f]{16}$/) }]);
+    } finally {
+      s.close();
+    }
   }, 150_000);
 });
