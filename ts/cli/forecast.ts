@@ -5,6 +5,7 @@ import type { Curve } from '../surrogate/curve';
 import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
 import { fixed, percent, table } from './format';
 import { numberIn, oneOf, targetDice } from './options';
+import { progress } from './progress';
 import { chooseExperiment, openExisting } from './status';
 
 interface Source {
@@ -116,11 +117,12 @@ export function registerForecast(program: Command): void {
     .option('--seed <s>', 'seed for LSTM initialisers', numberIn('--seed', 0, 2 ** 31), 0)
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const [{ saveBacktest }, { backtest }, { extrapolationTable, paperTable }] = await Promise.all([
+      const [{ saveBacktest }, { backtest, backtestFits }, { extrapolationTable, paperTable }] = await Promise.all([
         import('../store/forecasts'), import('../surrogate/backtest'), import('../surrogate/tables'),
       ]);
       const src = await loadCurves(o);
-      const r = await backtest(src.curves, { seed: o.seed });
+      const bar = await progress('backtest', backtestFits(), o);
+      const r = await backtest(src.curves, { seed: o.seed, onFit: (what) => bar.step(what) }).finally(() => bar.done());
       if (src.store) {
         const db = openDb(src.store);
         try {

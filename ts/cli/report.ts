@@ -4,6 +4,7 @@ import { FORMATS, type Format, PAPERS, type Paper } from '../report/layouts';
 import { defaultDbPath } from '../store/db';
 import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
 import { oneOf, targetDice } from './options';
+import { progress } from './progress';
 import { chooseExperiment, openExisting } from './status';
 
 export function registerReport(program: Command): void {
@@ -19,11 +20,12 @@ export function registerReport(program: Command): void {
     .option('--target-dice <d>', 'the Answer also gives the n to reach this Dice', targetDice)
     .option('--seed <s>', 'seed for the LSTM surrogates', (v) => Number.parseInt(v, 10), 0)
     .action(async (o) => {
-      const { buildReport, writeReport } = await import('../report/report'); // vega and the engine: only here
+      const { buildReport, reportSteps, writeReport } = await import('../report/report'); // vega and the engine: only here
       const db = openExisting(o.db);
       try {
         const experiment = chooseExperiment(db, o.db, o.experiment);
-        const r = await buildReport(db, experiment, o.paper, { surrogate: o.surrogate, targetDice: o.targetDice, seed: o.seed });
+        const bar = await progress('report', reportSteps(o.paper));
+        const r = await buildReport(db, experiment, o.paper, { surrogate: o.surrogate, targetDice: o.targetDice, seed: o.seed, onStep: (made) => bar.step(made) }).finally(() => bar.done());
         if (!r.tables.length && !r.figures.length) throw new UserError(`${o.db}, experiment '${experiment}': nothing to report: ${r.notes.join('; ')}`);
         const files = writeReport(r, o.out, o.format.length ? o.format : FORMATS);
         for (const n of r.notes) console.error(`note: ${n}`);

@@ -4,6 +4,7 @@ import type { Db } from '../store/db';
 import { plannedFullN } from '../store/jobs';
 import { type ResultRow, resultRows } from '../store/results';
 import { paperBacktest } from '../surrogate/backtest';
+import { LSTM_VARIANTS } from '../surrogate/methods';
 import { DEFAULT_METHOD, type Method } from '../surrogate/surrogate';
 import { answerTable, type ExperimentAnswer, experimentAnswer } from './answer';
 import { reportData } from './data';
@@ -40,7 +41,12 @@ export interface ReportOptions {
   seed?: number;
   /** LSTM epochs (tests shorten it) */
   lstmEpochs?: number;
+  /** called as each part is made (reportSteps says how many calls), so the CLI can show progress */
+  onStep?: (made: string) => void;
 }
+
+/** How many parts buildReport reports through onStep for a layout. */
+export const reportSteps = (paper: Paper) => (paper === 'lv-families' ? 3 : 4 + LSTM_VARIANTS.length);
 
 /** A part that cannot be made is left out with a note, so one short curve does not sink the report. */
 async function attempt<T>(notes: string[], what: string, f: () => Promise<T> | T): Promise<T | null> {
@@ -71,9 +77,13 @@ export async function buildReport(db: Db, experiment: string, paper: Paper, o: R
   const notes: string[] = [];
   // the report opens with the answer, as every view does
   const { e, table: answer } = await answerSection(rows, experiment, plannedFullN(db, experiment), notes, o);
+  const step = o.onStep ?? (() => {});
+  step('the answer');
   if (paper === 'lv-families') {
     const tables = (await attempt(notes, 'Tables 1–2', () => lvTables(rows, experiment))) ?? [];
+    step('Tables 1–2');
     const fig = await attempt(notes, 'Figure 2', () => figure2(rows, experiment));
+    step('Figure 2');
     return { title: `LV families report: ${experiment}`, tables: [...(answer ? [answer] : []), ...tables], figures: fig ? [fig] : [], notes };
   }
   const d = reportData(db, experiment, rows);
@@ -82,16 +92,19 @@ export async function buildReport(db: Db, experiment: string, paper: Paper, o: R
   // the curves the answer came from (models with too few points are left out, with a note in the Answer)
   const curves = e.curves.length ? e.curves : null;
   if (curves) {
-    const bt = await attempt(notes, 'Tables 2–3', () => paperBacktest(curves, { seed: o.seed ?? 0, lstm }));
+    const bt = await attempt(notes, 'Tables 2–3', () => paperBacktest(curves, { seed: o.seed ?? 0, lstm, onFit: (f) => step(`Tables 2–3: ${f}`) }));
     if (bt) tables.push(maeTable(bt.rows, 'lee2025-table2-3', 'Tables 2–3. MAE of the surrogates by depth', experiment));
   }
   const figures: ReportFigure[] = [...(await heatmapFigures(d))];
+  step('heat maps');
   if (curves && e.answer?.models.length) {
     const a = e.answer;
     const pts = await attempt(notes, 'Fig 5/7', () => curveRows(curves, a));
     if (pts) figures.push(await curveFigure('lee2025-fig5-7-curves', 'Fig 5/7. DSC curves with surrogate predictions', experiment, pts, a.method));
   }
+  step('Fig 5/7');
   figures.push(await trainingTimeFigure(d));
+  step('training times');
   return { title: `Lee 2025 report: ${experiment}`, tables, figures, notes };
 }
 

@@ -53,7 +53,10 @@ const row = (c: Curve, method: PaperRow['method'], errs: number[]): PaperRow => 
   model: c.model, depth: c.depth, method, mae: mean(errs), sd: sd(errs), points: errs.length,
 });
 
-export async function paperBacktest(curves: Curve[], opts: { seed?: number; lstm?: LstmOptions } = {}): Promise<{ rows: PaperRow[]; backend: TfBackend | null }> {
+/** Called after each fit with what was fitted, so a command can show progress (backtestFits says how many). */
+export type OnFit = (next: string) => void;
+
+export async function paperBacktest(curves: Curve[], opts: { seed?: number; lstm?: LstmOptions; onFit?: OnFit } = {}): Promise<{ rows: PaperRow[]; backend: TfBackend | null }> {
   const rows: PaperRow[] = [];
   let backend: TfBackend | null = null;
   for (const variant of LSTM_VARIANTS) {
@@ -68,6 +71,7 @@ export async function paperBacktest(curves: Curve[], opts: { seed?: number; lstm
     } finally {
       net.dispose();
     }
+    opts.onFit?.(`fitted ${variant}`);
   }
   for (const c of curves) {
     const lin = fitLinear(c.n, c.dice, c.n[c.n.length - 1]);
@@ -76,7 +80,7 @@ export async function paperBacktest(curves: Curve[], opts: { seed?: number; lstm
   return { rows, backend };
 }
 
-export async function extrapolationBacktest(curves: Curve[], opts: { seed?: number; lstm?: LstmOptions; cuts?: number[]; methods?: readonly Method[] } = {}): Promise<ExtrapolationRow[]> {
+export async function extrapolationBacktest(curves: Curve[], opts: { seed?: number; lstm?: LstmOptions; cuts?: number[]; methods?: readonly Method[]; onFit?: OnFit } = {}): Promise<ExtrapolationRow[]> {
   const rows: ExtrapolationRow[] = [];
   for (const cut of opts.cuts ?? CUTS) {
     for (const method of opts.methods ?? METHODS) {
@@ -98,13 +102,18 @@ export async function extrapolationBacktest(curves: Curve[], opts: { seed?: numb
         maeUnseen: unseen.length ? mean(unseen) : null, sdUnseen: unseen.length ? sd(unseen) : null,
         points: unseen.length,
       });
+      opts.onFit?.(`fitted ${method} on ${Math.round(cut * 100)}%`);
     }
   }
   return rows;
 }
 
 /** Both backtests, every surrogate. */
-export async function backtest(curves: Curve[], opts: { seed?: number; lstm?: LstmOptions; cuts?: number[]; methods?: readonly Method[] } = {}): Promise<BacktestResult> {
+/** How many fits `backtest` makes (its `onFit` calls): the LSTMs of the paper's protocol, then every method at every cut. */
+export const backtestFits = (opts: { cuts?: number[]; methods?: readonly Method[] } = {}) =>
+  LSTM_VARIANTS.length + (opts.cuts ?? CUTS).length * (opts.methods ?? METHODS).length;
+
+export async function backtest(curves: Curve[], opts: { seed?: number; lstm?: LstmOptions; cuts?: number[]; methods?: readonly Method[]; onFit?: OnFit } = {}): Promise<BacktestResult> {
   const t0 = performance.now();
   const paper = await paperBacktest(curves, opts);
   const extrapolation = await extrapolationBacktest(curves, opts);
