@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { checkedBefore, dataFingerprint, rememberChecked } from '../bridge/checked';
+import { UserError } from '../errors';
 import type { Experiment } from '../experiment/schema';
 import { table } from './format';
 import { intIn } from './options';
@@ -26,10 +27,15 @@ export interface DataSummary {
  */
 export async function checkData(exp: Experiment, file: string): Promise<DataSummary> {
   const fingerprint = dataFingerprint(exp.dataset);
-  const known = checkedBefore<DataSummary>(fingerprint);
-  if (known) return known;
-  const summary = await callBridge<DataSummary>('check_dataset', exp.dataset, `${file}: dataset`);
-  rememberChecked(fingerprint, summary);
+  let summary = checkedBefore<DataSummary>(fingerprint);
+  if (!summary) {
+    summary = await callBridge<DataSummary>('check_dataset', exp.dataset, `${file}: dataset`);
+    rememberChecked(fingerprint, summary);
+  }
+  // The split against the cases found: a split larger than the data would fail every job.
+  const { splitProblems } = await import('../experiment/schema');
+  const problems = splitProblems(exp, summary.cases, `the data set has ${summary.cases}`);
+  if (problems.length) throw new UserError(`${file}: ${problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
   return summary;
 }
 

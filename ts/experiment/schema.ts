@@ -7,6 +7,23 @@ import { Training } from './training';
 
 export { Split } from './split';
 
+/**
+ * What a split and count subsets need beyond `count` cases (`has` says where that count is from):
+ * known from the spec for generated data, from the data check for files.
+ */
+export function splitProblems(e: { split: Split; fractions: Fractions }, count: number, has: string): { path: string[]; message: string }[] {
+  const s = e.split;
+  const problems: { path: string[]; message: string }[] = [];
+  const need = isCrossValidation(s) ? partCount(s.holdout, count) + s.folds : partCount(s.train, count) + partCount(s.val, count) + partCount(s.test, count);
+  if (need > count) problems.push({ path: ['split'], message: `the split needs ${need} cases but ${has}` });
+  if ('counts' in e.fractions && !isCrossValidation(s)) {
+    const pool = partCount(s.train, count);
+    const over = e.fractions.counts.filter((c) => c > pool);
+    if (over.length) problems.push({ path: ['fractions', 'counts'], message: `${over.join(', ')} exceed the ${pool} training cases` });
+  }
+  return problems;
+}
+
 /** An experiment file (`experiments/*.yaml`). */
 export const Experiment = z
   .object({
@@ -39,16 +56,7 @@ export const Experiment = z
     }
     const count = datasetCount(e.dataset);
     if (count === undefined) return;
-    const s = e.split;
-    const need = isCrossValidation(s) ? partCount(s.holdout, count) + s.folds : partCount(s.train, count) + partCount(s.val, count) + partCount(s.test, count);
-    if (need > count) {
-      ctx.addIssue({ code: 'custom', path: ['split'], message: `the split needs ${need} cases but dataset.count is ${count}` });
-    }
-    if ('counts' in e.fractions && !isCrossValidation(s)) {
-      const pool = partCount(s.train, count);
-      const over = e.fractions.counts.filter((c) => c > pool);
-      if (over.length) ctx.addIssue({ code: 'custom', path: ['fractions', 'counts'], message: `${over.join(', ')} exceed the ${pool} training cases` });
-    }
+    for (const p of splitProblems(e, count, `dataset.count is ${count}`)) ctx.addIssue({ code: 'custom', ...p });
   });
 export type Experiment = z.infer<typeof Experiment>;
 export type ExperimentInput = z.input<typeof Experiment>;
