@@ -2,10 +2,10 @@ import type { TfBackend } from './backend';
 import { calibration, multiplier } from './calibration';
 import { type Curve, fullN, observedPart } from './curve';
 import { fitLinear } from './linear';
-import { LSTM_VARIANTS, type LstmOptions, type LstmVariant, fitLstm, isFull, roll } from './lstm';
+import type { LstmOptions } from './lstm';
 import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParametricFit, akaikeWeights, canFit, fitModel, minPoints } from './parametric';
 
-import { DEFAULT_METHOD, METHODS, type Method } from './methods';
+import { DEFAULT_METHOD, LSTM_VARIANTS, type LstmVariant, METHODS, type Method } from './methods';
 
 export { DEFAULT_METHOD, METHODS, type Method };
 export const isLstm = (m: Method): m is LstmVariant => (LSTM_VARIANTS as readonly string[]).includes(m);
@@ -181,6 +181,7 @@ async function fitLstmCurves(curves: Curve[], variant: LstmVariant, o: Surrogate
   const usable = observed.filter((c) => c.n.length >= 2);
   if (!usable.length) return { method: variant, backend: null, fits: [], skipped };
   const nRef = Math.max(...curves.map(fullN));
+  const { fitLstm, isFull, roll } = await import('./lstm'); // tfjs loads only when an LSTM is asked for (issue 13)
   const net = await fitLstm(usable, variant, { ...o.lstm, seed: o.lstm?.seed ?? o.seed ?? 0, nRef });
   try {
     const fits = usable.map((obs): FittedCurve => {
