@@ -11,6 +11,7 @@ this script and fails when the checked-in files are stale.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -169,6 +170,35 @@ def missing_frame() -> pd.DataFrame:
     return pd.DataFrame({"y": y, "x": x, "u": u, "g": g})
 
 
+def aliased_frame() -> pd.DataFrame:
+    """The audit's shape: site x dose x flag, unbalanced, with the C x 4 cell empty (an aliased
+    interaction column), plus x3 = x1 + x2 (a fully aliased numeric term)."""
+    rs = np.random.RandomState(3)
+    rows = []
+    for site in ("A", "B", "C"):
+        for dose in (1, 2, 4):
+            if site == "C" and dose == 4:
+                continue
+            for _ in range(rs.randint(4, 11)):
+                flag = rs.uniform() < 0.5
+                x1, x2 = int(rs.randint(0, 20)), int(rs.randint(0, 20))
+                y = 5 + {"A": 0, "B": 0.7, "C": -0.4}[site] + 0.5 * dose + (0.8 if flag else 0) + 0.05 * x1
+                rows.append({"site": site, "dose": dose, "flag": "yes" if flag else "no", "x1": x1, "x2": x2,
+                             "x3": x1 + x2, "y": round(float(y + rs.normal(0, 1)), 4)})
+    return pd.DataFrame(rows)
+
+
+def groups_frame() -> pd.DataFrame:
+    """Ten unbalanced groups (5 to 40 rows) whose means lie far apart: Tukey p-values down to 1e-40."""
+    rs = np.random.RandomState(31)
+    rows = []
+    for g in range(10):
+        for _ in range(int(rs.randint(5, 41))):
+            rows.append({"g": f"g{g:02d}", "x": round(float(rs.uniform(0, 1)), 4),
+                         "y": round(float(0.7 * g + rs.normal(0, 1)), 4)})
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # What statsmodels says
 
@@ -266,6 +296,93 @@ def anova_case(df, formula, typ):
     return {"kind": "anova", "formula": formula, "typ": typ, "result": {"rows": rows}}
 
 
+def anova_rr_case(df, formula, typ):
+    """ANOVA on designs that may be rank-deficient, each row the model comparison it stands for.
+
+    statsmodels' anova_lm works on rounding noise there: type 1 counts every column of an aliased
+    term and adds the noise of its Householder step; type 2 takes the last r columns of a QR of a
+    rank-deficient L1 V L2', which may keep part of that block's column space. Here type 1 is the
+    sequence of nested least-squares fits (SS = decrease in SSR, df = increase in rank), and types
+    2 and 3 are statsmodels' f_test on L1 projected with the complement of L1 V L2' from an SVD
+    (df = the rank f_test reports); type 2 is checked against the nested comparison it equals
+    wherever the term itself is not aliased with the other terms.
+    On a full-rank design all three are checked against anova_lm itself.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = smf.ols(formula, df).fit()
+        X, y = res.model.exog, res.model.endog
+        info = patsy.dmatrices(formula, df, return_type="dataframe", NA_action="drop")[1].design_info
+        assert list(info.column_names) == list(res.model.exog_names)
+        scale, p = res.scale, X.shape[1]
+
+        def ssr_rank(cols):
+            if not cols:
+                return float(y @ y), 0
+            Xk = X[:, cols]
+            beta = np.linalg.lstsq(Xk, y, rcond=None)[0]
+            return float(((y - Xk @ beta) ** 2).sum()), int(np.linalg.matrix_rank(Xk))
+
+        def row(term, ss, dfv, F, pv):
+            return {"term": term, "sum_sq": ss, "df": dfv, "F": F, "PR(>F)": pv}
+
+        rows = []
+        terms = info.terms
+        if typ == 1:
+            prev = ssr_rank([])
+            for term in terms:
+                cur = ssr_rank(list(range(info.slice(term).stop)))
+                dfv = cur[1] - prev[1]
+                ss = prev[0] - cur[0] if dfv else 0.0
+                F = ss / dfv / scale if dfv else math.nan
+                if term.factors:
+                    rows.append(row(term.name(), ss, dfv, F, stats.f.sf(F, dfv, res.df_resid) if dfv else math.nan))
+                prev = cur
+        else:
+            tested = terms if typ == 3 else [t for t in terms if t.factors]
+            for term in tested:
+                L1 = list(range(info.slice(term).start, info.slice(term).stop))
+                L2 = []
+                if typ == 2:
+                    for t in tested:
+                        if set(term.factors) < set(t.factors):
+                            L1 += list(range(info.slice(t).start, info.slice(t).stop))
+                            L2 += list(range(info.slice(t).start, info.slice(t).stop))
+                E = np.eye(p)
+                L12 = E[L1]
+                if L2:
+                    LVL = E[L1] @ res.cov_params().values @ E[L2].T
+                    U, sv, _ = np.linalg.svd(LVL, full_matrices=True)
+                    rk = int((sv > sv.max() * max(LVL.shape) * np.finfo(float).eps).sum())
+                    L12 = U[:, rk:].T @ E[L1]
+                f = res.f_test(L12)
+                F, J = float(np.squeeze(f.fvalue)), int(f.df_num)
+                rows.append(row(term.name(), F * J * scale, J, F, float(f.pvalue)))
+                if typ == 2:
+                    # The same number from two nested fits: without the terms containing this one,
+                    # and without this term too; F on the full model's scale.
+                    others = [t for t in terms if not set(term.factors) <= set(t.factors)]
+                    bigger = [j for t in others + [term] for j in range(info.slice(t).start, info.slice(t).stop)]
+                    smaller = [j for t in others for j in range(info.slice(t).start, info.slice(t).stop)]
+                    (s0, r0), (s1, r1) = ssr_rank(smaller), ssr_rank(bigger)
+                    # (Only where the term is not aliased with the terms kept: x1 next to x3 = x1 + x2
+                    # adds no rank, while f_test still tests the minimum-norm coefficient.)
+                    if r1 - r0 == len(range(info.slice(term).start, info.slice(term).stop)):
+                        assert r1 - r0 == J and math.isclose(s0 - s1, F * J * scale, rel_tol=1e-7), (term.name(), s0 - s1, F * J * scale)
+        rows.append(row("Residual", res.ssr, res.df_resid, math.nan, math.nan))
+        if res.model.rank == p:
+            table = anova_lm(res, typ=typ)
+            assert np.allclose(table["sum_sq"].values, [r["sum_sq"] for r in rows], rtol=1e-7)
+    total = sum(r["sum_sq"] for r in rows)
+    for r in rows:
+        resid = r["term"] == "Residual"
+        r["eta_sq_partial"] = None if resid else num(r["sum_sq"] / (r["sum_sq"] + res.ssr))
+        r["eta_sq"] = num(r["sum_sq"] / total)
+        for k in ("sum_sq", "df", "F", "PR(>F)"):
+            r[k] = num(r[k])
+    return {"kind": "anova", "formula": formula, "typ": typ, "reference": "model comparison", "result": {"rows": rows}}
+
+
 def glm_case(df, formula, link):
     links = {"log": sm.families.links.Log(), "identity": sm.families.links.Identity()}
     with warnings.catch_warnings():
@@ -303,6 +420,36 @@ def label(v) -> str:
     return str(v.item() if hasattr(v, "item") else v)
 
 
+@functools.lru_cache(maxsize=None)
+def srange_tail(q, k, df):
+    """P(Q > q) for the studentized range, from the upper tail directly: E_s[P(R > q s)] with
+    P(R > w) = k ∫ φ(z) Q(z + w) Σ_j Q(z)^j D^(k-2-j) dz, D = P(z < Z < z + w), every term
+    positive, so it keeps its relative precision where scipy's 1 - cdf is noise. Both integrals
+    by 48-point Gauss-Legendre on panels around their peaks (numpy, all nodes at once)."""
+    from scipy import special
+
+    x, w = np.polynomial.legendre.leggauss(48)
+
+    def nodes(pts):
+        a, b = np.array(pts[:-1]), np.array(pts[1:])
+        return (((b - a)[:, None] * x + (a + b)[:, None]) / 2).ravel(), (((b - a) / 2)[:, None] * w).ravel()
+
+    width = 1 / math.sqrt(2 * max(df - 1, 0.5))
+    centres = [0.5 * math.log(max(df - 1, 0.5) / df), 0.5 * math.log(max(df - 1, 0.5) / (df + q * q / 2))]
+    lo, hi = min(centres) - 60 * width - 80 / df, max(centres) + 12 * width
+    u, wu = nodes(sorted({lo, hi, *[c + m * width for c in centres for m in (-12, -8, -4, -2, 0, 2, 4, 8) if lo < c + m * width < hi]}))
+    rng = q * np.exp(u)[:, None]
+    t, wt = nodes([-10, -6, -3, -1.5, 0, 1.5, 3, 6, 10])
+    z = -rng / 2 + t
+    with np.errstate(under="ignore"):
+        qz, qzw = special.ndtr(-z), special.ndtr(-z - rng)
+        d = np.where(z >= 0, qz - qzw, np.where(z + rng <= 0, special.ndtr(z + rng) - special.ndtr(z), 1 - qzw - special.ndtr(z)))
+        total = sum(qz**j * d ** (k - 2 - j) for j in range(k - 1))
+        range_sf = k * (np.exp(-z * z / 2) / math.sqrt(2 * math.pi) * qzw * total) @ wt
+        logg = (df / 2) * math.log(df / 2) - special.gammaln(df / 2) + math.log(2) + df * u - df * np.exp(2 * u) / 2
+        return float(np.exp(logg) * np.minimum(range_sf, 1) @ wu)
+
+
 def tukey_case(df, value, group, alpha=0.05):
     d = df[[value, group]].dropna()
     res = pairwise_tukeyhsd(d[value], d[group], alpha=alpha)
@@ -310,11 +457,13 @@ def tukey_case(df, value, group, alpha=0.05):
     i1, i2 = np.triu_indices(k, 1)
     rows = []
     for j, (a, b) in enumerate(zip(i1, i2)):
+        # scipy's sf is 1 - cdf, good to about 1e-10 absolute only: small p-values from the tail itself.
+        p_adj = res.pvalues[j] if res.pvalues[j] >= 1e-4 else srange_tail(abs(res.meandiffs[j]) / res.std_pairs[j], k, float(np.atleast_1d(res.df_total)[0]))
         rows.append({
             "group1": label(res.groupsunique[a]),
             "group2": label(res.groupsunique[b]),
             "meandiff": num(res.meandiffs[j]),
-            "p-adj": num(res.pvalues[j]),
+            "p-adj": num(p_adj),
             "lower": num(res.confint[j, 0]),
             "upper": num(res.confint[j, 1]),
             "reject": bool(res.reject[j]),
@@ -380,6 +529,13 @@ def distributions() -> dict:
             # scipy's quantile is slow (~0.1 s): a few points suffice.
             for p in (0.95, 0.99) if df == 20 else (0.95,):
                 out["srange_ppf"].append([p, k, df, float(stats.studentized_range.ppf(p, k, df))])
+    # The upper tail where 1 - cdf cancels: 3 to 12 means, values from 1e-5 down to 1e-40; at
+    # (3.3, 3, 20) it must also agree with scipy, whose 1 - cdf is exact enough there.
+    out["srange_sf_tail"] = []
+    for q, k, df in ((3.3, 3, 20), (10, 5, 30), (20, 5, 30), (8, 10, 100), (12, 8, 60), (25, 12, 200),
+                     (30, 10, 1000), (6.5, 15, 1614)):
+        out["srange_sf_tail"].append([q, k, df, srange_tail(q, k, df)])
+    assert math.isclose(out["srange_sf_tail"][0][3], stats.studentized_range.sf(3.3, 3, 20), rel_tol=1e-9)
     return out
 
 
@@ -456,6 +612,24 @@ def cases() -> dict[str, tuple[pd.DataFrame, list]]:
             ("gam", "y ~ z", ["x"], [12], [3], [0.0]),
             ("ols", "y ~ g + z + x + w"),
         ]),
+        "aliased": (aliased_frame(), [
+            ("design", "y ~ (site + C(dose) + flag)**2"),
+            ("ols", "y ~ (site + C(dose) + flag)**2"),
+            ("anova_rr", "y ~ (site + C(dose) + flag)**2", 1),
+            ("anova_rr", "y ~ (site + C(dose) + flag)**2", 2),
+            ("anova_rr", "y ~ (site + C(dose) + flag)**2", 3),
+            ("anova_rr", "y ~ x1 + x2 + x3 + site", 1),
+            ("anova_rr", "y ~ x1 + x2 + x3 + site", 2),
+            ("anova_rr", "y ~ site * C(dose) + x1", 2),
+            ("anova_rr", "y ~ flag + site * C(dose)", 1),
+        ]),
+        "groups": (groups_frame(), [
+            ("ols", "y ~ C(g) + x"),
+            ("anova_rr", "y ~ C(g) * x", 1),
+            ("anova_rr", "y ~ C(g) * x", 2),
+            ("anova_rr", "y ~ C(g) * x", 3),
+            ("tukey", "y", "g"),
+        ]),
         "missing": (missing_frame(), [
             ("design", "y ~ x + g"),
             ("ols", "y ~ x + g"),
@@ -467,7 +641,7 @@ def cases() -> dict[str, tuple[pd.DataFrame, list]]:
 
 def run_case(df, spec):
     kind, *args = spec
-    return {"design": design_case, "ols": ols_case, "anova": anova_case, "glm": glm_case,
+    return {"design": design_case, "ols": ols_case, "anova": anova_case, "anova_rr": anova_rr_case, "glm": glm_case,
             "tukey": tukey_case, "gam": gam_case}[kind](df, *args)
 
 

@@ -1,15 +1,21 @@
 import { Matrix } from 'ml-matrix';
 import { UserError } from '../errors';
 import { fSf } from './distributions';
-import { dense, orthogonalComplement, pinvSymmetric } from './linalg';
+import { dense, pinvSymmetric, rangeComplement, sequentialEffects } from './linalg';
 import type { OlsFit } from './ols';
 
 /**
- * ANOVA tables of a fitted linear model, as statsmodels' anova_lm (stats/anova.py):
- * type 1 from the sequential effects of the QR, types 2 and 3 from Wald F tests on the
- * coefficients, with sums of squares backed out of F. Two effect sizes are added:
- * partial eta squared, SS / (SS + SS_resid), and eta squared, SS over the table's total SS
- * (the column the second paper's Table 2 reports as its partial eta squared).
+ * ANOVA tables of a fitted linear model, as statsmodels' anova_lm (stats/anova.py) on full-rank
+ * designs: type 1 from the sequential effects of a QR, types 2 and 3 from Wald F tests on the
+ * coefficients, with sums of squares backed out of F. On rank-deficient designs (aliased
+ * columns, empty interaction cells) every step reveals rank instead of working on rounding
+ * noise, so each row is the model comparison it stands for: type 1 counts only the columns a
+ * term adds to the span of the terms before it (a fully aliased term gets df 0 and no F), type 2
+ * projects out the higher-order terms with the complement of the covariance block's column
+ * space found by an SVD, and types 2 and 3 report as df the rank of the restrictions tested.
+ * Two effect sizes are added: partial eta squared, SS / (SS + SS_resid), and eta squared, SS
+ * over the table's total SS (the column the second paper's Table 2 reports as its partial eta
+ * squared).
  */
 export type AnovaType = 1 | 2 | 3;
 
@@ -36,14 +42,19 @@ export function anova(fit: OlsFit, typ: AnovaType = 1): AnovaTable {
   const { design, ssr, dfResid } = fit;
   const scale = ssr / dfResid;
   const raw: { term: string; sum_sq: number; df: number; F: number; p: number }[] = [];
+  // Terms whose columns are (partly) aliased: with the columns before them for type 1, with
+  // all other columns for types 2 and 3.
+  const aliased: string[] = [];
   if (typ === 1) {
+    const { kept, effects } = sequentialEffects(design.X, design.y);
     for (const t of design.terms) {
-      if (!t.factors.length) continue;
       let ss = 0;
-      for (let j = t.start; j < t.end; j++) ss += fit.effects[j] ** 2;
-      const df = t.end - t.start;
-      const F = ss / df / scale;
-      raw.push({ term: t.name, sum_sq: ss, df, F, p: fSf(F, df, dfResid) });
+      let df = 0;
+      for (let j = t.start; j < t.end; j++) if (kept[j]) (ss += effects[j] ** 2), df++;
+      if (df < t.end - t.start) aliased.push(`${t.name} (${df} of ${t.end - t.start} columns estimable)`);
+      if (!t.factors.length) continue;
+      const F = df ? ss / df / scale : NaN;
+      raw.push({ term: t.name, sum_sq: ss, df, F, p: df ? fSf(F, df, dfResid) : NaN });
     }
   } else {
     const terms = typ === 3 ? design.terms : design.terms.filter((t) => t.factors.length);
@@ -62,8 +73,11 @@ export function anova(fit: OlsFit, typ: AnovaType = 1): AnovaTable {
           }
         }
       }
-      const { F, df, J } = waldF(fit, L1, L2);
-      raw.push({ term: t.name, sum_sq: F * df * scale, df, F, p: fSf(F, J, dfResid) });
+      const { W, J } = waldF(fit, L1, L2);
+      const df = J;
+      if (J < t.end - t.start) aliased.push(`${t.name} (${J} of ${t.end - t.start} restrictions testable)`);
+      const F = J ? W / J : NaN;
+      raw.push({ term: t.name, sum_sq: J ? W * scale : 0, df, F, p: J ? fSf(F, J, dfResid) : NaN });
     }
   }
   const total = raw.reduce((a, r) => a + r.sum_sq, 0) + ssr;
@@ -74,24 +88,30 @@ export function anova(fit: OlsFit, typ: AnovaType = 1): AnovaTable {
   rows.push({ term: 'Residual', sum_sq: ssr, df: dfResid, F: NaN, 'PR(>F)': NaN, eta_sq_partial: NaN, eta_sq: ssr / total });
   const warnings =
     fit.rank < design.X.cols
-      ? [`The design is rank-deficient (rank ${fit.rank} for ${design.X.cols} columns): sums of squares of terms with aliased columns are not determined (statsmodels' are rounding noise there too).`]
+      ? [
+          `The design is rank-deficient (rank ${fit.rank} for ${design.X.cols} columns). Aliased terms: ${aliased.join(', ') || 'none among the tested ones'}. ` +
+            (typ === 1
+              ? 'Each row compares the models with and without its term after the terms before it; df is the rank the term adds.'
+              : 'Each row tests the restrictions that are testable (df is their rank); a term aliased with terms that do not contain it is tested on the minimum-norm coefficients, as statsmodels does, which is not a comparison of models.'),
+        ]
       : [];
   return { kind: 'anova', typ, formula: design.formula, rows, warnings };
 }
 
 /**
  * statsmodels' f_test of L12 beta = 0: L12 is L1 when nothing is projected out, else L1 made
- * orthogonal (in the coefficients' covariance) to the restrictions L2. F divides the Wald
- * statistic by the rank of the restrictions' covariance; df reports their number, as anova_lm.
+ * orthogonal (in the coefficients' covariance) to the restrictions L2, through the complement of
+ * the column space of L1 V L2' (of any rank). W is the Wald statistic with the pseudo-inverse of
+ * the restrictions' covariance, J that covariance's rank (the restrictions actually tested).
  */
-function waldF(fit: OlsFit, L1: number[], L2: number[]): { F: number; df: number; J: number } {
+function waldF(fit: OlsFit, L1: number[], L2: number[]): { W: number; J: number } {
   const p = fit.params.length;
   const cov = (i: number, j: number) => fit.normalizedCov[i * p + j] * fit.scale;
   let R: Float64Array[];
   if (L2.length) {
     const LVL = dense(L1.length, L2.length);
     L1.forEach((a, i) => L2.forEach((b, j) => (LVL.data[j * L1.length + i] = cov(a, b))));
-    const N = orthogonalComplement(LVL);
+    const N = rangeComplement(LVL);
     R = Array.from({ length: N.rows }, (_, k) => {
       const row = new Float64Array(p);
       L1.forEach((col, a) => (row[col] += N.data[a * N.rows + k]));
@@ -118,11 +138,11 @@ function waldF(fit: OlsFit, L1: number[], L2: number[]): { F: number; df: number
       V.set(b, a, v);
     }
   }
+  if (!r) return { W: 0, J: 0 };
   const { pinv, rank } = pinvSymmetric(V);
   let W = 0;
   for (let a = 0; a < r; a++) for (let b = 0; b < r; b++) W += Rb[a] * pinv.get(a, b) * Rb[b];
-  const J = Math.min(rank, r);
-  return { F: W / J, df: r, J };
+  return { W, J: Math.min(rank, r) };
 }
 
 const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);

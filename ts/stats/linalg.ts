@@ -205,3 +205,78 @@ export function orthogonalComplement(A: Dense): Dense {
   }
   return out;
 }
+
+/**
+ * Sequential sums of squares that reveal rank: a Householder QR that takes the columns in their
+ * order and skips a column whose part orthogonal to the columns kept before it is at rounding
+ * level (at most max(m, n) eps times its norm), instead of reflecting on that rounding noise.
+ * A skipped column adds nothing (its effect is 0, its df 0); a kept column's effect is the
+ * component of y along the new direction, so the effects of a term's kept columns sum to the
+ * increase in explained sum of squares when the term is added.
+ */
+export function sequentialEffects(X: Dense, y: ArrayLike<number>): { kept: Uint8Array; effects: Float64Array } {
+  const { rows: m, cols: n } = X;
+  const a = Float64Array.from(X.data);
+  const out = Float64Array.from(y);
+  const kept = new Uint8Array(n);
+  const effects = new Float64Array(n);
+  const tol = Math.max(m, n) * EPS;
+  let k = 0;
+  for (let j = 0; j < n && k < m; j++) {
+    const o = j * m;
+    // The column as the reflectors so far leave it: rows k.. hold its part not yet spanned.
+    let big = 0;
+    let whole = 0;
+    for (let i = 0; i < m; i++) whole = Math.max(whole, Math.abs(X.data[o + i]));
+    for (let i = k; i < m; i++) big = Math.max(big, Math.abs(a[o + i]));
+    if (big === 0) continue;
+    let ss = 0;
+    let wholeSs = 0;
+    for (let i = k; i < m; i++) ss += (a[o + i] / big) ** 2;
+    for (let i = 0; i < m; i++) wholeSs += (X.data[o + i] / whole) ** 2;
+    const norm = big * Math.sqrt(ss);
+    if (norm <= tol * whole * Math.sqrt(wholeSs)) continue;
+    const alpha = a[o + k] > 0 ? -norm : norm;
+    const v0 = a[o + k] - alpha;
+    for (let i = k + 1; i < m; i++) a[o + i] /= v0;
+    const tau = (alpha - a[o + k]) / alpha;
+    a[o + k] = alpha;
+    const reflect = (c: Float64Array, base: number) => {
+      let s = c[base + k];
+      for (let i = k + 1; i < m; i++) s += a[o + i] * c[base + i];
+      s *= tau;
+      c[base + k] -= s;
+      for (let i = k + 1; i < m; i++) c[base + i] -= s * a[o + i];
+    };
+    for (let c = j + 1; c < n; c++) reflect(a, c * m);
+    reflect(out, 0);
+    kept[j] = 1;
+    effects[j] = out[k];
+    k++;
+  }
+  return { kept, effects };
+}
+
+/**
+ * A basis (as rows) of the orthogonal complement of A's column space, whatever A's rank: the
+ * column space is first reduced to its orthonormal basis by an SVD (singular values above
+ * max(m, n) eps times the largest, numpy's matrix_rank rule), whose complement the QR then gives.
+ * For a full-rank A this is the same subspace as orthogonalComplement(A).
+ */
+export function rangeComplement(A: Dense): Dense {
+  const { rows: m, cols: n } = A;
+  const M = new Matrix(m, n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) M.set(i, j, get(A, i, j));
+  const svd = new SVD(M, { autoTranspose: false, computeRightSingularVectors: false });
+  const s = svd.diagonal;
+  const r = rankOf(s, m, n);
+  if (r === 0) {
+    const eye = dense(m, m);
+    for (let i = 0; i < m; i++) eye.data[i * m + i] = 1;
+    return eye;
+  }
+  const U = svd.leftSingularVectors;
+  const basis = dense(m, r);
+  for (let j = 0; j < r; j++) for (let i = 0; i < m; i++) basis.data[j * m + i] = U.get(i, j);
+  return orthogonalComplement(basis);
+}

@@ -32,4 +32,13 @@ describe('distributions equal scipy', () => {
     // R's ptukey is weakest with many means and few df (15 means, 4 df: 7e-7); elsewhere 1e-8.
     expect(mismatches('srange ppf', q.map(([p, k, df]) => srangePpf(p, k, df)), q.map((x) => x[3]), 1e-6)).toEqual([]);
   });
+  it('studentized range upper tail to 1e-9 relative below 1e-4, down to 1e-80 (3 to 15 means)', () => {
+    // Above 1e-4 R's ptukey algorithm answers (1e-10 absolute, so 1e-6 relative there).
+    const r = ref.srange_sf_tail;
+    const tiny = r.filter((x) => x[3] < 1e-4);
+    expect(tiny.length).toBeGreaterThan(4);
+    expect(mismatches('srange tail', tiny.map(([q, k, df]) => srangeSf(q, k, df)), tiny.map((x) => x[3]), 1e-9)).toEqual([]);
+    expect(mismatches('srange tail', r.map(([q, k, df]) => srangeSf(q, k, df)), r.map((x) => x[3]), 1e-6)).toEqual([]);
+    expect(Math.min(...r.map((x) => x[3]))).toBeLessThan(1e-30);
+  });
 });
