@@ -116,6 +116,26 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
     expect(readdirSync(runDir).filter((f) => f.endsWith('.log')).length).toBe(2);
   }, 150_000);
 
+  it('cancels the array and removes its key when the run is interrupted (Ctrl-C)', async () => {
+    const dir = tmp();
+    const file = join(dir, 'stop.yaml');
+    writeFileSync(file, JSON.stringify(tinySpec({ name: 'stop', training: { epochs: 60, batch_size: 8, lr: 0.01 } })));
+    const db = join(dir, 'store.db');
+    const run = plateau(['run', file, '--db', db, '--slurm', '--workers', '2', '--bind', 'tcp://127.0.0.1:*', '--no-dashboard'], cluster.env);
+    let said = '';
+    run.stderr!.on('data', (b: Buffer) => (said += b.toString()));
+    while (!/submitted worker array \d+/.test(said)) await new Promise((r) => setTimeout(r, 100));
+    const arrayId = /submitted worker array (\d+)/.exec(said)![1];
+    const live = async () => String((await execa('squeue', ['-h', '-r', '-j', arrayId, '-t', 'PENDING,RUNNING'], { env: cluster.env, reject: false })).stdout).trim();
+    expect(await live()).not.toBe('');
+    run.kill('SIGINT');
+    const r = await run;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(await live()).toBe('');
+    const runDir = join(dir, 'slurm', readdirSync(join(dir, 'slurm'))[0]);
+    expect(existsSync(join(runDir, 'worker-keys.json'))).toBe(false);
+  }, 150_000);
+
   it('stops with exit 1, naming the logs, when the whole array is cancelled with jobs left; nothing stays running', async () => {
     const dir = tmp();
     const file = join(dir, 'gone.yaml');
