@@ -116,6 +116,35 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
     expect(readdirSync(runDir).filter((f) => f.endsWith('.log')).length).toBe(2);
   }, 150_000);
 
+  it('plateau workers slurm adds an array of workers to a running broker, with the command the run printed', async () => {
+    const dir = tmp();
+    const file = join(dir, 'more.yaml');
+    writeFileSync(file, JSON.stringify(tinySpec({ name: 'more', fractions: [0.25, 0.5, 0.75, 1], training: { epochs: 30, batch_size: 8, lr: 0.01 } })));
+    const db = join(dir, 'store.db');
+    const run = plateau(['run', file, '--db', db, '--slurm', '--workers', '1', '--bind', 'tcp://127.0.0.1:*', '--no-dashboard'], cluster.env);
+    let said = '';
+    run.stderr!.on('data', (b: Buffer) => (said += b.toString()));
+    let ended = false;
+    void run.finally(() => (ended = true));
+    while (!/more workers: plateau workers slurm .* --workers N\n/.test(said) && !ended) await new Promise((r) => setTimeout(r, 100));
+    // the printed command, as a user would paste it (shell quotes around the key), with N = 1
+    const printed = /more workers: plateau (workers slurm .*) --workers N\n/.exec(said)![1];
+    const args = [...printed.matchAll(/--server-key='([^']*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? `--server-key=${m[1]}` : m[2]));
+    const more = await plateau([...args, '--workers', '1', '--log-dir', join(dir, 'more-logs')], cluster.env);
+    expect(more.exitCode, more.stderr).toBe(0);
+    const extra = /submitted worker array (\d+)/.exec(more.stdout)![1];
+    const r = await run;
+    expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
+    const s = new Database(db, { readonly: true });
+    try {
+      const by = (s.prepare(`SELECT DISTINCT worker FROM jobs WHERE status = 'done'`).all() as { worker: string }[]).map((w) => w.worker.replace(/_\d+$/, ''));
+      expect(by).toContain(`slurm-${extra}`); // the added array took jobs too
+      expect(s.prepare(`SELECT COUNT(*) AS n FROM metrics`).get()).toEqual({ n: 8 });
+    } finally {
+      s.close();
+    }
+  }, 150_000);
+
   it('cancels the array and removes its key when the run is interrupted (Ctrl-C)', async () => {
     const dir = tmp();
     const file = join(dir, 'stop.yaml');
