@@ -116,7 +116,7 @@ export async function submitWorkers(r: SlurmRequest, l: WorkerLaunch): Promise<S
   writeFileSync(script, workerScript(l), { mode: 0o700 });
   const out = await slurmCommand('sbatch', sbatchArgs(r, dir, script));
   if (!out || out.exitCode === undefined) throw new UserError('--slurm: sbatch was not found; run plateau on a Slurm login node (or drop --slurm)', EXIT.setup);
-  if (out.exitCode !== 0) throw new UserError(`--slurm: sbatch refused the worker array: ${String(out.stderr).trim().split('\n').pop()}`);
+  if (out.exitCode !== 0) throw new UserError(`--slurm: sbatch refused the worker array: ${String(out.stderr).trim().split('\n').pop()?.replace(/^sbatch: error: /, '')}`);
   // --parsable prints "jobid" or "jobid;cluster"
   const id = String(out.stdout).trim().split(';')[0];
   let cancelled = false;
