@@ -82,3 +82,26 @@ def test_worker_speaks_the_protocol(router):
         assert proc.wait(timeout=30) == 0
     finally:
         proc.kill()
+
+
+def test_a_job_runs_with_the_thread_count_sent_with_it():
+    import queue
+
+    from plateau.worker import _train
+
+    before = torch.get_num_threads()
+    try:
+        want = 1 if before != 1 else 2
+        events: queue.Queue = queue.Queue()
+        _train(tiny_job(), events, threads=want)
+        assert events.get()[0] in ("PROGRESS", "RESULT")
+        assert torch.get_num_threads() == want
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_a_key_beginning_with_a_dash_is_taken_either_way():
+    from plateau.worker import _joined_values
+
+    assert _joined_values(["--server-key", "-abc", "--key-file", "k.json"]) == ["--server-key=-abc", "--key-file", "k.json"]
+    assert _joined_values(["--server-key=-abc"]) == ["--server-key=-abc"]

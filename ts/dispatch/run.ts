@@ -102,7 +102,7 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         const tables = Object.fromEntries(header.tables.map((name, i) => [name, decodeTable(name, payload[i])]));
         const problem = resultProblem(job, tables);
         if (problem) throw new Error(problem);
-        storeResult(o.db, job.key, { epochs: tables.epochs, metrics: tables.metrics, cases: tables.cases }, { worker, seconds: header.seconds });
+        storeResult(o.db, job.key, { epochs: tables.epochs, metrics: tables.metrics, cases: tables.cases, classes: tables.classes }, { worker, seconds: header.seconds });
         workerBusy(o.db, worker, null);
         done += 1;
         emit({ kind: 'done', job, worker, metrics: tables.metrics[0], seconds: header.seconds });
@@ -230,7 +230,7 @@ function refusalLog(o: RunOptions): (address: string, reason: string) => void {
       return;
     }
     const more = unsaid ? ` (and ${unsaid} more refusal(s) since the last line)` : '';
-    const line = `refused a worker connecting from ${address}: ${reason}${more}`;
+    const line = `refused a worker on ${address}: ${reason}${more}`;
     last = t;
     unsaid = 0;
     console.error(`plateau: ${line}`);

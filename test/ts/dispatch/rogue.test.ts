@@ -86,7 +86,7 @@ describe('hostile workers are contained', () => {
       await keyless.send(['READY', READY('keyless')]);
       await until('the refusal', () => events(db, 'denied').length > 0);
       await expect(keyless.receive()).rejects.toThrow();
-      expect(stderr.mock.calls.flat().join('\n')).toMatch(/refused a worker connecting from tcp:\/\/127\.0\.0\.1:\d+: its handshake failed/);
+      expect(stderr.mock.calls.flat().join('\n')).toMatch(/refused a worker on tcp:\/\/127\.0\.0\.1:\d+: its handshake failed/);
 
       const rogue = admitted('rogue');
       sockets.push(rogue);
