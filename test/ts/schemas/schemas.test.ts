@@ -11,7 +11,7 @@ describe('schemas/', () => {
 
   it('describes every message type in both directions', () => {
     const m = generateSchemas()['messages.json'] as Record<string, Record<string, unknown>>;
-    expect(Object.keys(m.worker_to_broker).sort()).toEqual(['FAILED', 'HEARTBEAT', 'PROGRESS', 'READY', 'RESULT']);
+    expect(Object.keys(m.worker_to_broker).sort()).toEqual(['FAILED', 'HANDBACK', 'HEARTBEAT', 'PROGRESS', 'READY', 'RESULT']);
     expect(Object.keys(m.broker_to_worker).sort()).toEqual(['HEARTBEAT', 'JOB', 'STOP']);
   });
 });
