@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../../ts/experiment/grid';
 import { figure2Rows, quantile } from '../../../ts/report/lv/figure2';
-import { LV_FORMULA, lvRecords } from '../../../ts/report/lv/frame';
+import { LV_FORMULA, lvFormula, lvRecords } from '../../../ts/report/lv/frame';
 import { buildReport, writeReport } from '../../../ts/report/report';
 import { recordsFrame } from '../../../ts/stats/frame';
 import { ols } from '../../../ts/stats/ols';
@@ -87,5 +87,43 @@ describe('lv-families report', async () => {
     const svg = readFileSync(join(out, 'lv-figure2.svg'), 'utf8');
     expect((svg.match(/aria-roledescription="rule mark"/g) ?? []).length).toBe(18 * 3); // DICE and BCE IQRs, HSD intervals
     expect((svg.match(/aria-roledescription="point"/g) ?? []).length).toBe(18 * 3);
+  });
+});
+
+/** A store of other networks (the default experiment's residual U-Nets), seeded DICE per run. */
+async function otherReport(over: Parameters<typeof tiny>[0]) {
+  const exp = tiny({ name: 'other', fractions: [0.25, 0.5, 0.75, 1], repeats: 3, ...over } as never);
+  const jobs = expandGrid(exp);
+  const db = openDb(join(tmp(), 'other.db'));
+  registerExperiment(db, exp, jobs);
+  let u = 11;
+  const noise = () => ((u = (u * 48271) % 2147483647) / 2147483647 - 0.5) * 0.04;
+  for (const j of jobs) {
+    const dice = 0.4 + 0.05 * Math.log(j.n_train ?? 1) + (j.model.name.endsWith('3') ? 0.03 : 0) + noise();
+    storeResult(db, j.key, { epochs: [], metrics: [{ dice, global_dice: dice, bce: 0.5 - dice / 4, iou: dice / 2, n_train: j.n_train ?? 0 }] }, { worker: 'w', seconds: 1 });
+  }
+  return { report: await buildReport(db, exp.name, 'lv-families'), rows: resultRows(db, exp.name) };
+}
+
+describe('lv-families report on a store of other networks', () => {
+  it('one family, one lr and no L2: the model factor and the size only', async () => {
+    const { report, rows } = await otherReport({ seed: 5 });
+    expect(report.notes.filter((n) => !n.startsWith('Answer'))).toEqual([]);
+    const formula = lvFormula(lvRecords(rows), 'x');
+    expect(formula).toBe('DICE ~ model + np.log(Dataset)');
+    const fit = ols(recordsFrame(lvRecords(rows) as unknown as Record<string, unknown>[], 'x'), formula);
+    const t1 = report.tables.find((x) => x.id === 'lv-table1')!;
+    expect(t1.rows.map((r) => r[0])).toEqual(['Intercept', 'model[T.resunet-d3]', 'np.log(Dataset)']);
+    t1.rows.forEach((r, j) => expect(r[1]).toBe(fit.params[j]));
+    expect(report.tables.find((x) => x.id === 'lv-table2')!.rows.map((r) => r[0])).toEqual(['model', 'np.log(Dataset)', 'Residuals']);
+    expect(report.figures.map((f) => f.id)).toEqual(['lv-figure2']);
+  });
+  it('two learning rates: their log enters by model', async () => {
+    const { rows } = await otherReport({ training: { epochs: 1, batch_size: 8, lr: [0.01, 0.001] } as never });
+    expect(lvFormula(lvRecords(rows), 'x')).toBe('DICE ~ model + np.log(Dataset) + np.log(lr):model');
+  });
+  it('one size: the report says the model needs two', async () => {
+    const { report } = await otherReport({ fractions: [1], repeats: 6 } as never);
+    expect(report.notes.join('\n')).toContain('the runs have 1 data set size; the model needs at least two');
   });
 });

@@ -3,7 +3,7 @@ import { tukeyHsd } from '../../stats/tukey';
 import type { ResultRow } from '../../store/results';
 import { groupBy } from '../data';
 import { type ReportFigure, renderFigure } from '../figure';
-import { type LvRecord, lvRecords, NET_ORDER } from './frame';
+import { type LvRecord, lvRecords, netOrder } from './frame';
 
 /** numpy's default (linear) percentile. */
 export function quantile(v: number[], q: number): number {
@@ -63,6 +63,7 @@ export function figure2Rows(rows: ResultRow[]): Figure2Rows {
 /** LV Figure 2: medians and IQRs of DICE and BCE by data set size and network (left), mean DICE with HSD 95% intervals (right). */
 export async function figure2(rows: ResultRow[], experiment: string): Promise<ReportFigure> {
   const { box, hsd } = figure2Rows(rows);
+  const NET_ORDER = netOrder(lvRecords(rows));
   const x = { field: 'Dataset', type: 'ordinal' as const, title: 'Dataset size' };
   const color = { field: 'net', type: 'nominal' as const, title: 'Network', sort: NET_ORDER };
   const xOffset = { field: 'net', type: 'nominal' as const, sort: NET_ORDER };
