@@ -92,8 +92,8 @@ export function sbatchArgs(r: SlurmRequest, dir: string, script: string): string
 export interface SlurmArray {
   id: string;
   dir: string;
-  /** Tasks still pending or running. */
-  live(): Promise<number>;
+  /** Tasks still pending or running; undefined when squeue cannot say (e.g. slurmctld restarting). */
+  live(): Promise<number | undefined>;
   /** scancel the whole array (idempotent). */
   cancel(): Promise<void>;
   /** The same, synchronously: for process exit after a signal. */
@@ -125,8 +125,10 @@ export async function submitWorkers(r: SlurmRequest, l: WorkerLaunch): Promise<S
     dir,
     async live() {
       const q = await slurmCommand('squeue', ['-h', '-r', '-j', id, '-t', 'PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED', '-o', '%i']);
-      // squeue fails for an array that has left its memory: nothing is live then.
-      return q?.exitCode === 0 ? String(q.stdout).split('\n').filter((s) => s.trim()).length : 0;
+      if (q?.exitCode === 0) return String(q.stdout).split('\n').filter((s) => s.trim()).length;
+      // An array that has left slurmctld's memory is an invalid id: nothing of it is live. Any other
+      // failure (the controller busy or restarting) says nothing.
+      return q && /invalid job id/i.test(String(q.stderr)) ? 0 : undefined;
     },
     async cancel() {
       if (cancelled) return;
@@ -153,13 +155,16 @@ export function forgetRunKeys(workerFile: string): void {
 export function watchArray(array: SlurmArray, remaining: () => number, everyMs = 5000): { signal: AbortSignal; stop(): void } {
   const ctl = new AbortController();
   let busy = false;
+  let empty = 0; // consecutive looks that found no task: two before giving up, so a task between states does not stop a run
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
     void array
       .live()
       .then((n) => {
-        if (n === 0 && remaining() > 0 && !ctl.signal.aborted) {
+        if (n === undefined) return;
+        empty = n === 0 ? empty + 1 : 0;
+        if (empty >= 2 && remaining() > 0 && !ctl.signal.aborted) {
           ctl.abort(new UserError(`every Slurm worker of array ${array.id} has ended with ${remaining()} job(s) left; see their logs in ${array.dir}`, EXIT.failedJobs));
         }
       })

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sbatchArgs, workerScript } from '../../../ts/dispatch/slurm';
+import { type SlurmArray, sbatchArgs, watchArray, workerScript } from '../../../ts/dispatch/slurm';
 import { slurmThreads } from '../../../ts/cli/slurm';
 import { ROOT, tinySpec, tmp } from '../helpers';
 import { type Cluster, clusterMissing, startCluster } from './slurmCluster';
@@ -30,6 +30,24 @@ describe('the Slurm worker array', () => {
     expect(slurmThreads({ sbatchArg: ['--account=lab', '--cpus-per-task=8'] })).toBe(8);
     expect(slurmThreads({ sbatchArg: ['-c', '6'] })).toBe(6);
     expect(slurmThreads({ sbatchArg: ['--account=lab'] })).toBe(1);
+  });
+
+  it('stops a run only after two looks find no task, and never on a look squeue could not answer', async () => {
+    const watch = (answers: (number | undefined)[]) => {
+      let i = 0;
+      const array = { id: '7', dir: '/logs', live: async () => (i < answers.length ? answers[i++] : 1) } as SlurmArray;
+      return watchArray(array, () => 3, 5);
+    };
+    const wait = () => new Promise((r) => setTimeout(r, 120));
+    const flaky = watch([0, undefined, 1, 0, undefined, 2]); // never two empty looks in a row among answered ones
+    await wait();
+    expect(flaky.signal.aborted).toBe(false);
+    flaky.stop();
+    const gone = watch([1, 0, undefined, 0]);
+    await wait();
+    expect(gone.signal.aborted).toBe(true);
+    expect(String(gone.signal.reason.message)).toBe('every Slurm worker of array 7 has ended with 3 job(s) left; see their logs in /logs');
+    gone.stop();
   });
 
   it('says which Slurm options need --slurm, and what a bad --time is', async () => {
