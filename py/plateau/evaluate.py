@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import Case
-from .metrics import dice_from_counts, per_case
+from .metrics import dice_from_counts, per_case, per_class
 
 
 def _nanmean(values: list[float | None]) -> float | None:
@@ -31,13 +31,18 @@ def unpack(batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
 
 
 def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, cases: list[Case] | None = None,
-             amp: bool = False) -> dict:
+             amp: bool = False, class_names: list[str] | None = None) -> dict:
     """Loss, per-image means of DSC / IoU / recall / precision, BCE over every pixel, the LV paper's
-    global DICE, and (when ``cases`` is given) one row per case."""
+    global DICE, one row per case (ids from ``cases`` when given, else the loader's order), and one
+    row per class (label channel: ``class_names``, else ``foreground`` / ``class<i>``) with its
+    per-image mean DSC and IoU and its global DICE. With several classes a case's scores are the
+    mean over classes, and the global DICE counts every class's pixels."""
     model.eval()
     loss_sum, bce_sum, pixels, count = 0.0, 0.0, 0, 0
     inter = sum_y = sum_p = 0.0
     rows: list[dict] = []
+    by_class: dict[str, list[torch.Tensor]] = {"dice": [], "iou": []}
+    class_counts: torch.Tensor | None = None  # (3, C): overlap, truth, predicted per class
     autocast = torch.autocast("cuda", dtype=torch.float16) if amp else contextlib.nullcontext()
     with torch.inference_mode():
         for batch in loader:
@@ -56,6 +61,12 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
             inter += float((pred * y).sum())
             sum_y += float(y.sum())
             sum_p += float(pred.sum())
+            m = per_class(pred.cpu(), y.cpu())
+            by_class["dice"].append(m["dice"])
+            by_class["iou"].append(m["iou"])
+            dims = [0, *range(2, y.ndim)]
+            counts = torch.stack([(pred * y).sum(dims), y.sum(dims), pred.sum(dims)]).double().cpu()
+            class_counts = counts if class_counts is None else class_counts + counts
             which = [cases[i] if cases else None for i in idx.tolist()]
             ids = [c.id if c else str(i) for c, i in zip(which, idx.tolist())]
             for row, c, case_id in zip(per_case(pred.cpu(), y.cpu(), ids), which, ids):
@@ -69,4 +80,18 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
         "bce": bce_sum / max(pixels, 1),
         "global_dice": dice_from_counts(inter, sum_y, sum_p),
         "cases": rows,
+        "classes": _class_rows(by_class, class_counts, class_names),
     }
+
+
+def _class_rows(by_class: dict[str, list[torch.Tensor]], counts: torch.Tensor | None,
+                names: list[str] | None) -> list[dict]:
+    if counts is None:
+        return []
+    dice, iou = torch.cat(by_class["dice"]), torch.cat(by_class["iou"])
+    k = counts.shape[1]
+    names = names or (["foreground"] if k == 1 else [f"class{c}" for c in range(k)])
+    if len(names) != k:
+        raise ValueError(f"{len(names)} class names for {k} label channels")
+    return [{"class": names[c], "dice": _nanmean(dice[:, c].tolist()), "iou": _nanmean(iou[:, c].tolist()),
+             "global_dice": dice_from_counts(*(float(v) for v in counts[:, c]))} for c in range(k)]

@@ -49,21 +49,32 @@ def dice_from_counts(overlap: float, truth: float, predicted: float) -> float:
     return 1.0 if truth + predicted == 0 else 2.0 * overlap / (truth + predicted)
 
 
+def per_class(pred, target) -> dict[str, torch.Tensor]:
+    """``per_image`` for every channel of ``(N, C, ...)`` binary masks (one channel per class or
+    region): each metric as an ``(N, C)`` tensor."""
+    yhat, y = binarise(pred), _as_tensor(target)
+    if yhat.shape != y.shape:
+        raise ValueError(f"pred {tuple(yhat.shape)} and target {tuple(y.shape)} differ in shape")
+    each = [per_image(yhat[:, c:c + 1], y[:, c:c + 1]) for c in range(y.shape[1])]
+    return {name: torch.stack([m[name] for m in each], dim=1) for name in each[0]}
+
+
 def per_case(pred, target, ids) -> list[dict]:
-    """One row per case of ``(N, 1, ...)`` predictions (probabilities or binary masks, thresholded
+    """One row per case of ``(N, C, ...)`` predictions (probabilities or binary masks, thresholded
     at 0.5) and binary targets: DSC, IoU, recall, precision (None where undefined: no foreground
-    in the truth or in the prediction) and the number of ground-truth foreground pixels."""
+    in the truth or in the prediction), each the mean over the C classes where defined, and the
+    number of ground-truth foreground pixels (all classes)."""
     yhat, y = binarise(pred), _as_tensor(target)
     ids = list(ids)
     if len(ids) != y.shape[0]:
         raise ValueError(f"{len(ids)} case ids for {y.shape[0]} cases")
-    m = per_image(yhat, y)
+    m = per_class(yhat, y)
     foreground = y.flatten(1).sum(1)
     rows = []
     for i, case_id in enumerate(ids):
         row = {"case_id": case_id}
         for name in ("dice", "iou", "recall", "precision"):
-            v = float(m[name][i])
+            v = float(torch.nanmean(m[name][i])) if not torch.isnan(m[name][i]).all() else float("nan")
             row[name] = None if np.isnan(v) else v
         row["foreground"] = int(foreground[i])
         rows.append(row)

@@ -11,7 +11,7 @@ import copy
 import random
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -32,6 +32,7 @@ class JobResult:
     metrics: dict
     cases: list[dict]
     seconds: float
+    classes: list[dict] = field(default_factory=list)  # one row per label channel (class or region)
 
 
 def seed_everything(seed: int) -> None:
@@ -135,7 +136,9 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
     if any(side % multiple for side in image.shape[1:]):
         raise ValueError(f"{job['model']['name']} needs spatial sizes that are multiples of {multiple}; the data set gives "
                          f"{'x'.join(map(str, image.shape[1:]))}: set dataset.size (or crop) to multiples of {multiple}")
-    model = build_model(job["model"], spatial_dims=src.spatial_dims(spec), in_channels=image.shape[0]).to(dev)
+    out_channels = train_dl.dataset[0][1].shape[0]  # one label channel per class (dataset.classes), else 1
+    model = build_model(job["model"], spatial_dims=src.spatial_dims(spec), in_channels=image.shape[0],
+                        out_channels=out_channels).to(dev)
     opt = optimizer(tr["optimizer"], model.parameters(), tr["lr"], tr["weight_decay"])
     schedule = scheduler(tr.get("scheduler"), opt, tr["epochs"])
     loss_fn = loss_function(tr["loss"])
@@ -145,7 +148,7 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
                                schedule)
     train_seconds = time.perf_counter() - t_train
 
-    test = evaluate(model, test_dl, loss_fn, dev, cases, amp=amp)
+    test = evaluate(model, test_dl, loss_fn, dev, cases, amp=amp, class_names=list(spec.get("classes") or {}) or None)
     c = model_cost(model, tuple(image.shape), device=str(dev)) if cost else {"params": 0, "flops": 0, "throughput": 0.0}
     metrics = {
         **{k: test[k] for k in ("dice", "iou", "recall", "precision", "bce", "global_dice")},
@@ -154,4 +157,5 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
         "params": int(c["params"]), "flops": float(c["flops"]), "throughput": float(c["throughput"]),
         "device": str(dev),
     }
-    return JobResult(epochs=epochs, metrics=metrics, cases=test["cases"], seconds=time.perf_counter() - t_start)
+    return JobResult(epochs=epochs, metrics=metrics, cases=test["cases"], seconds=time.perf_counter() - t_start,
+                     classes=test["classes"])

@@ -52,7 +52,7 @@ def _train(job: dict, events: queue.Queue, threads: int = 0, lines: JobLines | N
         if threads > 0:
             torch.set_num_threads(threads)
         result = run_job(job, on_epoch=lambda e: (lines.epoch(key, e), events.put(("PROGRESS", {"job": key, **e}, []))))
-        tables = {"epochs": result.epochs, "metrics": [result.metrics], "cases": result.cases}
+        tables = {"epochs": result.epochs, "metrics": [result.metrics], "cases": result.cases, "classes": result.classes}
         frames = [to_ipc(build_table(name, rows)) for name, rows in tables.items()]
         events.put(("RESULT", {"job": key, "tables": list(tables), "seconds": result.seconds}, frames))
         lines.done(job, result.metrics, result.seconds)

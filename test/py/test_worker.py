@@ -64,8 +64,9 @@ def test_worker_speaks_the_protocol(router):
             if type_ == "RESULT":
                 break
         assert seen.count("PROGRESS") == 2
-        assert header["tables"] == ["epochs", "metrics", "cases"] and len(payload) == 3
-        epochs, metrics, cases = (from_ipc(p).to_pylist() for p in payload)
+        assert header["tables"] == ["epochs", "metrics", "cases", "classes"] and len(payload) == 4
+        epochs, metrics, cases, classes = (from_ipc(p).to_pylist() for p in payload)
+        assert [c["class"] for c in classes] == ["foreground"] and classes[0]["dice"] == metrics[0]["dice"]
         assert len(cases) == 6 and {c["case_id"] for c in cases} <= {f"synthetic-{i:05d}" for i in range(24)}
         assert [e["epoch"] for e in epochs] == [1, 2]
         assert 0 <= metrics[0]["dice"] <= 1 and metrics[0]["n_test"] == 6

@@ -28,6 +28,17 @@ const Transforms = z
   .optional()
   .describe('MONAI dict transforms by _target_ (keys image, label); default: none');
 
+/**
+ * Several classes or regions instead of one foreground: name → the label values it covers (a
+ * region such as BraTS's tumour core lists several). The mask gets one channel per entry, the
+ * network one output per entry (sigmoid each), and the tests a Dice per class beside the mean.
+ */
+const Classes = z
+  .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), z.array(Int.positive()).min(1))
+  .refine((c) => Object.keys(c).length >= 1, 'at least one class')
+  .optional()
+  .describe('name → label values, e.g. {WT: [1, 2, 4], TC: [1, 4], ET: [4]}; replaces foreground');
+
 /** MONAI's `create_test_image_2d`: seeded random circles on noise, a known foreground. */
 export const Synthetic2D = z
   .object({
@@ -39,6 +50,7 @@ export const Synthetic2D = z
     noise: z.number().min(0).max(1).default(0.5).describe('uniform noise amplitude'),
     seed: Int.nonnegative().default(0),
     transforms: Transforms,
+    classes: Classes,
   })
   .strict();
 
@@ -73,6 +85,7 @@ export const Brats2020 = z
     foreground: Foreground.describe('whole tumour: nonzero'),
     patient_regex: PatientRegex,
     transforms: Transforms,
+    classes: Classes,
   })
   .strict();
 
@@ -86,6 +99,7 @@ export const Decathlon = z
     foreground: Foreground,
     patient_regex: PatientRegex,
     transforms: Transforms,
+    classes: Classes,
   })
   .strict();
 
@@ -98,6 +112,7 @@ export const NnUNet = z
     foreground: Foreground,
     patient_regex: PatientRegex,
     transforms: Transforms,
+    classes: Classes,
   })
   .strict();
 
@@ -113,6 +128,7 @@ export const DataList = z
     patient_key: z.string().min(1).optional().describe('entry field holding the patient id'),
     patient_regex: PatientRegex,
     transforms: Transforms,
+    classes: Classes,
   })
   .strict();
 

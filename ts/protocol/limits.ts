@@ -52,7 +52,7 @@ function badValue(col: Column, v: Row[string]): string | undefined {
 export function resultProblem(job: Job, tables: Partial<Record<TableName, Row[]>>): string | undefined {
   const { epochs, metrics, cases = [] } = tables;
   if (!epochs || !metrics || metrics.length !== 1) return 'it needs an epochs table and a one-row metrics table';
-  for (const name of ['epochs', 'metrics', 'cases'] as const) {
+  for (const name of ['epochs', 'metrics', 'cases', 'classes'] as const) {
     const rows = tables[name] ?? [];
     for (let i = 0; i < rows.length; i++) {
       for (const col of TABLES[name] as readonly Column[]) {

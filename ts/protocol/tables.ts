@@ -45,6 +45,12 @@ export const TABLES = {
     { name: 'precision', type: 'float64', nullable: true, description: 'undefined (null) when nothing is predicted' },
     { name: 'foreground', type: 'float64', description: 'foreground pixels (voxels) in the ground truth' },
   ],
+  classes: [
+    { name: 'class', type: 'utf8', description: "label channel: a name of dataset.classes, or 'foreground'" },
+    { name: 'dice', type: 'float64', description: 'test per-image mean DSC of this class' },
+    { name: 'iou', type: 'float64', description: 'test per-image mean IoU of this class' },
+    { name: 'global_dice', type: 'float64', description: 'DICE of this class over all test pixels' },
+  ],
 } as const satisfies Record<string, readonly Column[]>;
 
 export type TableName = keyof typeof TABLES;

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS metrics (
   job TEXT PRIMARY KEY REFERENCES jobs(key), ${columnsDdl(TABLES.metrics)});
 CREATE TABLE IF NOT EXISTS cases (
   job TEXT NOT NULL REFERENCES jobs(key), ${columnsDdl(TABLES.cases)}, PRIMARY KEY (job, case_id));
+CREATE TABLE IF NOT EXISTS classes (
+  job TEXT NOT NULL REFERENCES jobs(key), ${columnsDdl(TABLES.classes)}, PRIMARY KEY (job, class));
 CREATE TABLE IF NOT EXISTS workers (
   id TEXT PRIMARY KEY, experiment TEXT, host TEXT, pid INTEGER, device TEXT, gpu TEXT, threads INTEGER,
   torch TEXT, monai TEXT, state TEXT NOT NULL, job TEXT, epoch INTEGER, epochs INTEGER,

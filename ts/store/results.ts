@@ -14,14 +14,14 @@ const columnNames = (name: keyof typeof TABLES) => (TABLES[name] as readonly Col
 export function storeResult(
   db: Db,
   key: string,
-  tables: { epochs: Row[]; metrics: Row[]; cases?: Row[] },
+  tables: { epochs: Row[]; metrics: Row[]; cases?: Row[]; classes?: Row[] },
   meta: { worker: string; seconds: number },
 ): boolean {
   return db.transaction(() => {
     const job = db.prepare(`SELECT status FROM jobs WHERE key = ?`).get(key) as { status: string } | undefined;
     if (!job) throw new Error(`result for unknown job ${key}`);
     if (job.status === 'done') return false;
-    for (const name of ['epochs', 'metrics', 'cases'] as const) {
+    for (const name of ['epochs', 'metrics', 'cases', 'classes'] as const) {
       const cols = columnNames(name);
       const insert = db.prepare(
         `INSERT INTO ${name} (job, ${cols.join(', ')}) VALUES (@job, ${cols.map((c) => `@${c}`).join(', ')})`,
@@ -81,6 +81,11 @@ export function resultRows(db: Db, experiment?: string): ResultRow[] {
 
 export function caseRows(db: Db, key: string): Row[] {
   return db.prepare(`SELECT * FROM cases WHERE job = ? ORDER BY case_id`).all(key) as Row[];
+}
+
+/** Test scores per class (label channel) of a job. */
+export function classRows(db: Db, key: string): Row[] {
+  return db.prepare(`SELECT ${columnNames('classes').join(', ')} FROM classes WHERE job = ? ORDER BY rowid`).all(key) as Row[];
 }
 
 export function epochRows(db: Db, key: string): Row[] {

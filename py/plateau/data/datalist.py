@@ -23,7 +23,7 @@ from . import dataset_json
 from .cases import Case, DataError, Source
 from .listing import ListingError, finish
 from .scan import Scan, check_of, failure
-from .volume import NIFTI, foreground, stem
+from .volume import NIFTI, allowed_labels, label_channels, stem
 
 _read = LoadImage(image_only=True, ensure_channel_first=True)
 
@@ -82,7 +82,7 @@ def _labels_allowed(spec: dict) -> set[int] | None:
         declared = None
     if declared is not None:
         return declared
-    return None if spec.get("foreground", "nonzero") == "nonzero" else {0, *spec["foreground"]}
+    return allowed_labels(spec, None) if spec.get("classes") or spec.get("foreground", "nonzero") != "nonzero" else None
 
 
 def _scan(spec: dict, case: Case) -> Scan:
@@ -107,7 +107,7 @@ def _scan(spec: dict, case: Case) -> Scan:
         bad = sorted(set(values.astype(int).tolist()) - allowed)
         return Scan([(case.mask, f"label values {bad} are not among the labels {sorted(allowed)}")], size)
     image = np.asarray(ScaleIntensity()(image), dtype=np.float32)
-    mask = foreground(labels, spec.get("foreground", "nonzero"))
+    mask = label_channels(labels[0], spec)  # labels come channel-first: (1, *spatial)
     if spec.get("size"):
         image = np.asarray(Resize(spec["size"], mode="bilinear" if image.ndim == 3 else "trilinear")(image), dtype=np.float32)
         mask = np.asarray(Resize(spec["size"], mode="nearest")(mask), dtype=np.float32)

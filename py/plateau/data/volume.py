@@ -59,10 +59,22 @@ def foreground(labels: np.ndarray, wanted: str | list[int]) -> np.ndarray:
     return hit.astype(np.float32)
 
 
+def label_channels(labels: np.ndarray, spec: dict) -> np.ndarray:
+    """``(C, ...)`` float32 masks: one per entry of ``spec["classes"]`` (name → label values; a
+    region such as BraTS's tumour core lists several), else the one ``foreground`` mask."""
+    classes = spec.get("classes")
+    if not classes:
+        return foreground(labels, spec.get("foreground", "nonzero"))[None]
+    return np.stack([np.isin(labels, values) for values in classes.values()]).astype(np.float32)
+
+
 def allowed_labels(spec: dict, declared: set[int] | None) -> set[int] | None:
-    """Labels a mask may hold (None: any), by the rule in this module's docstring."""
+    """Labels a mask may hold (None: any), by the rule in this module's docstring; with ``classes``,
+    background 0 and the labels they list."""
     if declared is not None:
         return declared
+    if spec.get("classes"):
+        return {0, *(v for values in spec["classes"].values() for v in values)}
     return None if spec["foreground"] == "nonzero" else {0, *spec["foreground"]}
 
 
@@ -128,7 +140,7 @@ def scan_volume(spec: dict, case: Case, declared: set[int] | None) -> Scan:
     if problems:
         return Scan(problems, next(iter(shapes.values())))
     image = np.stack(channels)
-    return Scan([], size, prepare(spec, image, foreground(labels, spec["foreground"])[None]))
+    return Scan([], size, prepare(spec, image, label_channels(labels, spec)))
 
 
 def volume_source(cases: Callable[[dict], list[Case]],
