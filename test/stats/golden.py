@@ -199,6 +199,22 @@ def groups_frame() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def formulas_frame() -> pd.DataFrame:
+    """For patsy's other codings and transforms: a 4-level factor, an integer dose, two numbers,
+    and a response whose mean is positive but whose values are not (a log link starts below 0)."""
+    rs = np.random.RandomState(37)
+    n = 120
+    g = rs.choice(["a", "b", "c", "d"], n)
+    dose = rs.choice([1, 2, 5], n)
+    x = rs.uniform(0, 100, n).round(2)
+    z = rs.normal(0, 1, n).round(3)
+    effect = {"a": 0.0, "b": 0.5, "c": 1.1, "d": 0.2}
+    y = 2 + np.array([effect[v] for v in g]) + 0.3 * dose + 0.02 * x + 0.4 * z + rs.normal(0, 0.8, n)
+    mean = np.exp(-0.2 + 0.015 * x + np.where(g == "c", 0.4, 0))
+    return pd.DataFrame({"g": g, "dose": dose, "x": x, "z": z, "y": y.round(4),
+                         "yneg": (mean + rs.normal(0, 1.5, n)).round(4)})
+
+
 # ---------------------------------------------------------------------------------------------
 # What statsmodels says
 
@@ -629,6 +645,23 @@ def cases() -> dict[str, tuple[pd.DataFrame, list]]:
             ("anova_rr", "y ~ C(g) * x", 2),
             ("anova_rr", "y ~ C(g) * x", 3),
             ("tukey", "y", "g"),
+        ]),
+        "formulas": (formulas_frame(), [
+            ("design", "y ~ C(g, Sum) + C(dose, Helmert)"),
+            ("design", "y ~ C(g, Poly) + C(dose, Diff) + x"),
+            ("design", "y ~ C(g, Sum):C(dose, Helmert)"),
+            ("design", "y ~ C(g, Poly):x + C(dose, Diff):z"),
+            ("design", "y ~ C(g, Diff) * x"),
+            ("design", "y ~ C(dose, levels=[5, 1, 2]) + C(g, Treatment('c'), levels=['d', 'c', 'b', 'a'])"),
+            ("design", "y ~ C(g, Sum(omit='b')) + C(dose, contrast=Sum)"),
+            ("design", "y ~ I(x > 50) + I((x > 20) & (z < 0)) + center(x) + standardize(z)"),
+            ("design", "y ~ scale(x, ddof=1) + center(z):g + standardize(x, rescale=False)"),
+            ("ols", "y ~ C(g, Sum) + C(dose, Helmert) + x"),
+            ("ols", "y ~ C(g, Poly) * center(x)"),
+            ("ols", "y ~ I(x > 50) + I(x <= 20) + standardize(z) + C(dose, levels=[5, 1, 2])"),
+            ("anova", "y ~ C(g, Sum) * C(dose, Sum)", 3),
+            ("anova", "y ~ C(g, Helmert) + C(dose, Diff) + x", 2),
+            ("glm", "yneg ~ x + g", "log"),
         ]),
         "missing": (missing_frame(), [
             ("design", "y ~ x + g"),

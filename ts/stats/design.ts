@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import { contrastMatrix } from './contrasts';
 import { evalFactor, type FactorValue } from './expr';
 import type { Frame } from './frame';
 import { type Dense, dense } from './linalg';
@@ -8,8 +9,8 @@ import { formulaError } from './tokens';
 /**
  * Design matrices by patsy's rules (patsy/build.py and redundancy.py): terms grouped by the
  * numeric factors they hold, lower-order terms first within a group; categorical factors coded
- * by treatment contrasts, except where a lower-order term is absent, in which case a factor is
- * coded in full (`ls + ls:Family` gives ls[T.short], ls[long]:Family[T.ResNet], ...). Rows with
+ * by their contrast (treatment unless C() names another), except where a lower-order term is
+ * absent, in which case a factor is coded in full (`ls + ls:Family` gives ls[T.short], ls[long]:Family[T.ResNet], ...). Rows with
  * a missing value in any factor are dropped. Column names are patsy's, so statsmodels' names.
  */
 export interface DesignTerm {
@@ -90,11 +91,9 @@ export function designMatrices(frame: Frame, formula: string | ModelDesc): Desig
     if (v.kind === 'numeric') {
       out = [{ name: factor.code, values: gather(rows, (r) => v.values[r]) }];
     } else {
-      out = [];
-      v.levels.forEach((l, li) => {
-        if (!full && li === v.reference) return;
-        out!.push({ name: `${factor.code}[${full ? '' : 'T.'}${l}]`, values: gather(rows, (r) => (v.codes[r] === li ? 1 : 0)) });
-      });
+      // Coded by the factor's contrast, in full where no lower-order term spans the constant.
+      const { matrix, suffixes } = contrastMatrix(v.contrast, v.levels, full);
+      out = suffixes.map((suffix, c) => ({ name: `${factor.code}${suffix}`, values: gather(rows, (r) => matrix[v.codes[r]][c]) }));
     }
     vectors.set(key, out);
     return out;

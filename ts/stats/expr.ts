@@ -1,10 +1,13 @@
+import type { Contrast, ContrastKind } from './contrasts';
 import { column, type Frame, pythonLabel } from './frame';
 import { formulaError, type Token } from './tokens';
 
 /**
  * The Python expressions a formula's factors are written in: columns, numbers, arithmetic
- * (+ - * / // % **), numpy's elementwise functions (np.log, log, np.exp, np.sqrt, ...), and
- * patsy's C(x[, Treatment(ref)]), I(...) and Q("name"). Parsed with Python's precedence and
+ * (+ - * / // % **), comparisons and & | (true/false values are categorical, as patsy codes numpy
+ * booleans), numpy's elementwise functions (np.log, log, np.exp, np.sqrt, ...), patsy's
+ * C(x[, Treatment(ref) | Sum | Helmert | Poly | Diff][, levels=[...]]), I(...), Q("name") and its
+ * stateful transforms center(x), standardize(x), scale(x). Parsed with Python's precedence and
  * evaluated over a frame, as patsy would evaluate them.
  */
 export type Expr =
@@ -14,12 +17,13 @@ export type Expr =
   | { k: 'attr'; obj: Expr; name: string; start: number }
   | { k: 'call'; fn: Expr; args: Expr[]; kwargs: { name: string; value: Expr }[]; start: number }
   | { k: 'bin'; op: string; left: Expr; right: Expr; start: number }
-  | { k: 'unary'; op: string; arg: Expr; start: number };
+  | { k: 'unary'; op: string; arg: Expr; start: number }
+  | { k: 'list'; items: Expr[]; start: number };
 
 /** A factor's values: numbers (NaN = missing) or categories (code -1 = missing). */
 export type FactorValue =
   | { kind: 'numeric'; values: Float64Array }
-  | { kind: 'categorical'; codes: Int32Array; levels: string[]; reference: number };
+  | { kind: 'categorical'; codes: Int32Array; levels: string[]; contrast: Contrast };
 
 export function parseExpr(tokens: Token[], formula: string): Expr {
   let i = 0;
@@ -33,7 +37,32 @@ export function parseExpr(tokens: Token[], formula: string): Expr {
     i++;
   };
 
-  // Python: sum < term < unary < power < primary.
+  // Python: or < and < comparison < sum < term < unary < power < primary.
+  function or(): Expr {
+    let left = and();
+    while (isOp('|')) {
+      const t = tokens[i++];
+      left = { k: 'bin', op: '|', left, right: and(), start: t.start };
+    }
+    return left;
+  }
+  function and(): Expr {
+    let left = comparison();
+    while (isOp('&')) {
+      const t = tokens[i++];
+      left = { k: 'bin', op: '&', left, right: comparison(), start: t.start };
+    }
+    return left;
+  }
+  function comparison(): Expr {
+    let left = sum();
+    if (COMPARE.some(isOp)) {
+      const t = tokens[i++];
+      left = { k: 'bin', op: t.text, left, right: sum(), start: t.start };
+      if (COMPARE.some(isOp)) fail('chained comparisons are not supported; use & between two comparisons');
+    }
+    return left;
+  }
   function sum(): Expr {
     let left = term();
     while (isOp('+') || isOp('-')) {
@@ -82,8 +111,18 @@ export function parseExpr(tokens: Token[], formula: string): Expr {
       e = { k: 'name', id: t.text, start: t.start };
     } else if (isOp('(')) {
       i++;
-      e = sum();
+      e = or();
       expect(')');
+    } else if (isOp('[')) {
+      i++;
+      const items: Expr[] = [];
+      while (!isOp(']')) {
+        items.push(or());
+        if (!isOp(',')) break;
+        i++;
+      }
+      expect(']');
+      e = { k: 'list', items, start: t.start };
     } else return fail(`unexpected '${t.text}'`);
     for (;;) {
       if (isOp('.')) {
@@ -100,10 +139,10 @@ export function parseExpr(tokens: Token[], formula: string): Expr {
           if (peek()?.type === 'name' && tokens[i + 1]?.type === 'op' && tokens[i + 1].text === '=') {
             const name = tokens[i].text;
             i += 2;
-            kwargs.push({ name, value: sum() });
+            kwargs.push({ name, value: or() });
           } else {
             if (kwargs.length) fail('positional argument after a keyword argument');
-            args.push(sum());
+            args.push(or());
           }
           if (!isOp(',')) break;
           i++;
@@ -114,10 +153,12 @@ export function parseExpr(tokens: Token[], formula: string): Expr {
     }
   }
 
-  const e = sum();
+  const e = or();
   if (i < tokens.length) fail(`unexpected '${tokens[i].text}'`);
   return e;
 }
+
+const COMPARE = ['<', '>', '<=', '>=', '==', '!='];
 
 function unquote(s: string): string {
   return s.slice(1, -1).replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t' })[c] ?? c);
@@ -144,7 +185,7 @@ const FUNCTIONS: Record<string, (x: number) => number> = {
 const BARE = new Set(['log', 'exp', 'sqrt', 'abs']);
 
 /** Value during evaluation: a scalar, a numeric column, or categories. */
-type Value = number | Float64Array | { cat: FactorValue & { kind: 'categorical' } } | string;
+type Value = number | Float64Array | { cat: FactorValue & { kind: 'categorical' } } | { bool: Uint8Array } | string;
 
 export interface EvalContext {
   frame: Frame;
@@ -156,7 +197,13 @@ export function evalFactor(e: Expr, ctx: EvalContext): FactorValue {
   if (typeof v === 'number') return { kind: 'numeric', values: new Float64Array(ctx.frame.rows).fill(v) };
   if (typeof v === 'string') throw formulaError(ctx.formula, e.start, 'a string is not a factor');
   if (v instanceof Float64Array) return { kind: 'numeric', values: v };
+  if ('bool' in v) return booleanCategories(v.bool);
   return v.cat;
+}
+
+/** A numpy boolean array as patsy codes it: categories False and True (both, always), True = 1. */
+function booleanCategories(b: Uint8Array): FactorValue & { kind: 'categorical' } {
+  return { kind: 'categorical', codes: Int32Array.from(b), levels: ['False', 'True'], contrast: { kind: 'Treatment', level: 0 } };
 }
 
 function functionName(fn: Expr): string | undefined {
@@ -187,9 +234,19 @@ function evaluate(e: Expr, ctx: EvalContext): Value {
       const a = numeric(evaluate(e.arg, ctx), e.arg, ctx);
       return e.op === '-' ? map(a, (x) => -x) : a;
     }
+    case 'list':
+      throw err(e, 'a list is only allowed as C(x, levels=[...])');
     case 'bin': {
       const a = numeric(evaluate(e.left, ctx), e.left, ctx);
       const b = numeric(evaluate(e.right, ctx), e.right, ctx);
+      const cmp = COMPARISON[e.op];
+      if (cmp) {
+        // numpy: a comparison with NaN is False, not missing.
+        const n = typeof a === 'number' ? (typeof b === 'number' ? ctx.frame.rows : b.length) : a.length;
+        const out = new Uint8Array(n);
+        for (let r = 0; r < n; r++) out[r] = cmp(typeof a === 'number' ? a : a[r], typeof b === 'number' ? b : b[r]) ? 1 : 0;
+        return { bool: out };
+      }
       const op = ARITHMETIC[e.op];
       if (!op) throw err(e, `unsupported operator '${e.op}'`);
       return zip(a, b, op);
@@ -198,7 +255,9 @@ function evaluate(e: Expr, ctx: EvalContext): Value {
       const name = functionName(e.fn);
       if (name === 'I') {
         if (e.args.length !== 1 || e.kwargs.length) throw err(e, 'I() takes one expression');
-        return numeric(evaluate(e.args[0], ctx), e.args[0], ctx);
+        const inner = evaluate(e.args[0], ctx);
+        // A comparison stays true/false (a categorical factor, as patsy codes numpy booleans).
+        return typeof inner === 'object' && 'bool' in inner ? inner : numeric(inner, e.args[0], ctx);
       }
       if (name === 'Q') {
         const a = e.args[0];
@@ -207,8 +266,9 @@ function evaluate(e: Expr, ctx: EvalContext): Value {
         return columnValue(ctx.frame, a.value);
       }
       if (name === 'C') return { cat: categorical(e, ctx) };
+      if (name === 'center' || name === 'standardize' || name === 'scale') return stateful(name, e, ctx);
       const f = name && (name.startsWith('np.') ? FUNCTIONS[name.slice(3)] : BARE.has(name) ? FUNCTIONS[name] : undefined);
-      if (!f) throw err(e, `unknown function '${name ?? 'expression'}' (known: C, I, Q, ${Object.keys(FUNCTIONS).map((n) => `np.${n}`).join(', ')}, log, exp, sqrt, abs)`);
+      if (!f) throw err(e, `unknown function '${name ?? 'expression'}' (known: C, I, Q, center, standardize, scale, ${Object.keys(FUNCTIONS).map((n) => `np.${n}`).join(', ')}, log, exp, sqrt, abs)`);
       if (e.args.length !== 1 || e.kwargs.length) throw err(e, `${name}() takes one argument`);
       return map(numeric(evaluate(e.args[0], ctx), e.args[0], ctx), f);
     }
@@ -226,8 +286,61 @@ const ARITHMETIC: Record<string, (a: number, b: number) => number> = {
   '**': (a, b) => a ** b,
 };
 
+const COMPARISON: Record<string, (a: number, b: number) => boolean> = {
+  '<': (a, b) => a < b,
+  '>': (a, b) => a > b,
+  '<=': (a, b) => a <= b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  // On true/false values (1/0): numpy's elementwise and / or.
+  '&': (a, b) => a !== 0 && b !== 0,
+  '|': (a, b) => a !== 0 || b !== 0,
+};
+
+/**
+ * patsy's stateful transforms: center(x) = x - mean, standardize(x) = scale(x) = (x - mean) / std
+ * (ddof 0 unless given; center=False or rescale=False switch a step off). Like patsy, the mean and
+ * std come from every row of the data, before rows with a missing value elsewhere are dropped.
+ */
+function stateful(name: string, e: Expr & { k: 'call' }, ctx: EvalContext): Float64Array {
+  const err = (at: Expr, message: string) => formulaError(ctx.formula, at.start, message);
+  if (e.args.length !== 1) throw err(e, `${name}() takes one variable`);
+  const opts: Record<string, number | boolean> = { center: true, rescale: name !== 'center', ddof: 0 };
+  for (const { name: k, value } of e.kwargs) {
+    const allowed = name === 'center' ? [] : ['center', 'rescale', 'ddof'];
+    if (!allowed.includes(k)) throw err(value, `${name}() has no argument '${k}'${allowed.length ? ` (arguments: ${allowed.join(', ')})` : ''}`);
+    if (k === 'ddof' && value.k === 'num') opts.ddof = value.value;
+    else if (k !== 'ddof' && value.k === 'name' && (value.id === 'True' || value.id === 'False')) opts[k] = value.id === 'True';
+    else throw err(value, `${name}(${k}=...) needs ${k === 'ddof' ? 'a number' : 'True or False'}`);
+  }
+  const x = numeric(evaluate(e.args[0], ctx), e.args[0], ctx);
+  const v = typeof x === 'number' ? new Float64Array(ctx.frame.rows).fill(x) : x;
+  // patsy sums in long double; compensated sums give the same mean to the last bit or so.
+  const mean = exactSum(v, (t) => t) / v.length;
+  const m2 = exactSum(v, (t) => (t - mean) ** 2);
+  const sd = Math.sqrt(m2 / (v.length - (opts.ddof as number)));
+  const shift = opts.center ? mean : 0;
+  const div = opts.rescale ? sd : 1;
+  return v.map((t) => (t - shift) / div);
+}
+
+/** Neumaier's compensated sum of f over v. */
+function exactSum(v: Float64Array, f: (t: number) => number): number {
+  let sum = 0;
+  let carry = 0;
+  for (let i = 0; i < v.length; i++) {
+    const t = f(v[i]);
+    const next = sum + t;
+    carry += Math.abs(sum) >= Math.abs(t) ? sum - next + t : t - next + sum;
+    sum = next;
+  }
+  return sum + carry;
+}
+
 function numeric(v: Value, at: Expr, ctx: EvalContext): number | Float64Array {
   if (typeof v === 'number' || v instanceof Float64Array) return v;
+  if (typeof v === 'object' && 'bool' in v) return Float64Array.from(v.bool);
   throw formulaError(ctx.formula, at.start, typeof v === 'string' ? 'a string cannot take part in arithmetic' : 'a categorical value cannot take part in arithmetic');
 }
 
@@ -243,70 +356,117 @@ function zip(a: number | Float64Array, b: number | Float64Array, f: (x: number, 
   return out;
 }
 
+type Raw = (string | number | boolean | null)[];
+type Level = string | number | boolean;
+
+/**
+ * Categories with patsy's levels: the sorted distinct values (numbers numerically, strings by
+ * code point, False before True) or the levels given, labelled as Python prints them.
+ */
+function categories(values: Raw, integer: boolean, given: { levels: Level[]; at: number } | undefined, ctx: EvalContext) {
+  let distinct: Level[];
+  if (given) distinct = given.levels;
+  else {
+    distinct = [...new Set(values.filter((v): v is Level => v !== null && !(typeof v === 'number' && Number.isNaN(v))))];
+    distinct.sort((a, b) => (typeof a === 'string' || typeof b === 'string' ? (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0) : Number(a) - Number(b)));
+  }
+  const index = new Map<Level, number>(distinct.map((v, i) => [v, i]));
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || (typeof v === 'number' && Number.isNaN(v))) codes[i] = -1;
+    else {
+      const c = index.get(v);
+      if (c === undefined) {
+        throw formulaError(ctx.formula, given!.at, `row ${i + 1} of ${ctx.frame.source} has the value ${pythonLabel(v, integer)}, which is not among levels=[${distinct.map((l) => pythonLabel(l, integer)).join(', ')}]`);
+      }
+      codes[i] = c;
+    }
+  }
+  return { codes, distinct, levels: distinct.map((v) => pythonLabel(v, integer)) };
+}
+
+/** A literal level: a number, a quoted string, True or False. */
+function literal(e: Expr): Level | undefined {
+  if (e.k === 'num' || e.k === 'str') return e.value;
+  if (e.k === 'unary' && e.op === '-' && e.arg.k === 'num') return -e.arg.value;
+  if (e.k === 'name' && (e.id === 'True' || e.id === 'False')) return e.id === 'True';
+  return undefined;
+}
+
+const CONTRASTS: ContrastKind[] = ['Treatment', 'Sum', 'Helmert', 'Poly', 'Diff'];
+
+/**
+ * C(x), C(x, levels=[...]), C(x, Treatment | Treatment(ref) | Treatment(reference=ref) | Sum |
+ * Sum(omit=level) | Helmert | Poly | Diff), the contrast also as contrast=...
+ */
+function categorical(e: Expr & { k: 'call' }, ctx: EvalContext): FactorValue & { kind: 'categorical' } {
+  const err = (at: Expr, message: string) => formulaError(ctx.formula, at.start, message);
+  const usage = 'C() takes a variable, optionally a contrast (Treatment, Sum, Helmert, Poly, Diff) and levels=[...]';
+  const unknown = e.kwargs.find((k) => k.name !== 'levels' && k.name !== 'contrast');
+  if (e.args.length < 1 || e.args.length > 2 || unknown) throw err(unknown?.value ?? e, usage);
+  const spec = e.args[1] ?? e.kwargs.find((k) => k.name === 'contrast')?.value;
+  const levelsArg = e.kwargs.find((k) => k.name === 'levels')?.value;
+  let given: { levels: Level[]; at: number } | undefined;
+  if (levelsArg) {
+    if (levelsArg.k !== 'list' || !levelsArg.items.length) throw err(levelsArg, 'levels= needs a list of levels, e.g. levels=[3, 1, 2]');
+    const levels = levelsArg.items.map((item) => {
+      const v = literal(item);
+      if (v === undefined) throw err(item, 'a level must be a number, a quoted string, True or False');
+      return v;
+    });
+    if (new Set(levels).size < levels.length) throw err(levelsArg, 'levels= lists a level twice');
+    given = { levels, at: levelsArg.start };
+  }
+
+  // The values: a bare column keeps its own type (integers label as 5, floats as 5.0); expressions are floats.
+  const inner = e.args[0];
+  let raw: Raw;
+  let integer = false;
+  if (inner.k === 'name' && ctx.frame.columns.has(inner.id)) {
+    const c = column(ctx.frame, inner.id);
+    if (c.kind === 'number') {
+      raw = Array.from(c.values, (v) => (Number.isNaN(v) ? null : v));
+      integer = c.integer;
+    } else raw = c.values;
+  } else {
+    const v = evaluate(inner, ctx);
+    if (typeof v === 'number' || typeof v === 'string') throw err(inner, 'C() needs a column');
+    if (v instanceof Float64Array) raw = Array.from(v, (x) => (Number.isNaN(x) ? null : x));
+    else if ('bool' in v) raw = Array.from(v.bool, (b) => b === 1);
+    else raw = Array.from(v.cat.codes, (c) => (c < 0 ? null : v.cat.levels[c]));
+  }
+  if (!given && raw.every((v) => v === null || typeof v === 'boolean')) given = { levels: [false, true], at: inner.start };
+  const { codes, distinct, levels } = categories(raw, integer, given, ctx);
+
+  let contrast: Contrast = { kind: 'Treatment', level: 0 };
+  if (spec) {
+    const name = spec.k === 'call' ? functionName(spec.fn) : functionName(spec);
+    if (!name || !CONTRASTS.includes(name as ContrastKind)) throw err(spec, `contrast '${name ?? 'expression'}' is not supported (Treatment, Sum, Helmert, Poly, Diff)`);
+    const kind = name as ContrastKind;
+    contrast = { kind, level: kind === 'Treatment' ? 0 : undefined };
+    if (spec.k === 'call' && (spec.args.length || spec.kwargs.length)) {
+      const keyword = kind === 'Treatment' ? 'reference' : kind === 'Sum' ? 'omit' : undefined;
+      if (!keyword) throw err(spec, `${kind}() takes no arguments here (Poly scores are not supported)`);
+      const arg = spec.args[0] ?? spec.kwargs.find((k) => k.name === keyword)?.value;
+      if (!arg || spec.args.length + spec.kwargs.length > 1) throw err(spec, `${kind}() takes one ${keyword} level`);
+      const v = literal(arg);
+      if (v === undefined) throw err(arg, `the ${keyword} level must be a number, a quoted string, True or False`);
+      let at = distinct.findIndex((l) => l === v || pythonLabel(l, integer) === String(v) || (typeof l === 'boolean' && String(v) === pythonLabel(l)));
+      // patsy's _get_level: an integer that is not a level counts as an index (negative from the end).
+      if (at < 0 && typeof v === 'number' && Number.isInteger(v) && v >= -levels.length && v < levels.length) at = (v + levels.length) % levels.length;
+      if (at < 0) throw err(arg, `${keyword} level ${JSON.stringify(v)} is not a level (levels: ${levels.join(', ')})`);
+      contrast.level = at;
+    }
+  }
+  return { kind: 'categorical', codes, levels, contrast };
+}
+
 /** A column as a value: numbers stay numbers; text and booleans are categories, as in patsy. */
 function columnValue(frame: Frame, name: string): Value {
   const c = column(frame, name);
   if (c.kind === 'number') return c.values;
-  return { cat: categories(c.kind === 'bool' ? c.values.map((v) => (v === null ? null : v)) : c.values, false) };
-}
-
-type Raw = (string | number | boolean | null)[];
-
-/**
- * Categories with patsy's levels: the sorted distinct values (numbers numerically, strings by
- * code point, False before True), labelled as Python prints them.
- */
-function categories(values: Raw, integer: boolean, reference?: { value: string | number; at: number; formula: string }) {
-  const distinct = [...new Set(values.filter((v) => v !== null && !(typeof v === 'number' && Number.isNaN(v))))];
-  distinct.sort((a, b) => (typeof a === 'string' || typeof b === 'string' ? (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0) : Number(a) - Number(b)));
-  const index = new Map(distinct.map((v, i) => [v, i]));
-  const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) codes[i] = values[i] === null ? -1 : (index.get(values[i]!) ?? -1);
-  const levels = distinct.map((v) => pythonLabel(v as number | string | boolean, integer));
-  let ref = 0;
-  if (reference) {
-    ref = distinct.findIndex((v) => v === reference.value || (typeof v === 'boolean' && String(reference.value) === pythonLabel(v)));
-    if (ref < 0) throw formulaError(reference.formula, reference.at, `reference level ${JSON.stringify(reference.value)} is not a level (levels: ${levels.join(', ')})`);
-  }
-  return { kind: 'categorical' as const, codes, levels, reference: ref };
-}
-
-/** C(x), C(x, Treatment), C(x, Treatment(ref)), C(x, Treatment(reference=ref)). */
-function categorical(e: Expr & { k: 'call' }, ctx: EvalContext) {
-  const err = (at: Expr, message: string) => formulaError(ctx.formula, at.start, message);
-  if (e.args.length < 1 || e.args.length > 2 || e.kwargs.length) throw err(e, 'C() takes a variable and optionally Treatment(reference)');
-  let reference: { value: string | number; at: number; formula: string } | undefined;
-  const contrast = e.args[1];
-  if (contrast) {
-    const name = contrast.k === 'call' ? functionName(contrast.fn) : functionName(contrast);
-    if (name !== 'Treatment') throw err(contrast, `contrast '${name ?? 'expression'}' is not supported (only Treatment coding)`);
-    if (contrast.k === 'call') {
-      const arg = contrast.args[0] ?? contrast.kwargs.find((k) => k.name === 'reference')?.value;
-      if (contrast.args.length + contrast.kwargs.length > 1 || (contrast.kwargs.length && !contrast.kwargs.some((k) => k.name === 'reference'))) {
-        throw err(contrast, 'Treatment() takes one reference level');
-      }
-      if (arg) {
-        const v = arg.k === 'unary' && arg.op === '-' && arg.arg.k === 'num' ? -arg.arg.value : arg.k === 'num' || arg.k === 'str' ? arg.value : undefined;
-        if (v === undefined) throw err(arg, 'the reference level must be a number or a quoted string');
-        reference = { value: v, at: arg.start, formula: ctx.formula };
-      }
-    }
-  }
-  const inner = e.args[0];
-  // A bare column keeps its own type (integers label as 5, floats as 5.0); expressions are floats.
-  if (inner.k === 'name' && ctx.frame.columns.has(inner.id)) {
-    const c = column(ctx.frame, inner.id);
-    if (c.kind === 'number') return categories(Array.from(c.values, (v) => (Number.isNaN(v) ? null : v)), c.integer, reference);
-    return categories(c.values, false, reference);
-  }
-  const v = evaluate(inner, ctx);
-  if (typeof v === 'number' || typeof v === 'string') throw err(inner, 'C() needs a column');
-  if (v instanceof Float64Array) return categories(Array.from(v, (x) => (Number.isNaN(x) ? null : x)), false, reference);
-  if (reference) {
-    const levels = v.cat.levels;
-    const ref = levels.indexOf(String(reference.value));
-    if (ref < 0) throw err(inner, `reference level ${JSON.stringify(reference.value)} is not a level (levels: ${levels.join(', ')})`);
-    return { ...v.cat, reference: ref };
-  }
-  return v.cat;
+  const raw: Raw = c.values;
+  const { codes, levels } = categories(raw, false, c.kind === 'bool' ? { levels: [false, true], at: 0 } : undefined, { frame, formula: '' });
+  return { cat: { kind: 'categorical', codes, levels, contrast: { kind: 'Treatment', level: 0 } } };
 }

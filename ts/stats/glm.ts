@@ -39,8 +39,10 @@ interface LinkFunctions {
   inverse(eta: number): number;
   deriv(mu: number): number;
 }
+// statsmodels' Log link clips the mean to machine epsilon in the link and its derivative (not
+// in the mean itself), so a start at mu <= 0 has a tiny weight instead of no logarithm.
 const LINKS: Record<Link, LinkFunctions> = {
-  log: { link: Math.log, inverse: Math.exp, deriv: (mu) => 1 / mu },
+  log: { link: (mu) => Math.log(Math.max(mu, EPS)), inverse: Math.exp, deriv: (mu) => 1 / Math.max(mu, EPS) },
   identity: { link: (mu) => mu, inverse: (eta) => eta, deriv: () => 1 },
 };
 
@@ -65,9 +67,6 @@ export function glmDesign(design: Design, link: Link = 'log', alpha = 0.05, maxi
 
   const mean = y.reduce((a, b) => a + b, 0) / n;
   let mu: Float64Array = y.map((v) => (v + mean) / 2);
-  if (link === 'log' && mu.some((m) => !(m > 0))) {
-    throw new UserError(`${design.source}: a log link needs a positive mean; the starting mean (y + mean y) / 2 of '${design.yName}' is not positive in some rows`);
-  }
   let eta: Float64Array = mu.map(L.link);
   let scale = sumSq(mu) / dfResid;
   const deviances = [Infinity, sumSq(mu) / scale];
