@@ -10,8 +10,9 @@ import { pidAlive } from '../../ts/store/lock';
  * A fault-injection campaign against the real CLI: `plateau run` on a small grid, again and again until
  * every job is stored, while a seeded plan SIGKILLs workers mid-job, SIGKILLs the control plane, and
  * stops it with SIGINT / SIGTERM / SIGHUP. Used by test/ts/dispatch/campaign.test.ts (short) and
- * bench/chaos.ts (long). Trainings are counted from the store's 'result' events (one per RESULT that
- * reached a broker), not from rows, so a job trained twice shows even though its rows would not.
+ * bench/chaos.ts (long). Trainings are counted from the store's events — 'result' (written with the rows,
+ * also for a result of a job already stored) and 'rejected' (a result for a job the worker no longer
+ * held) — not from rows, so a job trained twice shows even though its rows would not.
  */
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -27,6 +28,8 @@ export interface CampaignOptions {
   workers: number;
   /** Worker SIGKILLs to deal out, at random moments while a job trains. */
   workerKills: number;
+  /** Least time between two worker kills: the pool replaces at most workers × 3 a minute. */
+  killGapMs?: number;
   /** Control-plane SIGKILLs, each followed by a restart. */
   planeKills: number;
   /** Clean stops, each followed by a restart. */
@@ -87,6 +90,7 @@ export async function campaign(o: CampaignOptions): Promise<CampaignReport> {
   let planeKills = 0;
   let stops = 0;
   let runs = 0;
+  let lastKill = 0;
   const say = o.say ?? (() => {});
 
   // Reads the store as `status` would: a fresh read-only connection each time.
@@ -130,11 +134,12 @@ export async function campaign(o: CampaignOptions): Promise<CampaignReport> {
         continue; // the store is being made
       }
       // Worker kills: at a random moment while a job trains past its first epoch.
-      if (workerKills < o.workerKills && training.length && random() < 0.5) {
+      if (workerKills < o.workerKills && training.length && Date.now() - lastKill >= (o.killGapMs ?? 0) && random() < 0.5) {
         const victim = training[Math.floor(random() * training.length)].pid;
         if (pidAlive(victim)) {
           process.kill(victim, 'SIGKILL');
           workerKills += 1;
+          lastKill = Date.now();
           say(`run ${runs}: SIGKILL worker pid ${victim}`);
         }
       }
@@ -184,7 +189,7 @@ export async function campaign(o: CampaignOptions): Promise<CampaignReport> {
   }
 
   return read((db) => {
-    const perJob = db.prepare(`SELECT j.key, j.status, (SELECT COUNT(*) FROM events e WHERE e.kind = 'result' AND e.job = j.key) AS n FROM jobs j`).all() as { key: string; status: string; n: number }[];
+    const perJob = db.prepare(`SELECT j.key, j.status, (SELECT COUNT(*) FROM events e WHERE e.kind IN ('result', 'rejected') AND e.job = j.key) AS n FROM jobs j`).all() as { key: string; status: string; n: number }[];
     const rows = (db.prepare(`SELECT COUNT(*) AS n FROM metrics`).get() as { n: number }).n;
     if (rows !== perJob.filter((j) => j.status === 'done').length) problems.push(`${rows} metrics rows for ${perJob.length} jobs`);
     return {

@@ -18,8 +18,6 @@ export interface BrokerHandlers {
   handedBack?(job: Job | undefined, worker: string, reason: string): void;
   /** A malformed message; rate-limited per worker (see ProtocolLimit), with `suppressed` counted since the last one. */
   protocolError?(worker: string, error: string, suppressed: number): void;
-  /** Every RESULT that arrives, before it is checked: each is one training done (campaigns count them). */
-  received?(worker: string, job: string): void;
   /** A RESULT for a job this worker was not given (never, or no longer): ignored, and said here. */
   rejected?(worker: string, job: string, reason: string): void;
   /** A peer the socket would not admit (no CURVE, or a key the ZAP handler refused). */
@@ -212,7 +210,6 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
           break;
         case 'RESULT': {
           const job = w.job;
-          h.received?.(identity, message.header.job);
           if (!job || job.key !== message.header.job) {
             // Stale (the job went elsewhere after this worker fell silent) or never given: not stored.
             h.rejected?.(identity, message.header.job, job ? `it was given ${job.key}` : 'it holds no job');

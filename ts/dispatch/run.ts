@@ -102,7 +102,12 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         const tables = Object.fromEntries(header.tables.map((name, i) => [name, decodeTable(name, payload[i])]));
         const problem = resultProblem(job, tables);
         if (problem) throw new Error(problem);
-        storeResult(o.db, job.key, { epochs: tables.epochs, metrics: tables.metrics, cases: tables.cases, classes: tables.classes }, { worker, seconds: header.seconds });
+        // The training is counted (a 'result' event) in the same transaction as its rows: a kill between
+        // the two cannot leave a result counted and not stored, or stored and not counted.
+        o.db.transaction(() => {
+          const stored = storeResult(o.db, job.key, { epochs: tables.epochs, metrics: tables.metrics, cases: tables.cases, classes: tables.classes }, { worker, seconds: header.seconds });
+          recordEvent(o.db, { experiment: o.experiment, kind: 'result', job: job.key, worker, message: stored ? 'stored' : 'already stored: ignored' });
+        })();
         workerBusy(o.db, worker, null);
         done += 1;
         emit({ kind: 'done', job, worker, metrics: tables.metrics[0], seconds: header.seconds });
@@ -132,9 +137,6 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
       protocolError(worker, error, suppressed) {
         const more = suppressed ? ` (after ${suppressed} more malformed message(s) not recorded one by one)` : '';
         recordEvent(o.db, { experiment: o.experiment, kind: 'protocol', worker, message: `${error}${more}` });
-      },
-      received(worker, job) {
-        recordEvent(o.db, { experiment: o.experiment, kind: 'result', job, worker, message: 'a result arrived' });
       },
       rejected(worker, job, reason) {
         recordEvent(o.db, { experiment: o.experiment, kind: 'rejected', job, worker, message: `a result for job ${job} was not stored: ${reason}` });
