@@ -43,8 +43,9 @@ export interface BrokerOptions {
 }
 
 /**
- * Malformed messages from one worker: the first PER_MINUTE each minute are recorded, the rest
- * counted into the next record; a worker past DROP_AFTER in a minute is dropped and ignored.
+ * Bad messages (malformed, or a result for a job not held) from one worker: the first PER_MINUTE
+ * each minute are recorded, the rest counted into the next record; past DROP_AFTER in a minute the
+ * worker is dropped and ignored.
  */
 export const ProtocolLimit = { PER_MINUTE: 5, DROP_AFTER: 100 } as const;
 
@@ -106,7 +107,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   // Malformed messages per sender in the current minute; `unsaid` = counted but not yet recorded.
   const noise = new Map<string, { since: number; count: number; unsaid: number }>();
   const dropped = new Set<string>();
-  const malformed = (id: string, error: string) => {
+  // Offences (malformed messages, results for jobs not held) share one budget per worker.
+  const offence = (id: string, record: (suppressed: number) => void) => {
     const t = Date.now();
     let n = noise.get(id);
     if (!n || t - n.since > 60_000) {
@@ -116,16 +118,17 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     n.count += 1;
     if (n.count > ProtocolLimit.DROP_AFTER) {
       dropped.add(id);
-      h.protocolError?.(id, `dropped: more than ${ProtocolLimit.DROP_AFTER} malformed messages in a minute; its messages are ignored from now on`, n.unsaid);
+      h.protocolError?.(id, `dropped: more than ${ProtocolLimit.DROP_AFTER} bad messages in a minute; its messages are ignored from now on`, n.unsaid);
       n.unsaid = 0;
       lose(id, 'dropped for malformed messages');
       return;
     }
     if (n.count <= ProtocolLimit.PER_MINUTE) {
-      h.protocolError?.(id, error, n.unsaid);
+      record(n.unsaid);
       n.unsaid = 0;
     } else n.unsaid += 1;
   };
+  const malformed = (id: string, error: string) => offence(id, (suppressed) => h.protocolError?.(id, error, suppressed));
 
   const finish = () => {
     unfinished -= 1;
@@ -212,7 +215,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
           const job = w.job;
           if (!job || job.key !== message.header.job) {
             // Stale (the job went elsewhere after this worker fell silent) or never given: not stored.
-            h.rejected?.(identity, message.header.job, job ? `it was given ${job.key}` : 'it holds no job');
+            const why = job ? `it was given ${job.key}` : 'it holds no job';
+            offence(identity, (suppressed) => h.rejected?.(identity, message.header.job, suppressed ? `${why} (after ${suppressed} bad message(s) not recorded one by one)` : why));
             break;
           }
           try {
