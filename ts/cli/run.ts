@@ -54,9 +54,14 @@ function inFile<T>(file: string, f: () => T): T {
   }
 }
 
-function plainLine(e: RunEvent, total: () => string): string | undefined {
+function plainLine(e: RunEvent, total: () => string, jobs: Job[] = []): string | undefined {
   const where = (j: Job) => `${j.model.name} ${subsetLabel(j)}${j.fold !== null ? ` fold ${j.fold}` : ''}`;
   switch (e.kind) {
+    case 'epoch': {
+      const p = e.progress;
+      const job = jobs.find((j) => j.key === p.job);
+      return `  epoch ${p.epoch}/${p.epochs} ${job ? where(job) : ''} train_loss=${fixed(p.train_loss, 4)} val_dice=${fixed(p.val_dice, 4)} ${p.seconds.toFixed(1)}s [${p.job}]`;
+    }
     case 'done':
       return `done ${total()} ${where(e.job)} dice=${fixed(e.metrics.dice as number, 4)} iou=${fixed(e.metrics.iou as number, 4)} ${e.seconds.toFixed(1)}s [${e.job.key}]`;
     case 'failed':
@@ -216,7 +221,7 @@ export function registerRun(program: Command): void {
           console.log(`training ${pending.length} of ${jobs.length} jobs of '${exp.name}' on ${Math.min(o.workers, pending.length)} worker(s); store: ${o.db}`);
           events.on('event', (e: RunEvent) => {
             const c = counts();
-            const line = plainLine(e, () => `${c.done + c.failed}/${c.total}`);
+            const line = plainLine(e, () => `${c.done + c.failed}/${c.total}`, pending);
             if (line) console.log(line);
           });
         }

@@ -7,6 +7,7 @@ import { curveKeyPair } from 'zeromq';
 import type { Job } from '../experiment/job';
 import { EXIT, UserError } from '../errors';
 import { decodeTable } from '../results/arrow';
+import type { Progress } from '../protocol/messages';
 import type { Db } from '../store/db';
 import { jobThreads, markFailed, markQueued, markRunning } from '../store/jobs';
 import { maxFrameBytes, resultProblem } from '../protocol/limits';
@@ -22,7 +23,8 @@ export type RunEvent =
   | { kind: 'failed'; job: Job; worker: string; error: string; final: boolean }
   | { kind: 'lost'; worker: string; reason: string }
   | { kind: 'handback'; job?: Job; worker: string; reason: string }
-  | { kind: 'ready'; worker: string; device: string };
+  | { kind: 'ready'; worker: string; device: string }
+  | { kind: 'epoch'; worker: string; progress: Progress };
 
 export interface RunOptions {
   db: Db;
@@ -94,6 +96,7 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
       },
       progress(worker, p) {
         workerProgress(o.db, worker, p);
+        emit({ kind: 'epoch', worker, progress: p });
       },
       result(job, worker, header, payload) {
         if (payload.length !== header.tables.length) {
@@ -167,8 +170,8 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
   const stopAll = (why: string) => (stopped ??= stop(why));
   const stop = async (why: string) => {
     stopping = true;
-    const inFlight = broker.inFlight();
     await broker.close();
+    const inFlight = broker.inFlight();
     await workers.close();
     await zap.close();
     // Jobs that were training go back to the queue, so `status` is right at once.
