@@ -662,6 +662,9 @@ def cases() -> dict[str, tuple[pd.DataFrame, list]]:
             ("anova", "y ~ C(g, Sum) * C(dose, Sum)", 3),
             ("anova", "y ~ C(g, Helmert) + C(dose, Diff) + x", 2),
             ("glm", "yneg ~ x + g", "log"),
+            ("design", "y ~ bs(x, df=4) + bs(z, df=6, degree=2, include_intercept=True) - 1"),
+            ("design", "y ~ bs(x, knots=[20, 50, 80], degree=1) + bs(z, 5, lower_bound=-4, upper_bound=4):g"),
+            ("ols", "y ~ bs(x, df=5) + C(g, Sum)"),
         ]),
         "missing": (missing_frame(), [
             ("design", "y ~ x + g"),

@@ -39,7 +39,7 @@ export function bsplineSmoother(name: string, x: Float64Array, df: number, degre
 }
 
 /** numpy.percentile, linear interpolation (its _lerp included). */
-function percentile(sorted: Float64Array, prob: number): number {
+export function percentile(sorted: Float64Array, prob: number): number {
   const q = (100 * prob) / 100;
   const v = q * (sorted.length - 1);
   const lo = Math.floor(v);
@@ -89,16 +89,17 @@ function simpson(y: Float64Array, x: Float64Array): number {
  * recursion (The NURBS Book, A2.3). The knot interval of x is found as FITPACK's splev finds it:
  * the last one starting at or before x, the final interval closed on the right.
  */
-function evaluate(knots: Float64Array, p: number, x: Float64Array, deriv: number): Dense {
+function evaluate(knots: Float64Array, p: number, x: Float64Array, deriv: number, dropFirst = true): Dense {
   const count = knots.length - p - 1;
-  const out = dense(x.length, count - 1);
+  const drop = dropFirst ? 1 : 0;
+  const out = dense(x.length, count - drop);
   for (let i = 0; i < x.length; i++) {
     const u = x[i];
     let span = p;
     while (span < count - 1 && u >= knots[span + 1]) span++;
     const ders = basisDerivatives(span, u, p, deriv, knots);
     for (let j = 0; j <= p; j++) {
-      const index = span - p + j - 1; // column of basis function span - p + j
+      const index = span - p + j - drop; // column of basis function span - p + j
       if (index >= 0) out.data[index * x.length + i] = ders[deriv][j];
     }
   }
@@ -158,4 +159,48 @@ function basisDerivatives(span: number, u: number, p: number, n: number, U: Floa
     f *= p - k;
   }
   return ders;
+}
+
+export interface BsOptions {
+  df?: number;
+  knots?: number[];
+  degree: number;
+  includeIntercept: boolean;
+  lowerBound?: number;
+  upperBound?: number;
+}
+
+/**
+ * patsy's bs(x, df=None, knots=None, degree=3, include_intercept=False, lower_bound=None,
+ * upper_bound=None) (patsy/splines.py): df - degree - 1 inner knots (one more without the
+ * intercept) at the quantiles of x, the bounds repeated degree + 1 times, the B-spline basis as
+ * scipy's splev evaluates it, the first function dropped unless include_intercept. Errors are
+ * patsy's, as sentences; `fail` turns them into the caller's error.
+ */
+export function patsyBs(x: Float64Array, o: BsOptions, fail: (message: string) => Error): Float64Array[] {
+  if (!Number.isInteger(o.degree) || o.degree < 0) throw fail(`degree must be an integer >= 0 (got ${o.degree})`);
+  if (o.df === undefined && o.knots === undefined) throw fail('bs() needs df= or knots=');
+  if (x.some((v) => Number.isNaN(v))) throw fail('bs() needs a value in every row (its knots come from all rows, as in patsy)');
+  const order = o.degree + 1;
+  let inner = o.knots ? [...o.knots] : [];
+  if (o.df !== undefined) {
+    const n = o.df - order + (o.includeIntercept ? 0 : 1);
+    if (!Number.isInteger(o.df) || n < 0) throw fail(`df=${o.df} is too small for degree=${o.degree} and include_intercept=${o.includeIntercept ? 'True' : 'False'}; must be >= ${o.df - n}`);
+    if (o.knots && o.knots.length !== n) throw fail(`df=${o.df} with degree=${o.degree} implies ${n} knots, but ${o.knots.length} knots were provided`);
+    if (!o.knots) {
+      const sorted = Float64Array.from(x).sort();
+      inner = Array.from({ length: n }, (_, i) => percentile(sorted, (i + 1) / (n + 1)));
+    }
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of x) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+  lo = o.lowerBound ?? lo;
+  hi = o.upperBound ?? hi;
+  if (lo > hi) throw fail(`lower_bound > upper_bound (${lo} > ${hi})`);
+  if (inner.some((k) => k < lo || k > hi)) throw fail('some knot values fall outside of the bounds');
+  const knots = Float64Array.from([...Array(order).fill(lo), ...inner, ...Array(order).fill(hi)]).sort();
+  if (x.some((v) => v < lo || v > hi)) throw fail('some data points fall outside the outermost knots');
+  const basis = evaluate(knots, o.degree, x, 0, !o.includeIntercept);
+  return Array.from({ length: basis.cols }, (_, j) => basis.data.slice(j * x.length, (j + 1) * x.length));
 }

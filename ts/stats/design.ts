@@ -89,7 +89,8 @@ export function designMatrices(frame: Frame, formula: string | ModelDesc): Desig
     if (out) return out;
     const v = values.get(factor.code)!;
     if (v.kind === 'numeric') {
-      out = [{ name: factor.code, values: gather(rows, (r) => v.values[r]) }];
+      const cols = v.columns ?? [v.values];
+      out = cols.map((c, j) => ({ name: v.columns ? `${factor.code}[${j}]` : factor.code, values: gather(rows, (r) => c[r]) }));
     } else {
       // Coded by the factor's contrast, in full where no lower-order term spans the constant.
       const { matrix, suffixes } = contrastMatrix(v.contrast, v.levels, full);

@@ -1,3 +1,4 @@
+import { patsyBs } from './bspline';
 import type { Contrast, ContrastKind } from './contrasts';
 import { column, type Frame, pythonLabel } from './frame';
 import { formulaError, type Token } from './tokens';
@@ -22,7 +23,7 @@ export type Expr =
 
 /** A factor's values: numbers (NaN = missing) or categories (code -1 = missing). */
 export type FactorValue =
-  | { kind: 'numeric'; values: Float64Array }
+  | { kind: 'numeric'; values: Float64Array; columns?: Float64Array[] }
   | { kind: 'categorical'; codes: Int32Array; levels: string[]; contrast: Contrast };
 
 export function parseExpr(tokens: Token[], formula: string): Expr {
@@ -185,7 +186,7 @@ const FUNCTIONS: Record<string, (x: number) => number> = {
 const BARE = new Set(['log', 'exp', 'sqrt', 'abs']);
 
 /** Value during evaluation: a scalar, a numeric column, or categories. */
-type Value = number | Float64Array | { cat: FactorValue & { kind: 'categorical' } } | { bool: Uint8Array } | string;
+type Value = number | Float64Array | { cat: FactorValue & { kind: 'categorical' } } | { bool: Uint8Array } | { matrix: Float64Array[] } | string;
 
 export interface EvalContext {
   frame: Frame;
@@ -198,6 +199,8 @@ export function evalFactor(e: Expr, ctx: EvalContext): FactorValue {
   if (typeof v === 'string') throw formulaError(ctx.formula, e.start, 'a string is not a factor');
   if (v instanceof Float64Array) return { kind: 'numeric', values: v };
   if ('bool' in v) return booleanCategories(v.bool);
+  // A spline basis: several columns, named factor[0], factor[1], ... as patsy names them.
+  if ('matrix' in v) return { kind: 'numeric', values: v.matrix[0], columns: v.matrix };
   return v.cat;
 }
 
@@ -267,8 +270,9 @@ function evaluate(e: Expr, ctx: EvalContext): Value {
       }
       if (name === 'C') return { cat: categorical(e, ctx) };
       if (name === 'center' || name === 'standardize' || name === 'scale') return stateful(name, e, ctx);
+      if (name === 'bs') return { matrix: bs(e, ctx) };
       const f = name && (name.startsWith('np.') ? FUNCTIONS[name.slice(3)] : BARE.has(name) ? FUNCTIONS[name] : undefined);
-      if (!f) throw err(e, `unknown function '${name ?? 'expression'}' (known: C, I, Q, center, standardize, scale, ${Object.keys(FUNCTIONS).map((n) => `np.${n}`).join(', ')}, log, exp, sqrt, abs)`);
+      if (!f) throw err(e, `unknown function '${name ?? 'expression'}' (known: C, I, Q, center, standardize, scale, bs, ${Object.keys(FUNCTIONS).map((n) => `np.${n}`).join(', ')}, log, exp, sqrt, abs)`);
       if (e.args.length !== 1 || e.kwargs.length) throw err(e, `${name}() takes one argument`);
       return map(numeric(evaluate(e.args[0], ctx), e.args[0], ctx), f);
     }
@@ -325,6 +329,42 @@ function stateful(name: string, e: Expr & { k: 'call' }, ctx: EvalContext): Floa
   return v.map((t) => (t - shift) / div);
 }
 
+/** bs(x, df=None, knots=None, degree=3, include_intercept=False, lower_bound=None, upper_bound=None). */
+function bs(e: Expr & { k: 'call' }, ctx: EvalContext): Float64Array[] {
+  const err = (at: Expr, message: string) => formulaError(ctx.formula, at.start, message);
+  const names = ['df', 'knots', 'degree', 'include_intercept', 'lower_bound', 'upper_bound'];
+  if (e.args.length < 1 || e.args.length > names.length + 1) throw err(e, 'bs() takes a variable and df=, knots=, degree=, include_intercept=, lower_bound=, upper_bound=');
+  const given = new Map<string, Expr>();
+  e.args.slice(1).forEach((a, i) => given.set(names[i], a));
+  for (const k of e.kwargs) {
+    if (!names.includes(k.name)) throw err(k.value, `bs() has no argument '${k.name}' (arguments: ${names.join(', ')})`);
+    given.set(k.name, k.value);
+  }
+  const num = (k: string): number | undefined => {
+    const a = given.get(k);
+    if (!a || (a.k === 'name' && a.id === 'None')) return undefined;
+    const v = literal(a);
+    if (typeof v !== 'number') throw err(a, `bs(${k}=...) needs a number`);
+    return v;
+  };
+  const knotsArg = given.get('knots');
+  let knots: number[] | undefined;
+  if (knotsArg && !(knotsArg.k === 'name' && knotsArg.id === 'None')) {
+    if (knotsArg.k !== 'list') throw err(knotsArg, 'knots= needs a list of numbers');
+    knots = knotsArg.items.map((item) => {
+      const v = literal(item);
+      if (typeof v !== 'number') throw err(item, 'a knot must be a number');
+      return v;
+    });
+  }
+  const ii = given.get('include_intercept');
+  const includeIntercept = ii ? literal(ii) === true : false;
+  if (ii && typeof literal(ii) !== 'boolean') throw err(ii, 'include_intercept= needs True or False');
+  const x = numeric(evaluate(e.args[0], ctx), e.args[0], ctx);
+  const values = typeof x === 'number' ? new Float64Array(ctx.frame.rows).fill(x) : x;
+  return patsyBs(values, { df: num('df'), knots, degree: num('degree') ?? 3, includeIntercept, lowerBound: num('lower_bound'), upperBound: num('upper_bound') }, (m) => err(e, m));
+}
+
 /** Neumaier's compensated sum of f over v. */
 function exactSum(v: Float64Array, f: (t: number) => number): number {
   let sum = 0;
@@ -341,7 +381,7 @@ function exactSum(v: Float64Array, f: (t: number) => number): number {
 function numeric(v: Value, at: Expr, ctx: EvalContext): number | Float64Array {
   if (typeof v === 'number' || v instanceof Float64Array) return v;
   if (typeof v === 'object' && 'bool' in v) return Float64Array.from(v.bool);
-  throw formulaError(ctx.formula, at.start, typeof v === 'string' ? 'a string cannot take part in arithmetic' : 'a categorical value cannot take part in arithmetic');
+  throw formulaError(ctx.formula, at.start, typeof v === 'string' ? 'a string cannot take part in arithmetic' : 'matrix' in v ? 'a spline basis cannot take part in arithmetic' : 'a categorical value cannot take part in arithmetic');
 }
 
 function map(a: number | Float64Array, f: (x: number) => number): number | Float64Array {
@@ -434,6 +474,7 @@ function categorical(e: Expr & { k: 'call' }, ctx: EvalContext): FactorValue & {
     if (typeof v === 'number' || typeof v === 'string') throw err(inner, 'C() needs a column');
     if (v instanceof Float64Array) raw = Array.from(v, (x) => (Number.isNaN(x) ? null : x));
     else if ('bool' in v) raw = Array.from(v.bool, (b) => b === 1);
+    else if ('matrix' in v) throw err(inner, 'C() of a spline basis makes no sense; give C() one column');
     else raw = Array.from(v.cat.codes, (c) => (c < 0 ? null : v.cat.levels[c]));
   }
   if (!given && raw.every((v) => v === null || typeof v === 'boolean')) given = { levels: [false, true], at: inner.start };

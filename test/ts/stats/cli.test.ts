@@ -119,6 +119,7 @@ describe('plateau stats: bad input exits 2 with one clear message', () => {
     ['formula that does not parse', ['ols', '--data', paper, '--formula', 'DICE ~ ls + (Family'], /formula position 20: missing '\)'/],
     ['no response', ['ols', '--data', paper, '--formula', '~ ls'], /needs a response/],
     ['unsupported contrast', ['ols', '--data', paper, '--formula', 'DICE ~ C(ls, Orthogonal)'], /contrast 'Orthogonal' is not supported \(Treatment, Sum, Helmert, Poly, Diff\)/],
+    ['spline without df or knots', ['ols', '--data', paper, '--formula', 'DICE ~ bs(lr)'], /formula position 8: bs\(\) needs df= or knots=/],
     ['level not listed', ['ols', '--data', paper, '--formula', "DICE ~ C(ls, levels=['long'])"], /has the value short, which is not among levels=\[long\]/],
     ['categorical response', ['ols', '--data', paper, '--formula', 'model ~ ls'], /response 'model' is categorical/],
     ['log of zero', ['ols', '--data', paper, '--formula', 'DICE ~ np.log(fold - 1)'], /'np.log\(fold - 1\)' is -Infinity in row 1/],
