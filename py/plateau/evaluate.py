@@ -80,11 +80,11 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
         "bce": bce_sum / max(pixels, 1),
         "global_dice": dice_from_counts(inter, sum_y, sum_p),
         "cases": rows,
-        "classes": _class_rows(by_class, class_counts, class_names),
+        "classes": class_rows(by_class, class_counts, class_names),
     }
 
 
-def _class_rows(by_class: dict[str, list[torch.Tensor]], counts: torch.Tensor | None,
+def class_rows(by_class: dict[str, list[torch.Tensor]], counts: torch.Tensor | None,
                 names: list[str] | None) -> list[dict]:
     if counts is None:
         return []

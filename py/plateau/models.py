@@ -82,7 +82,7 @@ def size_multiple(spec: dict) -> int:
     odd sizes up, max-pools down). ``resunet`` halves depth-1 times, the encoder U-Nets five times."""
     if spec["family"] == "resunet":
         return 2 ** (spec["depth"] - 1)
-    if spec["family"] == "target":
+    if spec["family"] in ("target", "bundle"):
         return 1  # the user's network: its constructor arguments are theirs to match to the data
     if spec["family"] not in ENCODER_BACKBONES:
         raise ValueError(f"model.family {spec['family']!r} is not known to this trainer")

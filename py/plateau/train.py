@@ -120,6 +120,20 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
     if job.get("n_train") is not None and job["n_train"] != n_train:
         raise ValueError(f"n_train {job['n_train']} in the job, but the training pool gives {n_train}")
     train_idx = nested_subset(pool, n_train)
+    if job["model"]["family"] == "bundle":  # the bundle's own workflow trains (plateau.bundle)
+        from .bundle import train_bundle
+
+        t_train = time.perf_counter()
+        pick = lambda idx: [cases[int(i)] for i in idx]  # noqa: E731
+        epochs, test, net = train_bundle(job, pick(train_idx), pick(parts["val"]), pick(parts["test"]), dev, on_epoch)
+        best = min(epochs, key=lambda r: r["val_loss"])["epoch"] if epochs else 0
+        metrics = {**{k: test[k] for k in ("dice", "iou", "recall", "precision", "bce", "global_dice")},
+                   "n_train": int(n_train), "n_val": len(parts["val"]), "n_test": len(parts["test"]),
+                   "epochs_run": len(epochs), "best_epoch": best, "train_seconds": time.perf_counter() - t_train,
+                   "params": sum(p.numel() for p in net.parameters() if p.requires_grad), "flops": 0.0,
+                   "throughput": 0.0, "device": str(dev)}
+        return JobResult(epochs=epochs, metrics=metrics, cases=test["cases"], seconds=time.perf_counter() - t_start,
+                         classes=test["classes"])
 
     tr = job["training"]
     amp = bool(tr.get("amp", True)) and dev.type == "cuda"

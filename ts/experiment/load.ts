@@ -66,7 +66,7 @@ export function applyOverrides(doc: unknown, sets: readonly string[], file: stri
 }
 
 /**
- * The experiment's paths (dataset.root, dataset.datalist, models[].pretrained) made absolute
+ * The experiment's paths (dataset.root, dataset.datalist, models[].pretrained, models[].bundle) made absolute
  * against `base`: the file's own folder for what the file says, the working directory for --set.
  */
 export function resolvePaths(doc: unknown, base: string): unknown {
@@ -79,7 +79,12 @@ export function resolvePaths(doc: unknown, base: string): unknown {
     out.dataset = d;
   }
   if (Array.isArray(out.models)) {
-    out.models = out.models.map((m) => (m && typeof m === 'object' && 'pretrained' in m ? { ...m, pretrained: abs((m as Record<string, unknown>).pretrained) } : m));
+    out.models = out.models.map((m) => {
+      if (!m || typeof m !== 'object') return m;
+      const e = { ...(m as Record<string, unknown>) };
+      for (const field of ['pretrained', 'bundle']) if (field in e) e[field] = abs(e[field]);
+      return e;
+    });
   }
   return out;
 }

@@ -39,7 +39,16 @@ export const TargetModelEntry = z
   })
   .catchall(z.unknown());
 
-export const ModelEntry = z.union([ResUNetEntry, EncoderUNetEntry, TargetModelEntry]);
+/** A MONAI bundle (model-zoo layout) trained by its own workflow on each job's cases. */
+export const BundleEntry = z
+  .object({
+    bundle: z.string().min(1).describe("the bundle's folder (configs/, models/); relative to the experiment file"),
+    config: z.string().min(1).default('configs/train.json').describe('its training config, inside the folder'),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only').optional().describe("default: the folder's name"),
+  })
+  .strict();
+
+export const ModelEntry = z.union([ResUNetEntry, EncoderUNetEntry, TargetModelEntry, BundleEntry]);
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
 /** One concrete network of the grid. */
@@ -47,10 +56,15 @@ export const ModelSpec = z.discriminatedUnion('family', [
   z.object({ name: z.string(), family: z.literal('resunet'), depth: Depth, channels: z.number().int().positive(), res_units: z.number().int().min(0).max(4) }).strict(),
   z.object({ name: z.string(), family: EncoderFamily }).strict(),
   z.object({ name: z.string(), family: z.literal('target'), target: Target, pretrained: z.string().optional() }).strict(),
+  z.object({ name: z.string(), family: z.literal('bundle'), bundle: z.string(), config: z.string() }).strict(),
 ]);
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
 export function expandModels(entry: ModelEntry): ModelSpec[] {
+  if ('bundle' in entry) {
+    const b = entry as z.infer<typeof BundleEntry>;
+    return [{ name: b.name ?? (b.bundle.replace(/[/\\]+$/, '').split(/[/\\]/).pop() || 'bundle'), family: 'bundle', bundle: b.bundle, config: b.config }];
+  }
   if ('_target_' in entry) {
     const { name, pretrained, ...target } = entry as z.infer<typeof TargetModelEntry>;
     return [{ name: name ?? targetName(target._target_), family: 'target', target, ...(pretrained === undefined ? {} : { pretrained }) }];
@@ -71,4 +85,4 @@ export const modelDepth = (m: ModelSpec): number | null => (m.family === 'resune
  * MONAI's decoders fix a one-pixel mismatch at most, so every halving must be exact.
  */
 export const sizeMultiple = (m: ModelSpec): number =>
-  m.family === 'resunet' ? 2 ** (m.depth - 1) : m.family === 'target' ? 1 : 32; // a network by _target_ is the user's to size
+  m.family === 'resunet' ? 2 ** (m.depth - 1) : m.family === 'target' || m.family === 'bundle' ? 1 : 32; // the user's network is theirs to size

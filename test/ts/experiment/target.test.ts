@@ -51,3 +51,13 @@ describe('models, losses, optimizers and schedules by _target_', () => {
     expect(twice.error?.issues[0].message).toBe('SegResNet named more than once; give each entry a distinct name:');
   });
 });
+
+describe('a MONAI bundle as a model', () => {
+  it('is named after its folder unless named, with configs/train.json by default', () => {
+    const exp = Experiment.parse({ ...tiny(), models: [{ bundle: '/b/spleen_ct_segmentation/' }, { bundle: '/b/x', name: 'mine', config: 'configs/train.yaml' }] });
+    expect(expandGrid(exp).slice(0, 2).map((j) => j.model)).toEqual([
+      { name: 'spleen_ct_segmentation', family: 'bundle', bundle: '/b/spleen_ct_segmentation/', config: 'configs/train.json' },
+      { name: 'mine', family: 'bundle', bundle: '/b/x', config: 'configs/train.yaml' },
+    ]);
+  });
+});

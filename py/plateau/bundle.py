@@ -1,0 +1,147 @@
+"""A MONAI bundle as a model of the grid (``models: [{bundle: DIR}]``).
+
+For each job the bundle's own training workflow (``monai.bundle.ConfigWorkflow`` on
+``configs/train.json``, model-zoo layout) runs on the job's cases: plateau overrides the training
+data (``train#dataset#data``), the validation data (``validate#dataset#data``),
+``train#trainer#max_epochs``, the seed and the output folders. After each epoch, and at the end on
+plateau's held-out test cases, the trained ``network`` is scored with the bundle's own validation
+preprocessing and inferer and plateau's metrics: its outputs (softmax over label values when it has
+several channels, else a sigmoid) become the data set's label channels (``foreground`` or
+``classes``), so a bundle's Dice is comparable with every other model of the grid.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from monai.data import DataLoader, Dataset
+from monai.utils import set_determinism
+
+from .data.cases import Case
+from .data.volume import label_channels
+from .evaluate import _nanmean, class_rows
+from .metrics import dice_from_counts, per_case, per_class
+
+
+def data_dicts(cases: list[Case]) -> list[dict]:
+    """Cases as a bundle's data list: file paths, as ``LoadImaged`` reads them."""
+    if any(not c.images or c.mask is None for c in cases):
+        raise ValueError("a bundle reads files: use a data set kind with files (datalist, decathlon, nnunet, …)")
+    return [{"image": list(c.images) if len(c.images) > 1 else c.images[0], "label": c.mask} for c in cases]
+
+
+def _channels(spec: dict, n_out: int) -> list[list[int]]:
+    """For each plateau label channel, the label values (network output channels) it covers."""
+    if spec.get("classes"):
+        return [list(v) for v in spec["classes"].values()]
+    fg = spec.get("foreground", "nonzero")
+    return [list(range(1, n_out)) if fg == "nonzero" else list(fg)]
+
+
+def _probabilities(logits: torch.Tensor, spec: dict) -> torch.Tensor:
+    """``(N, C_plateau, ...)`` probabilities from the network's outputs."""
+    if logits.shape[1] == 1:
+        return torch.sigmoid(logits)
+    soft = torch.softmax(logits, dim=1)
+    return torch.stack([soft[:, [v for v in values if v < soft.shape[1]]].sum(1) for values in _channels(spec, soft.shape[1])], 1)
+
+
+def score(network: torch.nn.Module, inferer, loader, spec: dict, device: torch.device, loss_fn=None,
+          ids: list[str] | None = None, patients: list[str] | None = None, class_names: list[str] | None = None) -> dict:
+    """The bundle network on ``loader`` (the bundle's preprocessing): its loss where given, and
+    plateau's metrics on the data set's label channels, as ``evaluate`` returns them."""
+    network.eval()
+    rows, loss_sum, bce_sum, pixels, count = [], 0.0, 0.0, 0, 0
+    by_class: dict[str, list[torch.Tensor]] = {"dice": [], "iou": []}
+    counts = None
+    with torch.inference_mode():
+        for batch in loader:
+            x, raw = batch["image"].to(device), batch["label"].to(device)
+            logits = inferer(x, network).float()
+            if loss_fn is not None:
+                loss_sum += float(loss_fn(logits, raw)) * len(x)
+            y = torch.from_numpy(np.stack([label_channels(np.asarray(r[0].cpu()).round().astype(np.int64), spec)
+                                           for r in raw])).to(device)
+            prob = _probabilities(logits, spec)
+            bce_sum += float(F.binary_cross_entropy(prob.clamp(1e-7, 1 - 1e-7), y, reduction="sum"))
+            pixels += y.numel()
+            pred = (prob > 0.5).float()
+            m = per_class(pred.cpu(), y.cpu())
+            by_class["dice"].append(m["dice"])
+            by_class["iou"].append(m["iou"])
+            dims = [0, *range(2, y.ndim)]
+            c = torch.stack([(pred * y).sum(dims), y.sum(dims), pred.sum(dims)]).double().cpu()
+            counts = c if counts is None else counts + c
+            names = [ids[count + i] if ids else str(count + i) for i in range(len(x))]
+            for i, row in enumerate(per_case(pred.cpu(), y.cpu(), names)):
+                rows.append({**row, "patient": patients[count + i] if patients else row["case_id"],
+                             "foreground": float(row["foreground"])})
+            count += len(x)
+    total = counts.sum(1) if counts is not None else torch.zeros(3)
+    return {
+        "loss": loss_sum / max(count, 1), "dice": _nanmean([r["dice"] for r in rows]),
+        "iou": _nanmean([r["iou"] for r in rows]), "recall": _nanmean([r["recall"] for r in rows]),
+        "precision": _nanmean([r["precision"] for r in rows]), "bce": bce_sum / max(pixels, 1),
+        "global_dice": dice_from_counts(*(float(v) for v in total)), "cases": rows,
+        "classes": class_rows(by_class, counts, class_names),
+    }
+
+
+def train_bundle(job: dict, train: list[Case], val: list[Case], test: list[Case], device: torch.device,
+                 on_epoch: Callable[[dict], None] | None = None) -> tuple[list[dict], dict, torch.nn.Module]:
+    """Runs the bundle's training workflow on the job's cases; returns the epoch rows, the test
+    scores and the trained network."""
+    from monai.bundle import ConfigWorkflow
+    from ignite.engine import Events
+
+    model, spec, epochs = job["model"], job["dataset"], job["training"]["epochs"]
+    root = Path(model["bundle"])
+    config = root / model.get("config", "configs/train.json")
+    meta = root / "configs" / "metadata.json"
+    out = Path(tempfile.mkdtemp(prefix="plateau-bundle-"))
+    set_determinism(seed=job["seed"])
+    workflow = ConfigWorkflow(
+        config_file=str(config), meta_file=str(meta) if meta.is_file() else None, workflow_type="train",
+        logging_file=False, **{"bundle_root": str(root), "train#dataset#data": data_dicts(train),
+                               "validate#dataset#data": data_dicts(val), "train#trainer#max_epochs": epochs,
+                               "device": device, "output_dir": str(out / "eval"), "ckpt_dir": str(out / "models")})
+    workflow.initialize()
+    set_determinism(seed=job["seed"])  # after the bundle's own initialize, which may seed it otherwise
+    parse = workflow.parser.get_parsed_content
+    network, trainer = parse("network"), parse("train#trainer")
+    inferer, preprocess, loss_fn = parse("validate#inferer"), parse("validate#preprocessing"), parse("loss")
+    val_loader = DataLoader(Dataset(data_dicts(val), transform=preprocess), batch_size=1)
+    rows: list[dict] = []
+    losses: list[float] = []
+    t0 = [time.perf_counter()]
+
+    @trainer.on(Events.ITERATION_COMPLETED)
+    def _loss(engine) -> None:
+        output = engine.state.output
+        first = output[0] if isinstance(output, list) else output
+        losses.append(float(first["loss"]))
+
+    @trainer.on(Events.EPOCH_COMPLETED)
+    def _epoch(engine) -> None:
+        v = score(network, inferer, val_loader, spec, device, loss_fn)
+        row = {"epoch": engine.state.epoch, "train_loss": float(np.mean(losses)) if losses else float("nan"),
+               "val_loss": v["loss"], "val_dice": v["dice"], "seconds": time.perf_counter() - t0[0]}
+        rows.append(row)
+        losses.clear()
+        t0[0] = time.perf_counter()
+        if on_epoch:
+            on_epoch({**row, "epochs": epochs})
+        network.train()
+
+    workflow.run()
+    workflow.finalize()
+    test_loader = DataLoader(Dataset(data_dicts(test), transform=preprocess), batch_size=1)
+    result = score(network, inferer, test_loader, spec, device, loss_fn, ids=[c.id for c in test],
+                   patients=[c.patient for c in test], class_names=list(spec.get("classes") or {}) or None)
+    return rows, result, network

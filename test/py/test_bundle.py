@@ -1,0 +1,133 @@
+"""A MONAI bundle (model-zoo layout, a train.json shaped like spleen_ct_segmentation's, a tiny
+network) trained by its own ConfigWorkflow for each job of a grid, tested with plateau's metrics."""
+
+import json
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import nibabel as nib
+import numpy as np
+from monai.data import create_test_image_3d
+
+from jobs import tiny_job
+from plateau.schemas import validate_job
+from plateau.train import run_job
+
+REPO = Path(__file__).resolve().parents[2]
+
+TRAIN = {
+    "imports": ["$import glob", "$import os"],
+    "bundle_root": ".",
+    "ckpt_dir": "$@bundle_root + '/models'",
+    "output_dir": "$@bundle_root + '/eval'",
+    "dataset_dir": "/workspace/data/Task09_Spleen",
+    "images": "$list(sorted(glob.glob(@dataset_dir + '/imagesTr/*.nii.gz')))",
+    "labels": "$list(sorted(glob.glob(@dataset_dir + '/labelsTr/*.nii.gz')))",
+    "val_interval": 1,
+    "device": "$torch.device('cuda:0' if torch.cuda.is_available() else 'cpu')",
+    "network_def": {"_target_": "UNet", "spatial_dims": 3, "in_channels": 1, "out_channels": 2,
+                    "channels": [4, 8], "strides": [2], "num_res_units": 0},
+    "network": "$@network_def.to(@device)",
+    "loss": {"_target_": "DiceCELoss", "to_onehot_y": True, "softmax": True},
+    "optimizer": {"_target_": "torch.optim.Adam", "params": "$@network.parameters()", "lr": 0.01},
+    "train": {
+        "deterministic_transforms": [
+            {"_target_": "LoadImaged", "keys": ["image", "label"]},
+            {"_target_": "EnsureChannelFirstd", "keys": ["image", "label"]},
+            {"_target_": "ScaleIntensityd", "keys": "image"},
+            {"_target_": "EnsureTyped", "keys": ["image", "label"]},
+        ],
+        "random_transforms": [{"_target_": "RandFlipd", "keys": ["image", "label"], "prob": 0.5, "spatial_axis": 0}],
+        "preprocessing": {"_target_": "Compose",
+                          "transforms": "$@train#deterministic_transforms + @train#random_transforms"},
+        "dataset": {"_target_": "Dataset", "data": "$[{'image': i, 'label': l} for i, l in zip(@images, @labels)]",
+                    "transform": "@train#preprocessing"},
+        "dataloader": {"_target_": "DataLoader", "dataset": "@train#dataset", "batch_size": 2, "shuffle": True,
+                       "num_workers": 0},
+        "inferer": {"_target_": "SimpleInferer"},
+        "postprocessing": {"_target_": "Compose", "transforms": [
+            {"_target_": "Activationsd", "keys": "pred", "softmax": True},
+            {"_target_": "AsDiscreted", "keys": ["pred", "label"], "argmax": [True, False], "to_onehot": 2}]},
+        "handlers": [
+            {"_target_": "ValidationHandler", "validator": "@validate#evaluator", "epoch_level": True,
+             "interval": "@val_interval"},
+            {"_target_": "StatsHandler", "tag_name": "train_loss",
+             "output_transform": "$monai.handlers.from_engine(['loss'], first=True)"}],
+        "trainer": {"_target_": "SupervisedTrainer", "max_epochs": 100, "device": "@device",
+                    "train_data_loader": "@train#dataloader", "network": "@network", "loss_function": "@loss",
+                    "optimizer": "@optimizer", "inferer": "@train#inferer", "postprocessing": "@train#postprocessing",
+                    "train_handlers": "@train#handlers", "amp": False},
+    },
+    "validate": {
+        "preprocessing": {"_target_": "Compose", "transforms": "%train#deterministic_transforms"},
+        "dataset": {"_target_": "Dataset", "data": "$[{'image': i, 'label': l} for i, l in zip(@images, @labels)]",
+                    "transform": "@validate#preprocessing"},
+        "dataloader": {"_target_": "DataLoader", "dataset": "@validate#dataset", "batch_size": 1, "shuffle": False,
+                       "num_workers": 0},
+        "inferer": {"_target_": "SimpleInferer"},
+        "postprocessing": "%train#postprocessing",
+        "handlers": [{"_target_": "StatsHandler", "iteration_log": False},
+                     {"_target_": "CheckpointSaver", "save_dir": "@ckpt_dir", "save_dict": {"model": "@network"},
+                      "save_key_metric": True}],
+        "key_metric": {"val_mean_dice": {"_target_": "MeanDice", "include_background": False,
+                                         "output_transform": "$monai.handlers.from_engine(['pred', 'label'])"}},
+        "evaluator": {"_target_": "SupervisedEvaluator", "device": "@device", "val_data_loader": "@validate#dataloader",
+                      "network": "@network", "inferer": "@validate#inferer", "postprocessing": "@validate#postprocessing",
+                      "key_val_metric": "@validate#key_metric", "val_handlers": "@validate#handlers", "amp": False},
+    },
+    "initialize": ["$monai.utils.set_determinism(seed=123)"],
+    "run": ["$@train#trainer.run()"],
+}
+
+
+def write_bundle(folder: Path) -> Path:
+    (folder / "configs").mkdir(parents=True)
+    (folder / "models").mkdir()
+    (folder / "configs" / "metadata.json").write_text(json.dumps({
+        "version": "0.1.0", "monai_version": "1.4.0", "name": "tiny spleen-like bundle",
+        "task": "binary segmentation of synthetic spheres", "network_data_format": {
+            "inputs": {"image": {"type": "image", "num_channels": 1, "spatial_shape": [16, 16, 16]}},
+            "outputs": {"pred": {"type": "image", "num_channels": 2, "spatial_shape": [16, 16, 16]}}}}))
+    (folder / "configs" / "train.json").write_text(json.dumps(TRAIN, indent=1))
+    return folder
+
+
+def write_volumes(folder: Path, n: int = 10) -> Path:
+    (folder / "imagesTr").mkdir(parents=True)
+    (folder / "labelsTr").mkdir()
+    entries = []
+    for k in range(n):
+        image, seg = create_test_image_3d(16, 16, 16, num_objs=3, rad_max=4, rad_min=2, noise_max=0.2,
+                                          num_seg_classes=1, random_state=np.random.RandomState(k))
+        nib.save(nib.Nifti1Image(image.astype(np.float32), np.eye(4)), folder / "imagesTr" / f"s{k:02d}.nii.gz")
+        nib.save(nib.Nifti1Image(seg.astype(np.uint8), np.eye(4)), folder / "labelsTr" / f"s{k:02d}.nii.gz")
+        entries.append({"image": f"imagesTr/s{k:02d}.nii.gz", "label": f"labelsTr/s{k:02d}.nii.gz"})
+    (folder / "dataset.json").write_text(json.dumps({"labels": {"0": "background", "1": "sphere"}, "training": entries}))
+    return folder / "dataset.json"
+
+
+def test_a_grid_trained_through_a_bundle(tmp_path):
+    bundle = write_bundle(tmp_path / "tiny_bundle")
+    datalist = write_volumes(tmp_path / "data")
+    job = tiny_job(dataset={"kind": "datalist", "datalist": str(datalist), "key": "training", "foreground": "nonzero"},
+                   split={"train": 6, "val": 2, "test": 2}, n_train=6,
+                   model={"name": "tiny_bundle", "family": "bundle", "bundle": str(bundle), "config": "configs/train.json"})
+    validate_job(job)
+    result = run_job(job, device="cpu", cost=False)
+    assert [r["epoch"] for r in result.epochs] == [1, 2] and result.metrics["n_test"] == 2
+    assert len(result.cases) == 2 and 0.0 <= result.metrics["dice"] <= 1.0
+    assert result.metrics["params"] > 0 and [c["class"] for c in result.classes] == ["foreground"]
+
+    (tmp_path / "grid.yaml").write_text(json.dumps({
+        "name": "bundle-grid", "dataset": {"kind": "datalist", "datalist": "data/dataset.json"},
+        "split": {"train": 6, "val": 2, "test": 2}, "fractions": [0.5, 1], "models": [{"bundle": "tiny_bundle"}],
+        "training": {"epochs": 1}}))
+    db = tmp_path / "s.db"
+    done = subprocess.run(["bash", str(REPO / "bin" / "plateau"), "run", str(tmp_path / "grid.yaml"), "--db", str(db),
+                           "--workers", "1", "--json"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as con:
+        rows = con.execute("SELECT j.model, j.n_train, m.dice FROM jobs j JOIN metrics m ON m.job = j.key "
+                           "ORDER BY j.n_train").fetchall()
+    assert [(model, n) for model, n, _ in rows] == [("tiny_bundle", 3), ("tiny_bundle", 6)]
