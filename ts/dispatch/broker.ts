@@ -93,6 +93,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const workers = new Map<string, WorkerState>();
   let unfinished = queue.length;
   let closed = false;
+  let closing = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
 
@@ -139,7 +140,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   };
 
   const dispatch = (w: WorkerState) => {
-    if (w.job || closed) return;
+    if (w.job || closed || closing) return;
     const job = queue.shift();
     if (!job) return;
     w.job = job;
@@ -262,6 +263,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     inFlight: () => [...workers.values()].flatMap((w) => (w.job ? [{ job: w.job, worker: w.id }] : [])),
     async close() {
       if (closed) return;
+      closing = true; // no job goes out from now on, so what is in flight stays what it is
       for (const w of workers.keys()) void send(w, 'STOP', { reason: 'broker closing' });
       await sending;
       closed = true;
