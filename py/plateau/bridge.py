@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import time
 
 from .data import DataError, source
 
@@ -39,11 +41,35 @@ def _input_shape(spec: dict) -> tuple[int, ...]:
     raise ValueError(f"{spec.get('root', kind)}: no cases found, so the input shape of {kind} data is unknown")
 
 
+def _terminal_progress(label: str):
+    """``progress(done, total)`` drawing one line on stderr when it is a terminal (pythonia shares the
+    CLI's), at most five times a second, with counts and the time left; None elsewhere, where the
+    CLI says before and after what it waits for."""
+    if not sys.stderr.isatty():
+        return None
+    start, last = time.monotonic(), [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.2:
+            return
+        last[0] = now
+        left = (now - start) / done * (total - done) if done else 0.0
+        end = "\n" if done >= total else ""
+        sys.stderr.write(f"\r{label} {done}/{total} ({100 * done // max(total, 1)}%), {left:.0f} s left\x1b[K{end}")
+        sys.stderr.flush()
+
+    return progress
+
+
 @_answer
-def check_dataset(spec: dict) -> dict:
+def check_dataset(arg: dict) -> dict:
+    """``arg``: the data set's spec, or ``{"dataset": spec, "progress": true}`` to draw progress."""
     from .data.check import check_dataset as check
 
-    return check(spec)
+    if "dataset" in arg:
+        return check(arg["dataset"], _terminal_progress("checking cases") if arg.get("progress") else None)
+    return check(arg)
 
 
 @_answer

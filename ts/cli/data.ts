@@ -25,11 +25,12 @@ export interface DataSummary {
  * Scans the whole data set with the worker's own loaders; every bad case is a UserError listing it.
  * Files unchanged since a check passed (names, sizes, mtimes) are not scanned again, and Python is not started.
  */
-export async function checkData(exp: Experiment, file: string): Promise<DataSummary> {
+export async function checkData(exp: Experiment, file: string, progress = false): Promise<DataSummary> {
   const fingerprint = dataFingerprint(exp.dataset);
   let summary = checkedBefore<DataSummary>(fingerprint);
   if (!summary) {
-    summary = await callBridge<DataSummary>('check_dataset', exp.dataset, `${file}: dataset`);
+    // with `progress`, the scan draws its count and time left on stderr when that is a terminal
+    summary = await callBridge<DataSummary>('check_dataset', { dataset: exp.dataset, progress }, `${file}: dataset`);
     rememberChecked(fingerprint, summary);
   }
   // The split against the cases found: a split larger than the data would fail every job.
@@ -66,7 +67,7 @@ export function registerData(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (file: string, o) => {
       const exp = await loadExperiment(file, o.set);
-      const s = await checkData(exp, file);
+      const s = await checkData(exp, file, !o.json);
       if (o.json) return console.log(JSON.stringify(s, null, 2));
       console.log(`${s.root ?? exp.dataset.kind}: ${s.cases} cases, ${s.patients} patients, ${s.kind}`);
       if (s.shape) console.log(`input shape (channels, spatial): ${s.shape.join(' × ')}`);

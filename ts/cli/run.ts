@@ -112,12 +112,12 @@ function storedAlready(file: string, experiment: string, jobs: Job[]): boolean {
 }
 
 /** The data check, saying before a first scan (Python, torch, every case read) what the wait is, and after it how long it took. */
-async function checkDataSaying(exp: Experiment, file: string, check: (exp: Experiment, file: string) => Promise<DataSummary>, say: (line: string) => void) {
+async function checkDataSaying(exp: Experiment, file: string, check: (exp: Experiment, file: string, progress: boolean) => Promise<DataSummary>, say: (line: string) => void, progress: boolean) {
   const { checkedBefore, dataFingerprint } = await import('../bridge/checked');
   const fresh = !checkedBefore(dataFingerprint(exp.dataset));
   const t0 = performance.now();
   if (fresh) say("checking every case of the data set with the trainer's loaders (once: unchanged files are not scanned again)…");
-  const s = await check(exp, file);
+  const s = await check(exp, file, progress);
   if (fresh) say(`data set checked: ${s.cases} cases, ${s.patients} patients in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
@@ -174,7 +174,7 @@ export function registerRun(program: Command): void {
       ]);
       const python = pythonPath();
       await checkPython(python);
-      if (hasFiles(exp)) await checkDataSaying(exp, file, checkData, (line) => !o.json && console.log(line));
+      if (hasFiles(exp)) await checkDataSaying(exp, file, checkData, (line) => !o.json && console.log(line), !o.json);
       const db = openDb(o.db);
       let lock: RunLock | undefined;
       try {
