@@ -12,7 +12,7 @@ import type { RunLock } from '../store/lock';
 import { UserError } from '../errors';
 import { fixed, subsetLabel, table } from './format';
 import { endpoint, intIn, numberIn, targetDice } from './options';
-import { addSlurmOptions, checkSlurmOptions, slurmRun } from './slurm';
+import { addSlurmOptions, checkSlurmOptions, onSlurm } from './slurm';
 
 /*
  * The dispatch, the strategy, Ink and the Python bridge load inside the action, not when the CLI
@@ -193,8 +193,13 @@ export function registerRun(program: Command): void {
           const say = (line: string) => !o.json && console.log(line);
           const { runAdaptive } = await import('../strategy/run');
           say(`adaptive study of '${exp.name}' over ${jobs.length} grid jobs on ${o.workers} worker(s); store: ${o.db}`);
-          const r = await runAdaptive(db, exp, jobs, file, Math.max(1, o.workers), { targetDice: o.targetDice, precision: o.precision, budget: o.budget }, (wave) =>
-            runJobs({ db, experiment: exp.name, jobs: wave, workers: Math.min(o.workers, wave.length) || 1, threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events, endpoint: o.bind, curve, signal: lock!.signal }),
+          const r = await runAdaptive(db, exp, jobs, file, Math.max(1, o.workers), { targetDice: o.targetDice, precision: o.precision, budget: o.budget }, async (wave) => {
+            if (!o.slurm) return runJobs({ db, experiment: exp.name, jobs: wave, workers: Math.min(o.workers, wave.length) || 1, threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events, endpoint: o.bind, curve, signal: lock!.signal });
+            // each wave its own worker array, as local workers are started afresh per wave
+            const left = () => wave.length - (db.prepare(`SELECT COUNT(*) AS n FROM metrics WHERE job IN (SELECT value FROM json_each(?))`).get(JSON.stringify(wave.map((j) => j.key))) as { n: number }).n;
+            const s = await onSlurm({ ...o, workers: Math.min(o.workers, wave.length) }, exp.name, python, left, lock!.signal, (line) => console.error(line));
+            return runJobs({ db, experiment: exp.name, jobs: wave, python, events, timeoutMs: o.workerTimeout * 1000, ...s.options }).finally(s.finish);
+          },
           say);
           const c = jobCounts(db, exp.name);
           if (o.json) console.log(JSON.stringify({ experiment: exp.name, strategy: 'adaptive', trained: r.trained, failed: r.failed, waves: r.waves, seconds: r.seconds, reason: r.reason, jobs: c, grid: jobs.length }));
@@ -226,16 +231,13 @@ export function registerRun(program: Command): void {
           });
         }
         // With --slurm the workers are an sbatch array that connects back; it is cancelled when the run ends.
-        const slurm = o.slurm ? await slurmRun(o, exp.name, python, () => counts().queued + counts().running) : undefined;
+        const slurm = o.slurm ? await onSlurm(o, exp.name, python, () => counts().queued + counts().running, lock.signal, (line) => console.error(line)) : undefined;
         const summary = await runJobs({
-          db, experiment: exp.name, jobs: pending, workers: slurm ? 0 : o.workers, threads: slurm ? slurm.threads : o.threads, timeoutMs: o.workerTimeout * 1000, python, events,
-          endpoint: slurm ? (o.bind ?? 'tcp://0.0.0.0:*') : o.bind,
-          curve: slurm?.curve ?? curve,
-          signal: slurm ? AbortSignal.any([lock.signal, slurm.signal]) : lock.signal,
+          db, experiment: exp.name, jobs: pending, workers: o.workers, threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events, endpoint: o.bind, curve, signal: lock.signal,
           onStarted: (_, endpoint) => {
-            if (slurm) slurm.submit(endpoint, (line) => console.error(line));
-            else if (o.bind) console.error(remoteHint(endpoint, curve?.keys.publicKey));
+            if (o.bind) console.error(remoteHint(endpoint, curve?.keys.publicKey));
           },
+          ...slurm?.options,
         }).finally(() => slurm?.finish());
         if (ink) {
           await new Promise((r) => setTimeout(r, 1100)); // one last frame with the final state

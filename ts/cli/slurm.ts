@@ -66,12 +66,11 @@ export function slurmThreads(o: { threads?: number; sbatchArg: string[] }): numb
 }
 
 /** The Slurm options given without --slurm are a mistake worth naming. */
-export function checkSlurmOptions(o: SlurmCliOptions & { slurm?: boolean; adaptive?: boolean }): void {
+export function checkSlurmOptions(o: SlurmCliOptions & { slurm?: boolean }): void {
   const stray = (['partition', 'gpusPerWorker', 'time'] as const).filter((k) => o[k] !== undefined);
   if (!o.slurm && (stray.length || o.sbatchArg.length)) {
     throw new UserError(`--partition, --gpus-per-worker, --time and --sbatch-arg go with --slurm`);
   }
-  if (o.slurm && o.adaptive) throw new UserError('--slurm does not yet run adaptive studies: drop --adaptive, or start workers with plateau workers slurm and run --adaptive --bind');
   if (o.slurm && o.workers < 1) throw new UserError('--slurm needs --workers 1 or more (the size of the worker array)');
 }
 
@@ -126,5 +125,27 @@ export async function slurmRun(o: SlurmCliOptions & { db: string; authorizedKeys
       await array?.cancel();
       forgetRunKeys(keys.workerFile);
     },
+  };
+}
+
+/**
+ * runJobs's options for a run (or one adaptive wave) whose workers are a Slurm array of up to
+ * `o.workers` tasks, and what to call once it returns (the array cancelled, its key deleted).
+ */
+export async function onSlurm(
+  o: SlurmCliOptions & { db: string; authorizedKeys?: string; threads?: number; bind?: string },
+  experiment: string, python: string, remaining: () => number, lock: AbortSignal, say: (line: string) => void,
+) {
+  const s = await slurmRun(o, experiment, python, remaining);
+  return {
+    options: {
+      workers: 0,
+      threads: s.threads,
+      endpoint: o.bind ?? 'tcp://0.0.0.0:*',
+      curve: s.curve,
+      signal: AbortSignal.any([lock, s.signal]),
+      onStarted: (_: unknown, endpoint: string) => s.submit(endpoint, say),
+    },
+    finish: s.finish,
   };
 }

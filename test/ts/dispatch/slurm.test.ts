@@ -179,6 +179,34 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
     }
   }, 60_000);
 
+  it('runs an adaptive study with a worker array per wave', async () => {
+    const dir = tmp();
+    const file = join(dir, 'adaptive.yaml');
+    writeFileSync(file, JSON.stringify(tinySpec({
+      name: 'adaptive', dataset: { kind: 'synthetic-2d', count: 90, size: 32, objects: 3, radius_max: 6, noise: 0.3, seed: 1 },
+      split: { train: 60, val: 15, test: 15 }, fractions: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      models: [{ family: 'resunet', depths: [2], channels: 4, res_units: 1 }],
+    })));
+    const db = join(dir, 'store.db');
+    const r = await plateau(['run', file, '--db', db, '--adaptive', '--precision', '100', '--budget', '5000', '--slurm', '--workers', '2', '--bind', 'tcp://127.0.0.1:*', '--json'], cluster.env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(out).toMatchObject({ strategy: 'adaptive', failed: 0 });
+    expect(out.waves, JSON.stringify(out)).toBeGreaterThanOrEqual(2); // a small budget: a few waves, then it stops
+    const arrays = [...r.stderr.matchAll(/submitted worker array (\d+)/g)].map((m) => m[1]);
+    expect(arrays).toHaveLength(out.waves);
+    const s = new Database(db, { readonly: true });
+    try {
+      const by = (s.prepare(`SELECT j.worker FROM jobs j JOIN metrics m ON m.job = j.key`).all() as { worker: string }[]).map((w) => w.worker);
+      expect(by).toHaveLength(out.trained);
+      expect(by.every((w) => arrays.some((a) => w.startsWith(`slurm-${a}_`)))).toBe(true);
+    } finally {
+      s.close();
+    }
+    const live = await execa('squeue', ['-h', '-r', '-t', 'PENDING,RUNNING'], { env: cluster.env, reject: false });
+    expect(String(live.stdout).trim()).toBe('');
+  }, 150_000);
+
   it('cancels the array and removes its key when the run is interrupted (Ctrl-C)', async () => {
     const dir = tmp();
     const file = join(dir, 'stop.yaml');
