@@ -61,7 +61,10 @@ export function Overview({ snap, colour, width, height, answer }: { snap: Snapsh
       ) : null}
       <Box flexDirection="column" marginTop={1}>
         <Text bold>workers</Text>
-        {snap.workers.length === 0 ? <Text dimColor>no workers</Text> : null}
+        {snap.workers.length === 0 ? (
+          // jobs left and nobody connected yet: local workers are still importing torch and MONAI (seconds, not a fault)
+          <Text dimColor>{c.queued + c.running > 0 ? 'no workers yet: each one starts Python, torch and MONAI before its first job' : 'no workers'}</Text>
+        ) : null}
         {workers.map((w) => (
           <Text key={w.id}>
             {`${w.id.slice(-12).padEnd(12)} ${(w.device ?? '?').padEnd(6)} `}
