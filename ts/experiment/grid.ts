@@ -1,7 +1,7 @@
 import { UserError } from '../errors';
 import { datasetCount } from './dataset';
 import { expandSubsets, type Fractions, type Subset, trainCount } from './fractions';
-import { dataIdentity } from './identity';
+import { dataIdentity, modelIdentity } from './identity';
 import { type Job, jobKey } from './job';
 import { expandModels } from './model';
 import type { Experiment } from './schema';
@@ -60,6 +60,7 @@ export function expandGrid(exp: Experiment): Job[] {
   const repeats = Array.from({ length: exp.repeats }, (_, i) => i);
   // Keys see the data by content, not by path (ts/experiment/identity.ts); the job keeps the path.
   const data = dataIdentity(exp.dataset);
+  const identities = new Map(models.map((m) => [m, modelIdentity(m)]));
   return expandSubsets(exp.fractions).flatMap((subset) =>
     models.flatMap((model) =>
       trainings.flatMap((training) =>
@@ -77,7 +78,7 @@ export function expandGrid(exp: Experiment): Job[] {
               repeat,
               seed: exp.seed + repeat,
             };
-            return { key: jobKey({ ...spec, dataset: data }), ...spec };
+            return { key: jobKey({ ...spec, dataset: data, model: identities.get(model) }), ...spec };
           }),
         ),
       ),

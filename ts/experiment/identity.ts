@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Dataset } from './dataset';
+import type { ModelSpec } from './model';
 
 /*
  * What identifies a data set in a job key: its spec without where it lives (root, the data list's
@@ -69,4 +70,28 @@ export function dataIdentity(d: Dataset): Record<string, unknown> {
     }
   }
   return d;
+}
+
+/**
+ * A model as a job key sees it: a bundle by its files (names and sizes) and pretrained weights by
+ * their bytes, not by where they lie; every other spec as it is.
+ */
+export function modelIdentity(m: ModelSpec): Record<string, unknown> {
+  if (m.family === 'bundle') {
+    const { bundle, ...rest } = m;
+    try {
+      return { ...rest, content: digest(folderLines(bundle)) };
+    } catch {
+      return { ...rest, content: `path:${resolve(bundle)}` };
+    }
+  }
+  if (m.family === 'target' && m.pretrained !== undefined) {
+    const { pretrained, ...rest } = m;
+    try {
+      return { ...rest, pretrained: createHash('sha256').update(readFileSync(pretrained)).digest('hex').slice(0, 16) };
+    } catch {
+      return { ...rest, pretrained: `path:${resolve(pretrained)}` };
+    }
+  }
+  return m;
 }

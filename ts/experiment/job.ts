@@ -36,7 +36,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Content key: the first 16 hex digits of SHA-256 over the canonical spec (key excluded; the data set as dataIdentity gives it). */
-export function jobKey(spec: Omit<Job, 'key' | 'dataset'> & { dataset: unknown }): string {
+/** Content key: the first 16 hex digits of SHA-256 over the canonical spec (key excluded; the data set and the model as dataIdentity and modelIdentity give them). */
+export function jobKey(spec: Omit<Job, 'key' | 'dataset' | 'model'> & { dataset: unknown; model: unknown }): string {
   return createHash('sha256').update(canonicalJson(spec)).digest('hex').slice(0, 16);
 }

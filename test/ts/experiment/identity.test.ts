@@ -67,6 +67,27 @@ describe('job identity by content', () => {
     expect(keysOf(file, doc(list('three', 6)))).not.toEqual(a);
   });
 
+  it('keys a bundle by its files and pretrained weights by their bytes, not by where they lie', () => {
+    const dir = tmp();
+    const bundleAt = (at: string) => {
+      mkdirSync(join(dir, at, 'configs'), { recursive: true });
+      writeFileSync(join(dir, at, 'configs', 'train.json'), '{"network_def": {}}');
+      return join(dir, at);
+    };
+    const file = join(dir, 'e.yaml');
+    const withModel = (model: object) => ({ ...tinySpec(), models: [model] });
+    const a = keysOf(file, withModel({ bundle: bundleAt('one'), name: 'b' }));
+    expect(keysOf(file, withModel({ bundle: bundleAt('two'), name: 'b' }))).toEqual(a);
+    writeFileSync(join(dir, 'two', 'configs', 'train.json'), '{"network_def": {"x": 1}}');
+    expect(keysOf(file, withModel({ bundle: join(dir, 'two'), name: 'b' }))).not.toEqual(a);
+    writeFileSync(join(dir, 'w1.pt'), 'weights');
+    writeFileSync(join(dir, 'w2.pt'), 'weights');
+    writeFileSync(join(dir, 'w3.pt'), 'Weights');
+    const net = (pretrained: string) => withModel({ _target_: 'mynets:build', pretrained });
+    expect(keysOf(file, net('w1.pt'))).toEqual(keysOf(file, net('w2.pt')));
+    expect(keysOf(file, net('w3.pt'))).not.toEqual(keysOf(file, net('w1.pt')));
+  });
+
   it('leaves the keys of generated data sets as they were: the hash of the job itself', () => {
     for (const job of expandGrid(tiny())) {
       const { key, ...spec } = job;
