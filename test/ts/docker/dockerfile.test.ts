@@ -28,6 +28,10 @@ describe('the Dockerfile', () => {
     const runs = dockerfile.filter((i) => i.op === 'RUN').map((i) => i.args);
     expect(runs.filter((r) => /\bbash scripts\/setup\.sh\b/.test(r))).toHaveLength(1);
     for (const r of runs) expect(r, r).not.toMatch(/\bnpm (ci|install)\b|\bpip3? install\b|-m venv\b|\bnode-linux-/);
+    // what setup.sh asks the system for: Python >= 3.10 with venv (bookworm's is 3.11); Node >= 22 from the base image
+    expect(setup).toContain('apt-get install python3-venv');
+    expect(runs.some((r) => /apt-get install .*\bpython3 python3-venv\b/.test(r))).toBe(true);
+    expect(dockerfile.find((i) => i.op === 'FROM')?.args).toMatch(/^node:(2[2-9]|[3-9]\d)-bookworm/);
   });
 
   it("passes setup.sh only variables setup.sh reads (the torch version and index: CPU by default)", () => {
