@@ -1,46 +1,20 @@
+import Papa from 'papaparse';
 import { UserError } from '../errors';
 
 /**
- * RFC 4180 CSV: comma-separated, double-quoted fields may hold commas, quotes ("") and line
- * breaks; CRLF or LF line ends; a final line break is optional. Blank lines are skipped, as
- * pandas does. Small enough not to need a dependency.
+ * RFC 4180 CSV by papaparse: comma-separated, double-quoted fields may hold commas, quotes ("")
+ * and line breaks; CRLF or LF line ends; a final line break is optional; a byte-order mark is
+ * dropped. Blank lines are skipped, as pandas does. A quote left open is an error naming its line.
  */
 export function parseCsv(text: string, source: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  let line = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte-order mark
-  const endRecord = () => {
-    record.push(field);
-    if (!(record.length === 1 && record[0] === '')) records.push(record);
-    record = [];
-    field = '';
-  };
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-    } else field += c;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const out = Papa.parse<string[]>(body, { delimiter: ',', skipEmptyLines: true });
+  const quote = out.errors.find((e) => e.type === 'Quotes');
+  if (quote) {
+    // papaparse gives the record's index; the line is where its opening quote stands.
+    const at = quote.index ?? body.length;
+    const line = body.slice(0, at).split('\n').length;
+    throw new UserError(`${source}: line ${line}: a quoted field is not closed`);
   }
-  if (quoted) throw new UserError(`${source}: line ${line}: a quoted field is not closed`);
-  if (field !== '' || record.length) endRecord();
-  return records;
+  return out.data;
 }

@@ -33,19 +33,37 @@ const FALSE = new Set(['False', 'FALSE', 'false']);
 const INTEGER = /^[+-]?\d+$/;
 const FLOAT = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|Inf|INF|infinity|Infinity)$/;
 
-/** One column of CSV cells, typed as pandas would type it. */
+/** One column of CSV cells, typed as pandas would type it (one pass while the column stays numeric). */
 export function typeCells(cells: string[]): Column {
-  const present = cells.filter((c) => !NA.has(c.trim()));
-  const missing = present.length < cells.length;
-  if (!present.length) return { kind: 'number', values: new Float64Array(cells.length).fill(NaN), integer: false };
-  if (present.every((c) => FLOAT.test(c.trim()))) {
-    const values = Float64Array.from(cells, (c) => (NA.has(c.trim()) ? NaN : Number(c.trim().replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'))));
-    return { kind: 'number', values, integer: !missing && present.every((c) => INTEGER.test(c.trim())) };
+  const n = cells.length;
+  const values = new Float64Array(n);
+  let missing = false;
+  let present = 0;
+  let integer = true;
+  let numeric = true;
+  for (let i = 0; i < n && numeric; i++) {
+    const raw = cells[i];
+    // Trim only when needed: most cells have no surrounding blanks.
+    const c = raw.length && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
+    if (NA.has(c)) {
+      missing = true;
+      values[i] = NaN;
+      continue;
+    }
+    present++;
+    if (INTEGER.test(c)) values[i] = Number(c);
+    else if (FLOAT.test(c)) {
+      integer = false;
+      values[i] = Number(c.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
+    } else numeric = false;
   }
-  if (present.every((c) => TRUE.has(c) || FALSE.has(c))) {
+  if (!present && numeric) return { kind: 'number', values: values.fill(NaN), integer: false };
+  if (numeric) return { kind: 'number', values, integer: integer && !missing };
+  const blank = (c: string) => NA.has(c.trim());
+  if (cells.every((c) => blank(c) || TRUE.has(c) || FALSE.has(c))) {
     return { kind: 'bool', values: cells.map((c) => (TRUE.has(c) ? true : FALSE.has(c) ? false : null)) };
   }
-  return { kind: 'text', values: cells.map((c) => (NA.has(c.trim()) ? null : c)) };
+  return { kind: 'text', values: cells.map((c) => (blank(c) ? null : c)) };
 }
 
 export function readCsvFrame(file: string): Frame {
@@ -61,21 +79,27 @@ export function readCsvFrame(file: string): Frame {
 export function csvFrame(text: string, source: string): Frame {
   const records = parseCsv(text, source);
   if (!records.length) throw new UserError(`${source}: empty file, no header`);
-  const [header, ...body] = records;
+  const header = records[0];
+  const n = records.length - 1;
   const seen = new Set<string>();
   header.forEach((h, i) => {
     if (!h) throw new UserError(`${source}: column ${i + 1} has no name`);
     if (seen.has(h)) throw new UserError(`${source}: column '${h}' appears twice`);
     seen.add(h);
   });
-  body.forEach((r, i) => {
-    if (r.length !== header.length) {
-      throw new UserError(`${source}: line ${i + 2} has ${r.length} fields, the header has ${header.length}`);
+  for (let i = 1; i <= n; i++) {
+    if (records[i].length !== header.length) {
+      throw new UserError(`${source}: line ${i + 1} has ${records[i].length} fields, the header has ${header.length}`);
     }
-  });
+  }
+  // Column by column, straight from the parsed records (no copy of the rows).
   const columns = new Map<string, Column>();
-  header.forEach((h, j) => columns.set(h, typeCells(body.map((r) => r[j]))));
-  return { source, rows: body.length, columns };
+  header.forEach((h, j) => {
+    const cells = new Array<string>(n);
+    for (let i = 0; i < n; i++) cells[i] = records[i + 1][j];
+    columns.set(h, typeCells(cells));
+  });
+  return { source, rows: n, columns };
 }
 
 /** A frame from records (the store's result rows): numbers, strings, booleans or null. */
