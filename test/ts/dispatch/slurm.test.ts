@@ -83,7 +83,7 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
     let ended = false;
     void run.finally(() => (ended = true));
 
-    // Wait until task 1 of the array holds a job, then cancel that task as a user (or preemption) would.
+    // Wait until a task of the array holds a job, then cancel that task as a user (or preemption) would.
     let cancelled: { key: string; worker: string } | undefined;
     const t0 = Date.now();
     while (!cancelled && Date.now() - t0 < 90_000 && !ended) {
@@ -91,7 +91,7 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
       if (!existsSync(db)) continue;
       const s = new Database(db, { readonly: true, fileMustExist: true });
       try {
-        const row = s.prepare(`SELECT key, worker FROM jobs WHERE status = 'running' AND worker LIKE 'slurm-%\\_1' ESCAPE '\\'`).get() as { key: string; worker: string } | undefined;
+        const row = s.prepare(`SELECT key, worker FROM jobs WHERE status = 'running' AND worker LIKE 'slurm-%'`).get() as { key: string; worker: string } | undefined;
         if (row) cancelled = row;
       } catch {
         /* tables not made yet */
@@ -99,7 +99,7 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
         s.close();
       }
     }
-    expect(cancelled, 'no job ever ran on array task 1').toBeDefined();
+    expect(cancelled, 'no job ever ran on the array').toBeDefined();
     const task = cancelled!.worker.replace(/^slurm-/, '');
     await execa('scancel', [task], { env: cluster.env });
 
