@@ -1,3 +1,4 @@
+import { modelIdentity } from './identity';
 import { canonicalJson } from './job';
 import { expandModels } from './model';
 import type { Experiment } from './schema';
@@ -27,10 +28,10 @@ export function changedSettings(before: Experiment, after: Experiment): string[]
     if ([...MAY_GROW].some((p) => path === p || path.startsWith(`${p}.`))) continue;
     if (canonicalJson(a.get(path) ?? null) !== canonicalJson(b.get(path) ?? null)) changes.push(`${path}: ${show(a.get(path))} → ${show(b.get(path))}`);
   }
-  // A network keeps its name only with the same settings.
-  const old = new Map(before.models.flatMap(expandModels).map((m) => [m.name, canonicalJson(m)]));
+  // A network keeps its name only with the same settings (a bundle: the same files, wherever they lie).
+  const old = new Map(before.models.flatMap(expandModels).map((m) => [m.name, canonicalJson(modelIdentity(m))]));
   for (const m of after.models.flatMap(expandModels)) {
-    if (old.has(m.name) && old.get(m.name) !== canonicalJson(m)) changes.push(`models ${m.name}: other settings under the same name`);
+    if (old.has(m.name) && old.get(m.name) !== canonicalJson(modelIdentity(m))) changes.push(`models ${m.name}: other settings under the same name`);
   }
   return changes;
 }
