@@ -665,6 +665,9 @@ def cases() -> dict[str, tuple[pd.DataFrame, list]]:
             ("design", "y ~ bs(x, df=4) + bs(z, df=6, degree=2, include_intercept=True) - 1"),
             ("design", "y ~ bs(x, knots=[20, 50, 80], degree=1) + bs(z, 5, lower_bound=-4, upper_bound=4):g"),
             ("ols", "y ~ bs(x, df=5) + C(g, Sum)"),
+            ("design", "y ~ cr(x, df=5) - 1 + cr(z, knots=[-1, 0, 1], constraints='center')"),
+            ("design", "y ~ cr(x, 4, lower_bound=-1, upper_bound=101, constraints='center'):g"),
+            ("ols", "y ~ cr(x, df=4, constraints='center') + g"),
         ]),
         "missing": (missing_frame(), [
             ("design", "y ~ x + g"),

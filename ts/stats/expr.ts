@@ -1,4 +1,5 @@
 import { patsyBs } from './bspline';
+import { patsyCr } from './crspline';
 import type { Contrast, ContrastKind } from './contrasts';
 import { column, type Frame, pythonLabel } from './frame';
 import { formulaError, type Token } from './tokens';
@@ -8,7 +9,7 @@ import { formulaError, type Token } from './tokens';
  * (+ - * / // % **), comparisons and & | (true/false values are categorical, as patsy codes numpy
  * booleans), numpy's elementwise functions (np.log, log, np.exp, np.sqrt, ...), patsy's
  * C(x[, Treatment(ref) | Sum | Helmert | Poly | Diff][, levels=[...]]), I(...), Q("name") and its
- * stateful transforms center(x), standardize(x), scale(x). Parsed with Python's precedence and
+ * stateful transforms center(x), standardize(x), scale(x), and the splines bs() and cr(). Parsed with Python's precedence and
  * evaluated over a frame, as patsy would evaluate them.
  */
 export type Expr =
@@ -271,8 +272,9 @@ function evaluate(e: Expr, ctx: EvalContext): Value {
       if (name === 'C') return { cat: categorical(e, ctx) };
       if (name === 'center' || name === 'standardize' || name === 'scale') return stateful(name, e, ctx);
       if (name === 'bs') return { matrix: bs(e, ctx) };
+      if (name === 'cr') return { matrix: cr(e, ctx) };
       const f = name && (name.startsWith('np.') ? FUNCTIONS[name.slice(3)] : BARE.has(name) ? FUNCTIONS[name] : undefined);
-      if (!f) throw err(e, `unknown function '${name ?? 'expression'}' (known: C, I, Q, center, standardize, scale, bs, ${Object.keys(FUNCTIONS).map((n) => `np.${n}`).join(', ')}, log, exp, sqrt, abs)`);
+      if (!f) throw err(e, `unknown function '${name ?? 'expression'}' (known: C, I, Q, center, standardize, scale, bs, cr, ${Object.keys(FUNCTIONS).map((n) => `np.${n}`).join(', ')}, log, exp, sqrt, abs)`);
       if (e.args.length !== 1 || e.kwargs.length) throw err(e, `${name}() takes one argument`);
       return map(numeric(evaluate(e.args[0], ctx), e.args[0], ctx), f);
     }
@@ -329,40 +331,56 @@ function stateful(name: string, e: Expr & { k: 'call' }, ctx: EvalContext): Floa
   return v.map((t) => (t - shift) / div);
 }
 
-/** bs(x, df=None, knots=None, degree=3, include_intercept=False, lower_bound=None, upper_bound=None). */
-function bs(e: Expr & { k: 'call' }, ctx: EvalContext): Float64Array[] {
+/** A spline's arguments by position or keyword, None meaning not given. */
+function splineArgs(e: Expr & { k: 'call' }, fn: string, names: string[], ctx: EvalContext) {
   const err = (at: Expr, message: string) => formulaError(ctx.formula, at.start, message);
-  const names = ['df', 'knots', 'degree', 'include_intercept', 'lower_bound', 'upper_bound'];
-  if (e.args.length < 1 || e.args.length > names.length + 1) throw err(e, 'bs() takes a variable and df=, knots=, degree=, include_intercept=, lower_bound=, upper_bound=');
+  if (e.args.length < 1 || e.args.length > names.length + 1) throw err(e, `${fn}() takes a variable and ${names.map((n) => `${n}=`).join(', ')}`);
   const given = new Map<string, Expr>();
   e.args.slice(1).forEach((a, i) => given.set(names[i], a));
   for (const k of e.kwargs) {
-    if (!names.includes(k.name)) throw err(k.value, `bs() has no argument '${k.name}' (arguments: ${names.join(', ')})`);
+    if (!names.includes(k.name)) throw err(k.value, `${fn}() has no argument '${k.name}' (arguments: ${names.join(', ')})`);
     given.set(k.name, k.value);
   }
-  const num = (k: string): number | undefined => {
+  const arg = (k: string) => {
     const a = given.get(k);
-    if (!a || (a.k === 'name' && a.id === 'None')) return undefined;
+    return a && !(a.k === 'name' && a.id === 'None') ? a : undefined;
+  };
+  const num = (k: string): number | undefined => {
+    const a = arg(k);
+    if (!a) return undefined;
     const v = literal(a);
-    if (typeof v !== 'number') throw err(a, `bs(${k}=...) needs a number`);
+    if (typeof v !== 'number') throw err(a, `${fn}(${k}=...) needs a number`);
     return v;
   };
-  const knotsArg = given.get('knots');
-  let knots: number[] | undefined;
-  if (knotsArg && !(knotsArg.k === 'name' && knotsArg.id === 'None')) {
-    if (knotsArg.k !== 'list') throw err(knotsArg, 'knots= needs a list of numbers');
-    knots = knotsArg.items.map((item) => {
+  const list = (k: string): number[] | undefined => {
+    const a = arg(k);
+    if (!a) return undefined;
+    if (a.k !== 'list') throw err(a, `${k}= needs a list of numbers`);
+    return a.items.map((item) => {
       const v = literal(item);
-      if (typeof v !== 'number') throw err(item, 'a knot must be a number');
+      if (typeof v !== 'number') throw err(item, `a knot must be a number`);
       return v;
     });
-  }
-  const ii = given.get('include_intercept');
-  const includeIntercept = ii ? literal(ii) === true : false;
-  if (ii && typeof literal(ii) !== 'boolean') throw err(ii, 'include_intercept= needs True or False');
+  };
   const x = numeric(evaluate(e.args[0], ctx), e.args[0], ctx);
   const values = typeof x === 'number' ? new Float64Array(ctx.frame.rows).fill(x) : x;
-  return patsyBs(values, { df: num('df'), knots, degree: num('degree') ?? 3, includeIntercept, lowerBound: num('lower_bound'), upperBound: num('upper_bound') }, (m) => err(e, m));
+  return { arg, num, list, values, fail: (m: string) => err(e, m) };
+}
+
+/** bs(x, df=None, knots=None, degree=3, include_intercept=False, lower_bound=None, upper_bound=None). */
+function bs(e: Expr & { k: 'call' }, ctx: EvalContext): Float64Array[] {
+  const a = splineArgs(e, 'bs', ['df', 'knots', 'degree', 'include_intercept', 'lower_bound', 'upper_bound'], ctx);
+  const ii = a.arg('include_intercept');
+  if (ii && typeof literal(ii) !== 'boolean') throw formulaError(ctx.formula, ii.start, 'include_intercept= needs True or False');
+  return patsyBs(a.values, { df: a.num('df'), knots: a.list('knots'), degree: a.num('degree') ?? 3, includeIntercept: ii ? literal(ii) === true : false, lowerBound: a.num('lower_bound'), upperBound: a.num('upper_bound') }, a.fail);
+}
+
+/** cr(x, df=None, knots=None, lower_bound=None, upper_bound=None, constraints=None | 'center'). */
+function cr(e: Expr & { k: 'call' }, ctx: EvalContext): Float64Array[] {
+  const a = splineArgs(e, 'cr', ['df', 'knots', 'lower_bound', 'upper_bound', 'constraints'], ctx);
+  const c = a.arg('constraints');
+  if (c && !(c.k === 'str' && c.value === 'center')) throw formulaError(ctx.formula, c.start, "cr(constraints=...) supports 'center' only");
+  return patsyCr(a.values, { df: a.num('df'), knots: a.list('knots'), lowerBound: a.num('lower_bound'), upperBound: a.num('upper_bound'), center: !!c }, a.fail);
 }
 
 /** Neumaier's compensated sum of f over v. */
