@@ -224,12 +224,13 @@ export function srangeSf(q: number, k: number, df: number): number {
     return logG < -745 ? 0 : Math.exp(logG) * rangeSf(q * s, k);
   };
   // Peaks in u: of the density (s^2 = (df - 1) / df) and of the tail (s^2 = (df - 1) / (df + q^2 / 2)),
-  // both about 1 / sqrt(2 (df - 1)) wide; panels of 2 widths around each, wider further out.
+  // both about 1 / sqrt(2 (df - 1)) wide. Only tails below 1e-4 come here, whose integrand peaks at
+  // the tail's peak: panels of 1.5 widths around it, wider further out.
   const width = 1 / Math.sqrt(2 * Math.max(df - 1, 0.5));
   const centres = [0.5 * Math.log(Math.max(df - 1, 0.5) / df), 0.5 * Math.log(Math.max(df - 1, 0.5) / (df + (q * q) / 2))];
   const lo = Math.min(...centres) - 60 * width - 80 / df;
   const hi = Math.max(...centres) + 12 * width;
-  const cuts = [lo, hi, ...centres.flatMap((c) => [-30, -16, -8, -5, -2.5, 0, 2.5, 5].map((m) => c + m * width))].filter((u) => u >= lo && u <= hi);
+  const cuts = [lo, hi, ...[-30, -16, -8, -5, -3, -1.5, 0, 1.5, 3, 5, 8].map((m) => centres[1] + m * width)].filter((u) => u >= lo && u <= hi);
   return Math.min(1, gaussLegendre(outer, cuts));
 }
 
