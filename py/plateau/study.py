@@ -112,9 +112,13 @@ def _cli() -> list[str]:
 
 class Study:
     """An experiment (a YAML/JSON file, or a dict in the same schema) whose jobs a user trains in
-    their own loop and records in the store ``db`` (default: the CLI's, ``.plateau/plateau.db``)."""
+    their own loop and records in the store ``db`` (default: the CLI's, ``.plateau/plateau.db``).
+    ``merge=True`` records even where the store holds the experiment's name with other settings
+    (otherwise ``record`` raises StudyError saying what changed)."""
 
-    def __init__(self, experiment: str | os.PathLike[str] | Mapping[str, Any], db: str | os.PathLike[str] | None = None):
+    def __init__(self, experiment: str | os.PathLike[str] | Mapping[str, Any], db: str | os.PathLike[str] | None = None,
+                 merge: bool = False):
+        self.merge = merge
         if isinstance(experiment, Mapping):
             # The CLI reads files: the dict goes to one (JSON is YAML) named after the experiment,
             # its relative paths made absolute here (a file's resolve against its own folder).
@@ -187,7 +191,8 @@ class Study:
             for name, rows in tables.items():
                 Path(folder, f"{name}.arrow").write_bytes(to_ipc(build_table(name, rows)))
             answer = json.loads(self._call("--job", job.key, "--tables", folder,
-                                           "--seconds", str(seconds if seconds is not None else 0)))
+                                           "--seconds", str(seconds if seconds is not None else 0),
+                                           *(["--merge"] if self.merge else [])))
         return bool(answer["stored"])
 
     def pending(self) -> list[StudyJob]:

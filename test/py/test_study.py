@@ -1,5 +1,5 @@
 """``plateau.Study``: a user's own MONAI loop over the grid's nested subsets, recorded in the store
-through the CLI (``plateau record``) and seen by ``plateau status`` and ``plateau forecast``."""
+through the CLI (``plateau record``) and seen by ``plateau status``, ``forecast`` and the dashboard."""
 
 import json
 import subprocess
@@ -69,6 +69,9 @@ def test_own_loop_recorded_and_seen_by_status_and_forecast(tmp_path):
     forecast = cli("forecast", "--db", str(db), "--experiment", "own-loop", "--json")
     assert forecast.returncode == 0, forecast.stderr
     assert "resunet-d2" in forecast.stdout
+    dashboard = cli("dashboard", "--db", str(db), "--view", "overview", "--view", "grid")
+    assert dashboard.returncode == 0, dashboard.stderr
+    assert "own-loop" in dashboard.stdout and "resunet-d2" in dashboard.stdout
 
 
 def test_bad_results_and_bad_experiments_are_refused(tmp_path):
@@ -82,3 +85,9 @@ def test_bad_results_and_bad_experiments_are_refused(tmp_path):
     with pytest.raises(plateau.StudyError, match="fractions"):
         plateau.Study({**EXPERIMENT, "fractions": "all"}, db=db)
     assert not db.exists(), "nothing written by refused requests"
+    study.record(job, metrics={"dice": 0.5}, epochs=1)
+    changed = plateau.Study({**EXPERIMENT, "training": {**EXPERIMENT["training"], "epochs": 3}}, db=db)
+    with pytest.raises(plateau.StudyError, match=r"training.epochs: 1 → 3.*--merge"):
+        changed.record(changed.jobs()[0], metrics={"dice": 0.6}, epochs=3)
+    merged = plateau.Study({**EXPERIMENT, "training": {**EXPERIMENT["training"], "epochs": 3}}, db=db, merge=True)
+    assert merged.record(merged.jobs()[0], metrics={"dice": 0.6}, epochs=3)
