@@ -14,22 +14,29 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CALIBRATION_FILE, type Calibration, calibration, LEVELS, type MethodCalibration, type PointsBucket, type Reliability, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
+import { CALIBRATION_FILE, type Calibration, calibration, LEVELS, type MethodCalibration, type PointsBucket, type Reliability, type ScaleWeights, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../ts/surrogate/curve';
 import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParamPrior, fitModel } from '../ts/surrogate/parametric';
 import { quantile } from '../ts/surrogate/random';
-import { type Method, fitSurrogate, recentSlope } from '../ts/surrogate/surrogate';
+import { ANALOGUE_REACH, type Method, type ScaleParts, fitSurrogate, recentSlope } from '../ts/surrogate/surrogate';
+import { analogue, leaveSourceOut } from '../ts/surrogate/analogue';
 import { corpus } from './lib/corpus';
 import { type Scored, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
-const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '400' }, 'lstm-curves': { type: 'string', default: '100' }, 'target-only': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '400' }, 'lstm-curves': { type: 'string', default: '100' }, 'target-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false } } });
+// --ensemble-only: keep sigma0, the priors, the shared scale and every other method's quantiles;
+// relearn the stack, the ensemble's own scale, quantiles and reliability (minutes, not half an hour)
+const only = args['ensemble-only'];
+const previous = calibration();
 const CUTS = [0.1, 0.25, 0.5];
 const TAU = 4;
 const t0 = performance.now();
 const log = (s: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${s}`);
 
 const cal = corpus('dev', Number(args.curves), 1, 'calibrate');
+// the analogue corpus is this half of LCDB: a curve is never matched against its own data set's curves
+leaveSourceOut((model) => Number.parseInt(model.split('/')[0], 10));
 const held = corpus('dev', Number(args.curves), 2, 'held-out');
 log(`${cal.length} curves to calibrate on, ${held.length} held out`);
 const SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: false })), { cut: 0.25, pilot: true }];
@@ -66,8 +73,8 @@ const robust = (v: number[]) => {
   return { mean: med, sd: 1.4826 * mad };
 };
 const sds: number[] = [];
-const priors: Calibration['priors'] = {};
-for (const name of BOUNDED_MODELS) {
+const priors: Calibration['priors'] = only ? previous.priors : {};
+for (const name of only ? [] : BOUNDED_MODELS) {
   const mod = MODELS[name];
   const vals: Record<string, number[]> = {};
   for (const c of cal) {
@@ -85,10 +92,12 @@ for (const name of BOUNDED_MODELS) {
     return { param: p, log: true, mean: r.mean, sd: Math.max(0.25, 2 * r.sd) };
   });
 }
-const sigma0 = quantile([...sds].sort((a, b) => a - b), 0.5);
+const sigma0 = only ? previous.sigma0 : quantile([...sds].sort((a, b) => a - b), 0.5);
 log(`sigma0 ${sigma0.toFixed(4)}; priors ${JSON.stringify(priors)}`);
 
-// 2. the stack, by least absolute deviations (IRLS), gain and slope ≥ 0
+const UNCALIBRATED_METHOD: MethodCalibration = { quantiles: { few: {}, mid: {}, many: {} }, counts: { few: 0, mid: 0, many: 0 }, target95: null, targetCount: 0 };
+
+// 2. the stack, by least absolute deviations (IRLS), gain, slope and analogue ≥ 0
 const base: Calibration = { ...UNCALIBRATED, sigma0, priors };
 useCalibration(base);
 const scenarios = (curves: Curve[]) => [...CUTS.map((cut) => ({ cut, curves, pilot: false })), { cut: 0.25, curves: curves.map((c) => pilotPart(c, 0.25)), pilot: true }];
@@ -106,7 +115,8 @@ for (const sc of scenarios(cal)) {
     const yLast = obs.dice[obs.dice.length - 1];
     const fitLast = fit.mean(last);
     const slope = recentSlope(obs);
-    rows.push({ x: [fitLast - yLast, Math.max(0, fit.mean(N) - fitLast), slope * TAU * (1 - (last / N) ** (1 / TAU))], y: c.dice[c.dice.length - 1] - yLast });
+    const an = analogue(obs, ANALOGUE_REACH * N);
+    rows.push({ x: [fitLast - yLast, Math.max(0, fit.mean(N) - fitLast), slope * TAU * (1 - (last / N) ** (1 / TAU)), an ? an.gain(N) : 0], y: c.dice[c.dice.length - 1] - yLast });
   }
 }
 function lad(data: Row[], nonneg: boolean[]): number[] {
@@ -148,31 +158,31 @@ function solve(A: number[][], y: number[]): number[] {
   }
   return M.map((row, i) => (row[i] === 0 ? 0 : row[n] / row[i]));
 }
-const [anchor, gain, slope] = lad(rows, [false, true, true]);
-const stack = { anchor, gain, slope, tau: TAU };
+const [anchor, gain, slope, analogueW] = lad(rows, [false, true, true, true]);
+const stack = { anchor, gain, slope, tau: TAU, analogue: analogueW };
 log(`stack from ${rows.length} leave-future-out fits: ${JSON.stringify(stack)}`);
 useCalibration({ ...base, stack });
 
-// 2b. the scale's weights: median regression of the ensemble's |error| on the scale's parts
-const errs: Row[] = [];
-for (const sc of SCENARIOS) {
-  for (const s of await scoreMethod(cal, 'ensemble', sc.cut, sc.pilot)) {
-    const p = s.parts!;
-    errs.push({ x: [1, p.noise, p.spread, p.gain, p.slope, p.horizon], y: Math.abs(s.forecast - s.truth) });
-  }
-}
-const [floor, noise, spread, gainW, slopeW, horizon] = lad(errs, [true, true, true, true, true, true]);
-const scale = { floor, noise, spread, gain: gainW, slope: slopeW, horizon };
-log(`scale weights from ${errs.length} errors: ${JSON.stringify(scale)}`);
-useCalibration({ ...base, stack, scale });
+// 2b. the scale's weights: median regression of the ensemble's |error| on the scale's parts; the
+// shared weights leave the analogue's spread out (only the ensemble has it), the ensemble's own use it
+const ensembleScored: Scored[] = [];
+for (const sc of SCENARIOS) ensembleScored.push(...(await scoreMethod(cal, 'ensemble', sc.cut, sc.pilot)));
+const partsOf = (p: ScaleParts) => [1, p.noise, p.spread, p.gain, p.slope, p.horizon, p.analogue];
+const errs: Row[] = ensembleScored.map((s) => ({ x: partsOf(s.parts!), y: Math.abs(s.forecast - s.truth) }));
+const weights = (b: number[]): ScaleWeights => ({ floor: b[0], noise: b[1], spread: b[2], gain: b[3], slope: b[4], horizon: b[5], ...(b.length > 6 ? { analogue: b[6] } : {}) });
+const scale = only ? previous.scale : weights(lad(errs.map((r) => ({ x: r.x.slice(0, 6), y: r.y })), new Array(6).fill(true)));
+const ensembleScale = weights(lad(errs, new Array(7).fill(true)));
+log(`scale weights from ${errs.length} errors: shared ${JSON.stringify(scale)}; ensemble ${JSON.stringify(ensembleScale)}`);
+useCalibration({ ...base, stack, scale, methods: { ensemble: { ...UNCALIBRATED_METHOD, scale: ensembleScale } } });
 
 // 3. conformal quantiles of |error| / scale, per method and bucket of points
-const PARAMETRIC: Method[] = ['ensemble', 'best-aic', ...BOUNDED_MODELS, 'log2', 'linear'];
-const lstmCurves = cal.slice(0, Number(args['lstm-curves']));
+const PARAMETRIC: Method[] = only ? ['ensemble'] : ['ensemble', 'best-aic', ...BOUNDED_MODELS, 'log2', 'linear'];
+const lstmCurves = only ? [] : cal.slice(0, Number(args['lstm-curves']));
 const methods: { method: Method; curves: Curve[] }[] = [
   ...PARAMETRIC.map((method) => ({ method, curves: cal as Curve[] })),
   ...(lstmCurves.length ? LSTM_VARIANTS.map((method) => ({ method, curves: lstmCurves as Curve[] })) : []),
 ];
+const scaleOf = (w: ScaleWeights, p: ScaleParts) => partsOf(p).reduce((s, v, i) => s + v * [w.floor, w.noise, w.spread, w.gain, w.slope, w.horizon, w.analogue ?? 0][i], 0);
 const conformal = (scores: number[], level: number) => {
   // the ⌈(n+1)·level⌉-th smallest score: split conformal's finite-sample rule
   const s = [...scores].sort((a, b) => a - b);
@@ -181,7 +191,9 @@ const conformal = (scores: number[], level: number) => {
 const methodsCal: Record<string, MethodCalibration> = {};
 for (const { method, curves } of methods) {
   const scored: Scored[] = [];
-  for (const sc of SCENARIOS) scored.push(...(await scoreMethod(curves, method, sc.cut, sc.pilot)));
+  // the ensemble's fits were scored above; only their scale changes with the weights just learnt
+  if (method === 'ensemble') scored.push(...ensembleScored.map((s) => ({ ...s, score: Math.abs(s.forecast - s.truth) / scaleOf(ensembleScale, s.parts!) })));
+  else for (const sc of SCENARIOS) scored.push(...(await scoreMethod(curves, method, sc.cut, sc.pilot)));
   const buckets: PointsBucket[] = ['few', 'mid', 'many'];
   const by = (b: PointsBucket) => scored.filter((s) => bucketOf(s.points) === b && Number.isFinite(s.score)).map((s) => s.score);
   // a bucket with few scores borrows the pooled ones
@@ -191,12 +203,13 @@ for (const { method, curves } of methods) {
     counts: Object.fromEntries(buckets.map((b) => [b, by(b).length >= 50 ? by(b).length : pooled.length])) as MethodCalibration['counts'],
     target95: null,
     targetCount: 0,
+    ...(method === 'ensemble' ? { scale: ensembleScale } : {}),
   };
   const logErr = scored.map((s) => s.targetScore).filter((x): x is number => x !== null);
   if (logErr.length) Object.assign(methodsCal[method], { target95: conformal(logErr, 0.95), targetCount: logErr.length });
   log(`${method}: quantiles ${JSON.stringify(methodsCal[method].quantiles)}`);
 }
-const calibrated: Calibration = { ...base, stack, scale, methods: methodsCal, source: '', reliability: {} };
+const calibrated: Calibration = { ...base, stack, scale, methods: only ? { ...previous.methods, ...methodsCal } : methodsCal, source: '', reliability: {} };
 useCalibration(calibrated);
 
 // 4. reliability on held-out data sets
@@ -214,8 +227,8 @@ for (const { method } of methods) {
 
 const out: Calibration = {
   ...calibrated,
-  source: `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets to calibrate (${lstmCurves.length} for the LSTMs), ${held.length} of odd-id data sets held out for reliability; written by bench/calibrate.ts`,
-  reliability,
+  reliability: only ? { ...previous.reliability, ...reliability } : reliability,
+  source: only ? `${previous.source}; the ensemble relearnt with analogues by bench/calibrate.ts --ensemble-only` : `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets to calibrate (${lstmCurves.length} for the LSTMs), ${held.length} of odd-id data sets held out for reliability; written by bench/calibrate.ts`,
 };
 writeFileSync(CALIBRATION_FILE, `${JSON.stringify(out, null, 1)}\n`);
 log(`wrote ${CALIBRATION_FILE}`);

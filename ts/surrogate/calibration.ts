@@ -17,6 +17,8 @@ export interface MethodCalibration {
   /** the 95% quantile of |ln(n̂ / n)| / (TARGET_NEAR + ln(n̂ / last n)) for a target size, and how many targets it rests on */
   target95: number | null;
   targetCount: number;
+  /** this method's own scale weights, where they were learnt apart from the shared ones */
+  scale?: ScaleWeights;
 }
 
 export interface Reliability {
@@ -46,21 +48,25 @@ export interface Calibration {
 
 /**
  * Past the last observed n, the ensemble forecasts
- *   A + gain·(ens(n) − ens(last)) + slope·s⁺·tau·(1 − (last/n)^(1/tau)),
+ *   A + gain·(ens(n) − ens(last)) + slope·s⁺·tau·(1 − (last/n)^(1/tau)) + analogue·g(n),
  * A = y_last + anchor·(ens(last) − y_last): the last observation pulled toward the fit, the
- * families' extrapolated gain scaled, and the recent slope s⁺ (Dice per unit ln n, ≥ 0) carried on
- * with a bounded reach. Every term is non-decreasing in n and bounded, so the forecast is too.
+ * families' extrapolated gain scaled, the recent slope s⁺ (Dice per unit ln n, ≥ 0) carried on
+ * with a bounded reach, and the median gain g of the real curves that looked most like this one
+ * (analogue.ts). Every term is non-decreasing in n and bounded, so the forecast is too.
  */
 export interface Stack {
   anchor: number;
   gain: number;
   slope: number;
   tau: number;
+  /** absent in calibrations written before the analogue forecast existed (then 0) */
+  analogue?: number;
 }
 
 /**
  * A method's uncertainty scale at n is floor + noise·σ + spread·(members' sd) + gain·(forecast
- * gain past the last n) + slope·(recent slope · ln(n / last n)) + horizon·ln(n / last n).
+ * gain past the last n) + slope·(recent slope · ln(n / last n)) + horizon·ln(n / last n)
+ * + analogue·(the analogue curves' spread).
  */
 export interface ScaleWeights {
   floor: number;
@@ -69,6 +75,7 @@ export interface ScaleWeights {
   gain: number;
   slope: number;
   horizon: number;
+  analogue?: number;
 }
 
 export type PointsBucket = 'few' | 'mid' | 'many';

@@ -67,7 +67,8 @@ export function curveFlags(obs: Curve): string[] {
 function composition(fit: FittedCurve): string {
   const parts = fit.members.length > 1 || fit.members[0]?.name !== fit.method ? fit.members.map((m) => `${m.name} ${m.weight.toFixed(2)}`).join(', ') : fit.method;
   const left = fit.left.map((l) => `${l.name} (${l.reason})`).join(', ');
-  return `${parts}${left ? `; left out: ${left}` : ''}`;
+  const an = fit.analogue ? `; past the data with ${fit.analogue.neighbours} analogue real curves, weight ${fit.analogue.weight.toFixed(2)}` : '';
+  return `${parts}${an}${left ? `; left out: ${left}` : ''}`;
 }
 
 /** The reliability row for the cut-off nearest in log to what this fit observed of its data set. */

@@ -1,3 +1,4 @@
+import { type Analogue, analogue } from './analogue';
 import type { TfBackend } from './backend';
 import { calibration, multiplier } from './calibration';
 import { type Curve, fullN, observedPart } from './curve';
@@ -49,6 +50,8 @@ export interface FittedCurve {
   left: { name: string; reason: string }[];
   /** false where the corpus has no quantiles for this method and number of points (normal multipliers then) */
   calibrated: boolean;
+  /** the real curves the ensemble leans on past the data: their weight in the stack and how many were matched */
+  analogue: { weight: number; neighbours: number } | null;
 }
 
 export interface SurrogateOptions {
@@ -123,6 +126,8 @@ interface Raw {
   aic: number | null;
   detail: string;
   left: { name: string; reason: string }[];
+  /** the analogue forecast the ensemble leans on (its spread joins the scale), and its weight */
+  analogue?: { fit: Analogue; weight: number } | null;
 }
 
 /** The parts of a fit's uncertainty at n, before the learnt weights (`ScaleWeights`) combine them. */
@@ -132,6 +137,8 @@ export interface ScaleParts {
   gain: number;
   slope: number;
   horizon: number;
+  /** the spread of the analogue curves' gains at n (0 for methods that do not use them) */
+  analogue: number;
 }
 
 /**
@@ -152,12 +159,12 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     const mu = raw.members.reduce((s, p) => s + p.weight * p.at(n), 0) / ws;
     const spread = Math.sqrt(raw.members.reduce((s, p) => s + p.weight * (p.at(n) - mu) ** 2, 0) / ws);
     const h = n > last ? Math.log(n / last) : 0;
-    return { noise, spread, gain: n > last ? Math.max(0, raw.mean(n) - atLast) : 0, slope: slope * h, horizon: h };
+    return { noise, spread, gain: n > last ? Math.max(0, raw.mean(n) - atLast) : 0, slope: slope * h, horizon: h, analogue: raw.analogue?.fit.spread(n) ?? 0 };
   };
-  const w = cal.scale;
+  const w = cal.methods[method]?.scale ?? cal.scale;
   const scale = (n: number) => {
     const p = parts(n);
-    return w.floor + w.noise * p.noise + w.spread * p.spread + w.gain * p.gain + w.slope * p.slope + w.horizon * p.horizon;
+    return w.floor + w.noise * p.noise + w.spread * p.spread + w.gain * p.gain + w.slope * p.slope + w.horizon * p.horizon + (w.analogue ?? 0) * p.analogue;
   };
   const q95 = multiplier(method, m, 0.95);
   return {
@@ -172,6 +179,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
     params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,
     calibrated: q95.calibrated,
+    analogue: raw.analogue ? { weight: raw.analogue.weight, neighbours: raw.analogue.fit.neighbours } : null,
   };
 }
 
@@ -215,6 +223,9 @@ function forecastGrid(full: Curve, obs: Curve, horizon: number): number[] {
   return ns;
 }
 
+/** The analogue forecast is matched for sizes up to this multiple of the full data set (the views ask up to 200%). */
+export const ANALOGUE_REACH = 2;
+
 const member = (f: ParametricFit, weight: number): Member => ({ name: f.model, weight, at: f.at });
 
 /** One family alone (or best-aic's choice): its fitted curve. */
@@ -236,8 +247,10 @@ function single(method: Method, fit: ParametricFit, left: Raw['left']): Raw {
  * (`Stack` in calibration.ts). Below the last n it is the weighted fit shifted onto the anchor,
  * so the forecast is continuous and non-decreasing throughout.
  */
-function ensemble(fits: ParametricFit[], obs: Curve, left: Raw['left']): Raw {
+function ensemble(fits: ParametricFit[], obs: Curve, nRef: number, left: Raw['left']): Raw {
   const st = calibration().stack;
+  const an = st.analogue ? analogue(obs, ANALOGUE_REACH * nRef) : null;
+  const lean = (n: number) => (an ? (st.analogue ?? 0) * an.gain(n) : 0);
   const last = obs.n[obs.n.length - 1];
   const yLast = obs.dice[obs.dice.length - 1];
   const w = akaikeWeights(fits.map((f) => f.aic));
@@ -250,7 +263,7 @@ function ensemble(fits: ParametricFit[], obs: Curve, left: Raw['left']): Raw {
   const carry = (n: number) => st.slope * slope * st.tau * (1 - (last / n) ** (1 / st.tau));
   const stacked = (at: (n: number) => number) => {
     const a0 = at(last);
-    return (n: number) => (n <= last ? at(n) + (A - a0) : A + st.gain * (at(n) - a0) + carry(n));
+    return (n: number) => (n <= last ? at(n) + (A - a0) : A + st.gain * (at(n) - a0) + carry(n) + lean(n));
   };
   const members = parts.map((p) => ({ name: p.f.model, weight: p.w / ws, at: stacked(p.f.at) }));
   const mean = (n: number) => members.reduce((s, p) => s + p.weight * p.at(n), 0);
@@ -261,10 +274,10 @@ function ensemble(fits: ParametricFit[], obs: Curve, left: Raw['left']): Raw {
   const stacking = st.anchor !== 1 || st.gain !== 1 || st.slope !== 0;
   return {
     mean, members, residualSd: m > k ? Math.sqrt(rss / (m - k)) : null,
-    asymptote: A + st.gain * (asym - fitLast) + st.slope * slope * st.tau,
+    asymptote: A + st.gain * (asym - fitLast) + st.slope * slope * st.tau + lean(ANALOGUE_REACH * nRef),
     params: Object.fromEntries(members.map((p) => [p.name, p.weight])), aic: null,
-    detail: `Akaike-weighted ensemble of ${members.map((p) => `${p.name} ${p.weight.toFixed(2)}`).join(', ')}${stacking ? `; past the data: gain × ${st.gain.toFixed(2)} + recent slope × ${st.slope.toFixed(2)} (learnt on real curves)` : ''}`,
-    left: [...left, ...faint],
+    detail: `Akaike-weighted ensemble of ${members.map((p) => `${p.name} ${p.weight.toFixed(2)}`).join(', ')}${stacking ? `; past the data: gain × ${st.gain.toFixed(2)} + recent slope × ${st.slope.toFixed(2)}${an ? ` + analogue gain × ${(st.analogue ?? 0).toFixed(2)} (median of ${an.neighbours} real curves of the same shape)` : ''} (learnt on real curves)` : ''}`,
+    left: [...left, ...faint], analogue: an && { fit: an, weight: st.analogue ?? 0 },
   };
 }
 
@@ -287,7 +300,7 @@ function fitParametricCurve(full: Curve, obs: Curve, method: Method): Raw | stri
     else left.push({ name, reason: 'did not converge' });
   }
   if (!fits.length) return `${obs.n.length} observed point(s): ${left.map((l) => `${l.name} ${l.reason}`).join('; ')}`;
-  if (method === 'ensemble') return ensemble(fits, obs, left);
+  if (method === 'ensemble') return ensemble(fits, obs, scale, left);
   return single(method, method === 'best-aic' ? fits.reduce((a, b) => (b.aic < a.aic ? b : a)) : fits[0], left);
 }
 

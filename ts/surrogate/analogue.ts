@@ -1,0 +1,156 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Curve } from './curve';
+
+/**
+ * The analogue forecast: what happened next to the real learning curves that looked most like
+ * this one so far. Each corpus curve is cut at each of its sizes; a cut's shape is the drop of its
+ * score at fixed distances back in ln n (so the sizes of the two curves need not match), and its
+ * level is its last score. The K nearest cuts (shape, then level) each give their gain over
+ * their last score at the same ln-distance ahead; the forecast gain is their median, its
+ * uncertainty their spread. Matching real curves is what learning-curve priors such as LC-PFN
+ * learn from a corpus; done directly, it needs no training and beats every fitted family on
+ * held-out LCDB curves (bench/forecast.ts). The corpus is `analogues.json`, written by
+ * `bench/analogues.ts` from LCDB's calibration half only.
+ */
+export const ANALOGUES_FILE = fileURLToPath(new URL('./analogues.json', import.meta.url));
+
+/** distances back in ln n at which a shape is compared (ln 2^(k/2), LCDB's spacing) */
+const BACK = [0, 0.35, 0.69, 1.04, 1.39, 1.73, 2.08];
+const K = 20;
+/** weight of the level's squared difference against the shape's mean squared difference */
+const W_LEVEL = 0.1;
+const STEPS = 48;
+
+interface Entries {
+  curves: { id: number; ln: number[]; y: number[] }[];
+  feats: Float64Array;
+  lnLast: Float64Array;
+  reach: Float64Array;
+  curve: Int32Array;
+  size: number;
+}
+
+/** Linear interpolation on increasing xs, flat beyond the ends. */
+function interp(xs: number[], ys: number[], v: number): number {
+  if (v <= xs[0]) return ys[0];
+  const last = xs.length - 1;
+  if (v >= xs[last]) return ys[last];
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= v) lo = mid;
+    else hi = mid;
+  }
+  return ys[lo] + ((v - xs[lo]) / (xs[hi] - xs[lo])) * (ys[hi] - ys[lo]);
+}
+
+function features(ln: number[], y: number[], lnLast: number, out: Float64Array, at: number): void {
+  BACK.forEach((t, i) => {
+    const q = lnLast - t;
+    out[at + i] = q < ln[0] - 1e-9 ? Number.NaN : interp(ln, y, q);
+  });
+}
+
+let cached: Entries | null | undefined;
+/** The corpus cut at every size, built once per process (about 30k cuts; tens of milliseconds). */
+function entries(): Entries | null {
+  if (cached !== undefined) return cached;
+  if (!existsSync(ANALOGUES_FILE)) return (cached = null);
+  const raw = JSON.parse(readFileSync(ANALOGUES_FILE, 'utf8')) as { curves: { id: number; n: number[]; y: number[] }[] };
+  const curves = raw.curves.map((c) => ({ id: c.id, ln: c.n.map(Math.log), y: c.y.map((v) => v / 1e4) }));
+  const size = curves.reduce((s, c) => s + c.ln.length - 1, 0);
+  const e: Entries = { curves, feats: new Float64Array(size * BACK.length), lnLast: new Float64Array(size), reach: new Float64Array(size), curve: new Int32Array(size), size };
+  let k = 0;
+  curves.forEach((c, ci) => {
+    for (let j = 1; j < c.ln.length; j++, k++) {
+      features(c.ln, c.y, c.ln[j], e.feats, k * BACK.length);
+      e.lnLast[k] = c.ln[j];
+      e.reach[k] = c.ln[c.ln.length - 1] - c.ln[j];
+      e.curve[k] = ci;
+    }
+  });
+  return (cached = e);
+}
+
+export interface Analogue {
+  /** the analogues' median gain over the last observed score at n: 0 up to the last n, non-decreasing, flat past their reach */
+  gain: (n: number) => number;
+  /** their spread at n (interquartile range / 1.349) */
+  spread: (n: number) => number;
+  /** how many corpus cuts were matched */
+  neighbours: number;
+  /** the data sets (OpenML ids) they came from */
+  sources: number[];
+}
+
+let sameSource: ((model: string) => number | null) | null = null;
+/**
+ * For calibration on the corpus's own data sets: `source` names the data set (OpenML id) a
+ * curve came from, and cuts of that data set are never its analogues, as a user's curve is never
+ * in the corpus. Null restores the default.
+ */
+export function leaveSourceOut(source: ((model: string) => number | null) | null): void {
+  sameSource = source;
+}
+
+/** True when the corpus file is there (it is committed; a checkout without it answers without analogues). */
+export const haveAnalogues = () => entries() !== null;
+
+/**
+ * The analogue gain of an observed curve, for n up to `upTo`. Cuts that reach that far ahead are
+ * preferred; where the corpus has too few, those reaching furthest are taken and held flat after.
+ */
+export function analogue(obs: Curve, upTo: number): Analogue | null {
+  const e = entries();
+  if (!e || obs.n.length < 1) return null;
+  const ln = obs.n.map(Math.log);
+  const lnLast = ln[ln.length - 1];
+  const yLast = obs.dice[obs.dice.length - 1];
+  const need = Math.max(0, Math.log(upTo) - lnLast);
+  const q = new Float64Array(BACK.length);
+  features(ln, obs.dice, lnLast, q, 0);
+  const have = q.reduce((s, v) => s + (Number.isNaN(v) ? 0 : 1), 0);
+  const maxReach = e.reach.reduce((a, b) => Math.max(a, b), 0);
+  const minReach = Math.min(need, maxReach) - 1e-9;
+  const own = sameSource?.(obs.model) ?? null;
+  const scored: { d: number; k: number }[] = [];
+  for (let k = 0; k < e.size; k++) {
+    if (e.reach[k] < minReach || (own !== null && e.curves[e.curve[k]].id === own)) continue;
+    const at = k * BACK.length;
+    const c0 = e.feats[at];
+    let s = 0;
+    let count = 0;
+    for (let i = 0; i < BACK.length; i++) {
+      const c = e.feats[at + i];
+      if (Number.isNaN(q[i]) || Number.isNaN(c)) continue;
+      s += (q[0] - q[i] - (c0 - c)) ** 2;
+      count++;
+    }
+    if (count < Math.min(have, 3)) continue;
+    scored.push({ d: s / count + W_LEVEL * (c0 - yLast) ** 2, k });
+  }
+  if (!scored.length) return null;
+  scored.sort((a, b) => a.d - b.d);
+  const near = scored.slice(0, K).map(({ k }) => k);
+  const hs = Array.from({ length: STEPS + 1 }, (_, i) => (need * i) / STEPS);
+  const med: number[] = [];
+  const iqr: number[] = [];
+  let run = 0;
+  for (const h of hs) {
+    const g = near
+      .map((k) => {
+        const c = e.curves[e.curve[k]];
+        return interp(c.ln, c.y, e.lnLast[k] + Math.min(h, e.reach[k])) - interp(c.ln, c.y, e.lnLast[k]);
+      })
+      .sort((a, b) => a - b);
+    const at = (p: number) => interp(g.map((_, i) => i / (g.length - 1 || 1)), g, p);
+    // never below 0 and never falling: a forecast that drops with more data is not one plateau gives
+    run = Math.max(run, at(0.5), 0);
+    med.push(Math.min(run, 1 - yLast));
+    iqr.push((at(0.75) - at(0.25)) / 1.349);
+  }
+  const over = (ys: number[]) => (n: number) => (n <= obs.n[obs.n.length - 1] || need === 0 ? 0 : interp(hs, ys, Math.log(n) - lnLast));
+  return { gain: over(med), spread: over(iqr), neighbours: near.length, sources: [...new Set(near.map((k) => e.curves[e.curve[k]].id))] };
+}
