@@ -87,7 +87,10 @@ def model_costs(arg: dict) -> dict:
     spec = arg["dataset"]
     shape = _input_shape(spec)
     rows = []
+    progress = _terminal_progress("timing models") if arg.get("progress") else None
     for m in arg["models"]:
         net = build_model(m, spatial_dims=len(shape) - 1, in_channels=shape[0])
         rows.append({"model": m["name"], **model_cost(net, shape, runs=arg.get("runs", RUNS), seconds=1.0)})
+        if progress:
+            progress(len(rows), len(arg["models"]))
     return {"input_shape": list(shape), "threads": threads, "models": rows}

@@ -86,7 +86,7 @@ export function registerData(program: Command): void {
       const exp = await loadExperiment(file, o.set);
       const { expandModels } = await import('../experiment/model');
       const models = exp.models.flatMap(expandModels);
-      const r = await callBridge<{ input_shape: number[]; threads: number; models: ModelCost[] }>('model_costs', { dataset: exp.dataset, models, threads: o.threads }, `${file}: models`);
+      const r = await callBridge<{ input_shape: number[]; threads: number; models: ModelCost[] }>('model_costs', { dataset: exp.dataset, models, threads: o.threads, progress: !o.json }, `${file}: models`);
       if (o.json) return console.log(JSON.stringify(r, null, 2));
       console.log(`input ${r.input_shape.join(' × ')} (channels, spatial)`);
       console.log(table(['model', 'params', 'GFLOPs', 'images/s', 'quartiles'], r.models.map((m) => [m.model, m.params, (m.flops / 1e9).toFixed(3), m.throughput.toFixed(1), `${m.throughput_q1.toFixed(1)}–${m.throughput_q3.toFixed(1)}`])));
