@@ -45,16 +45,16 @@ export function typeCells(cells: string[]): Column {
     const raw = cells[i];
     // Trim only when needed: most cells have no surrounding blanks.
     const c = raw.length && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
-    if (NA.has(c)) {
+    // Numbers first (no NA marker is one), then the NA markers; the integer test only while no
+    // float has been seen, and the inf spellings only for cells that end in a letter.
+    if (FLOAT.test(c)) {
+      if (integer && !INTEGER.test(c)) integer = false;
+      const last = c.charCodeAt(c.length - 1);
+      values[i] = last >= 48 && last <= 57 ? Number(c) : Number(c.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
+      present++;
+    } else if (NA.has(c)) {
       missing = true;
       values[i] = NaN;
-      continue;
-    }
-    present++;
-    if (INTEGER.test(c)) values[i] = Number(c);
-    else if (FLOAT.test(c)) {
-      integer = false;
-      values[i] = Number(c.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
     } else numeric = false;
   }
   if (!present && numeric) return { kind: 'number', values: values.fill(NaN), integer: false };
