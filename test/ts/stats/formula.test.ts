@@ -36,6 +36,13 @@ describe('formula errors name the position', () => {
     ['y ~ x $ g', /^formula position 7: unexpected character '\$'/],
     ['y ~ np.log(x - 2)', /^formula position 5: 'np.log\(x - 2\)' is -Infinity in row 1 of mem.csv/],
     ['g ~ x', /^formula position 1: the response 'g' is categorical/],
+    ['y ~ I(1 < x < 3)', /^formula position 13: chained comparisons are not supported/],
+    ['y ~ I([1, 2])', /^formula position 7: a list is only allowed as C\(x, levels=\[...\]\)/],
+    ['y ~ C(g, levels=["a", "a"])', /^formula position 17: levels= lists a level twice/],
+    ['y ~ C(g, Sum(omit="z"))', /^formula position 19: omit level "z" is not a level \(levels: a, b, c\)/],
+    ['y ~ I(bs(x, df=3) + 1)', /^formula position 7: a spline basis cannot take part in arithmetic/],
+    ['y ~ cr(x, df=3, constraints="none")', /^formula position 29: cr\(constraints=...\) supports 'center' only/],
+    ['y ~ center(x, ddof=1)', /^formula position 20: center\(\) has no argument 'ddof'/],
   ];
   for (const [formula, message] of cases) it(formula, () => expect(errorOf(formula)).toMatch(message));
 
@@ -61,5 +68,17 @@ describe('names as patsy prints them', () => {
     expect(Array.from(d.rows)).toEqual([0, 3, 4]);
     // patsy puts terms without numeric factors first.
     expect(d.columnNames).toEqual(['Intercept', 'g[T.b]', 'x']);
+  });
+});
+
+describe('comparisons are true/false factors, as patsy codes numpy booleans', () => {
+  it('I(x > 2) gives one column I(x > 2)[T.True], 1 where the comparison holds', () => {
+    const d = designMatrices(frame, 'y ~ I(x > 2)');
+    expect(d.columnNames).toEqual(['Intercept', 'I(x > 2)[T.True]']);
+    expect(Array.from(d.X.data.subarray(4, 8))).toEqual([0, 1, 1, 1]);
+  });
+  it('arithmetic on a comparison is numeric again', () => {
+    const d = designMatrices(frame, 'y ~ I((x > 2) * x)');
+    expect(Array.from(d.X.data.subarray(4, 8))).toEqual([0, 3, 4, 6]);
   });
 });
