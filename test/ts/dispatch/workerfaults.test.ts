@@ -6,6 +6,7 @@ import { remoteHint } from '../../../ts/cli/run';
 import { runJobs } from '../../../ts/dispatch/run';
 import { z85Decode } from '../../../ts/dispatch/z85';
 import { expandGrid } from '../../../ts/experiment/grid';
+import { TABLE_NAMES } from '../../../ts/protocol/tables';
 import { openDb, type Db } from '../../../ts/store/db';
 import { registerExperiment } from '../../../ts/store/jobs';
 import { pidAlive } from '../../../ts/store/lock';
@@ -144,7 +145,7 @@ describe('a job keeps its thread count', () => {
     const first = { m: metrics(), loss: trainLoss() };
     expect(db.prepare(`SELECT threads FROM jobs`).get()).toEqual({ threads: 2 });
     // The store loses the result (as if the run had died before it arrived); the next run is asked for 1 thread.
-    db.exec(`DELETE FROM epochs; DELETE FROM metrics; DELETE FROM cases; UPDATE jobs SET status = 'queued'`);
+    db.exec(`${TABLE_NAMES.map((t) => `DELETE FROM ${t};`).join(' ')} UPDATE jobs SET status = 'queued'`);
     expect(await runJobs({ db, experiment: exp.name, jobs, workers: 1, python: PYTHON, threads: 1 })).toMatchObject({ done: 1 });
     expect(db.prepare(`SELECT threads FROM jobs`).get()).toEqual({ threads: 2 });
     expect(metrics()).toEqual(first.m);
