@@ -320,7 +320,8 @@ def anova_rr_case(df, formula, typ):
     rank-deficient L1 V L2', which may keep part of that block's column space. Here type 1 is the
     sequence of nested least-squares fits (SS = decrease in SSR, df = increase in rank), and types
     2 and 3 are statsmodels' f_test on L1 projected with the complement of L1 V L2' from an SVD
-    (df = the rank f_test reports); type 2 is checked against the nested comparison it equals
+    (F on the rank f_test reports, df and SS as anova_lm counts them); type 2's F is checked
+    against the nested comparison it equals
     wherever the term itself is not aliased with the other terms.
     On a full-rank design all three are checked against anova_lm itself.
     """
@@ -373,7 +374,9 @@ def anova_rr_case(df, formula, typ):
                     L12 = U[:, rk:].T @ E[L1]
                 f = res.f_test(L12)
                 F, J = float(np.squeeze(f.fvalue)), int(f.df_num)
-                rows.append(row(term.name(), F * J * scale, J, F, float(f.pvalue)))
+                # anova_lm's convention: df and SS count the term's restrictions, F divides by J.
+                r = len(L1) - len(L2)
+                rows.append(row(term.name(), F * r * scale, r, F, float(f.pvalue)))
                 if typ == 2:
                     # The same number from two nested fits: without the terms containing this one,
                     # and without this term too; F on the full model's scale.

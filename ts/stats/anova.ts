@@ -12,7 +12,8 @@ import type { OlsFit } from './ols';
  * noise, so each row is the model comparison it stands for: type 1 counts only the columns a
  * term adds to the span of the terms before it (a fully aliased term gets df 0 and no F), type 2
  * projects out the higher-order terms with the complement of the covariance block's column
- * space found by an SVD, and types 2 and 3 report as df the rank of the restrictions tested.
+ * space found by an SVD; as in statsmodels, F divides the Wald statistic by the rank of what is
+ * tested while df (and the SS backed out of F) count the term's columns.
  * Two effect sizes are added: partial eta squared, SS / (SS + SS_resid), and eta squared, SS
  * over the table's total SS (the column the second paper's Table 2 reports as its partial eta
  * squared).
@@ -74,10 +75,12 @@ export function anova(fit: OlsFit, typ: AnovaType = 1): AnovaTable {
         }
       }
       const { W, J } = waldF(fit, L1, L2);
-      const df = J;
-      if (J < t.end - t.start) aliased.push(`${t.name} (${J} of ${t.end - t.start} restrictions testable)`);
+      // As statsmodels: F divides by the rank J actually tested (and p uses J), while df and the
+      // sum of squares backed out of F count the term's restrictions.
+      const df = t.end - t.start;
+      if (J < df) aliased.push(`${t.name} (${J} of ${df} restrictions testable)`);
       const F = J ? W / J : NaN;
-      raw.push({ term: t.name, sum_sq: J ? W * scale : 0, df, F, p: J ? fSf(F, J, dfResid) : NaN });
+      raw.push({ term: t.name, sum_sq: J ? F * df * scale : 0, df, F, p: J ? fSf(F, J, dfResid) : NaN });
     }
   }
   const total = raw.reduce((a, r) => a + r.sum_sq, 0) + ssr;
@@ -92,7 +95,7 @@ export function anova(fit: OlsFit, typ: AnovaType = 1): AnovaTable {
           `The design is rank-deficient (rank ${fit.rank} for ${design.X.cols} columns). Aliased terms: ${aliased.join(', ') || 'none among the tested ones'}. ` +
             (typ === 1
               ? 'Each row compares the models with and without its term after the terms before it; df is the rank the term adds.'
-              : 'Each row tests the restrictions that are testable (df is their rank); a term aliased with terms that do not contain it is tested on the minimum-norm coefficients, as statsmodels does, which is not a comparison of models.'),
+              : "Each row's F tests the restrictions that are testable (on as many df as their rank, named above), while df counts the term's columns, as statsmodels reports them; a term aliased with terms that do not contain it is tested on the minimum-norm coefficients, as statsmodels does, which is not a comparison of models."),
         ]
       : [];
   return { kind: 'anova', typ, formula: design.formula, rows, warnings };
