@@ -31,12 +31,13 @@ def unpack(batch) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
 
 
 def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, cases: list[Case] | None = None,
-             amp: bool = False, class_names: list[str] | None = None) -> dict:
+             amp: bool = False, class_names: list[str] | None = None, activation: str = "sigmoid") -> dict:
     """Loss, per-image means of DSC / IoU / recall / precision, BCE over every pixel, the LV paper's
     global DICE, one row per case (ids from ``cases`` when given, else the loader's order), and one
     row per class (label channel: ``class_names``, else ``foreground`` / ``class<i>``) with its
     per-image mean DSC and IoU and its global DICE. With several classes a case's scores are the
-    mean over classes, and the global DICE counts every class's pixels."""
+    mean over classes, and the global DICE counts every class's pixels. ``activation="softmax"``:
+    the network's first output is the background, each pixel goes to its most likely output."""
     model.eval()
     loss_sum, bce_sum, pixels, count = 0.0, 0.0, 0, 0
     inter = sum_y = sum_p = 0.0
@@ -54,10 +55,17 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
                 logits = model(x)
             logits = logits.float()
             loss_sum += float(loss_fn(logits, y)) * len(x)
-            bce_sum += float(F.binary_cross_entropy_with_logits(logits, y, reduction="sum"))
+            if activation == "softmax":  # class probabilities without the background output
+                prob = torch.softmax(logits, 1)[:, 1:]
+                bce_sum += float(F.binary_cross_entropy(prob.clamp(1e-7, 1 - 1e-7), y, reduction="sum"))
+            else:
+                bce_sum += float(F.binary_cross_entropy_with_logits(logits, y, reduction="sum"))
             pixels += y.numel()
             count += len(x)
-            pred = (torch.sigmoid(logits) > 0.5).float()
+            if activation == "softmax":
+                pred = F.one_hot(logits.argmax(1), logits.shape[1]).movedim(-1, 1)[:, 1:].float()
+            else:
+                pred = (torch.sigmoid(logits) > 0.5).float()
             inter += float((pred * y).sum())
             sum_y += float(y.sum())
             sum_p += float(pred.sum())

@@ -14,9 +14,24 @@ from .targets import build
 Loss = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 
-def loss_function(spec: str | dict) -> Loss:
+def with_background(y: torch.Tensor) -> torch.Tensor:
+    """``(N, C, ...)`` exclusive class masks → ``(N, C + 1, ...)`` one-hot with background first."""
+    return torch.cat([1 - y.sum(1, keepdim=True).clamp(max=1), y], 1)
+
+
+def loss_function(spec: str | dict, activation: str = "sigmoid") -> Loss:
     """Losses on logits: the papers' BCE, MONAI's Dice / Dice + CE (sigmoid applied inside), or a
-    ``_target_`` called as ``loss(logits, labels)``."""
+    ``_target_`` called as ``loss(logits, labels)``. With ``activation="softmax"`` the network has
+    a background output first: BCE becomes cross-entropy, Dice / Dice + CE take the softmax, and
+    every loss (a ``_target_`` one too) gets the labels one-hot with that background channel."""
+    if activation == "softmax":
+        if spec == "bce":
+            return lambda logits, y: F.cross_entropy(logits, with_background(y).argmax(1))
+        inner = (DiceLoss(softmax=True) if spec == "dice" else DiceCELoss(softmax=True) if spec == "dicece"
+                 else loss_function(spec))
+        return lambda logits, y: inner(logits, with_background(y))
+    if activation != "sigmoid":
+        raise ValueError(f"training.activation {activation!r} is not known")
     if isinstance(spec, dict):
         return build(spec, "training.loss")
     if spec == "bce":

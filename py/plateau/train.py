@@ -47,13 +47,15 @@ def seed_everything(seed: int) -> None:
 def fit(model: torch.nn.Module, train: Iterable, val: Iterable, loss_fn: Loss, opt: torch.optim.Optimizer,
         device: torch.device | str, epochs: int, patience: int | None = None, amp: bool = False,
         on_epoch: Callable[[dict], None] | None = None,
-        lr_schedule: torch.optim.lr_scheduler.LRScheduler | None = None) -> tuple[list[dict], int]:
+        lr_schedule: torch.optim.lr_scheduler.LRScheduler | None = None,
+        activation: str = "sigmoid") -> tuple[list[dict], int]:
     """Trains up to ``epochs``; with ``patience``, stops after that many epochs without a lower validation
     loss and restores the best weights. Returns the epoch rows and the best epoch.
 
     ``train`` and ``val`` yield plateau's ``(image, label, index)`` tuples, ``(image, label)`` pairs
     or MONAI dict batches (``{"image": ..., "label": ...}``); losses take ``(logits, label)``.
-    ``on_epoch`` gets each epoch row; ``lr_schedule`` is stepped once an epoch."""
+    ``on_epoch`` gets each epoch row; ``lr_schedule`` is stepped once an epoch; ``activation`` is
+    how validation reads the outputs (see ``evaluate``)."""
     scaler = torch.amp.GradScaler("cuda") if amp else None
     autocast = (lambda: torch.autocast("cuda", dtype=torch.float16)) if amp else contextlib.nullcontext
     rows: list[dict] = []
@@ -77,7 +79,7 @@ def fit(model: torch.nn.Module, train: Iterable, val: Iterable, loss_fn: Loss, o
                 opt.step()
             total += loss.item() * len(x)
             seen += len(x)
-        v = evaluate(model, val, loss_fn, device, amp=amp)
+        v = evaluate(model, val, loss_fn, device, amp=amp, activation=activation)
         row = {"epoch": epoch, "train_loss": total / max(seen, 1), "val_loss": v["loss"],
                "val_dice": v["dice"] if v["dice"] is not None else float("nan"), "seconds": time.perf_counter() - t0}
         rows.append(row)
@@ -150,19 +152,22 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
     if any(side % multiple for side in image.shape[1:]):
         raise ValueError(f"{job['model']['name']} needs spatial sizes that are multiples of {multiple}; the data set gives "
                          f"{'x'.join(map(str, image.shape[1:]))}: set dataset.size (or crop) to multiples of {multiple}")
-    out_channels = train_dl.dataset[0][1].shape[0]  # one label channel per class (dataset.classes), else 1
+    activation = tr.get("activation", "sigmoid")
+    # one output per label channel (dataset.classes, else 1); softmax adds the background's
+    out_channels = train_dl.dataset[0][1].shape[0] + (activation == "softmax")
     model = build_model(job["model"], spatial_dims=src.spatial_dims(spec), in_channels=image.shape[0],
                         out_channels=out_channels).to(dev)
     opt = optimizer(tr["optimizer"], model.parameters(), tr["lr"], tr["weight_decay"])
     schedule = scheduler(tr.get("scheduler"), opt, tr["epochs"])
-    loss_fn = loss_function(tr["loss"])
+    loss_fn = loss_function(tr["loss"], activation)
 
     t_train = time.perf_counter()
     epochs, best_epoch = fit(model, train_dl, val_dl, loss_fn, opt, dev, tr["epochs"], tr.get("patience"), amp, on_epoch,
-                               schedule)
+                               schedule, activation)
     train_seconds = time.perf_counter() - t_train
 
-    test = evaluate(model, test_dl, loss_fn, dev, cases, amp=amp, class_names=list(spec.get("classes") or {}) or None)
+    test = evaluate(model, test_dl, loss_fn, dev, cases, amp=amp, class_names=list(spec.get("classes") or {}) or None,
+                    activation=activation)
     c = model_cost(model, tuple(image.shape), device=str(dev)) if cost else {"params": 0, "flops": 0, "throughput": 0.0}
     metrics = {
         **{k: test[k] for k in ("dice", "iou", "recall", "precision", "bce", "global_dice")},

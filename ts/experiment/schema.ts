@@ -45,6 +45,12 @@ export const Experiment = z
     if (twice.length) {
       ctx.addIssue({ code: 'custom', path: ['models'], message: `${twice.join(', ')} named more than once; give each entry a distinct name:` });
     }
+    if (e.training.activation === 'softmax' && 'classes' in e.dataset && e.dataset.classes) {
+      const seen = Object.values(e.dataset.classes).flat();
+      if (new Set(seen).size !== seen.length) {
+        ctx.addIssue({ code: 'custom', path: ['training', 'activation'], message: 'softmax gives each pixel one class, but dataset.classes share labels (regions): use sigmoid' });
+      }
+    }
     const sides = spatialSides(e.dataset);
     for (const m of e.models.flatMap(expandModels)) {
       const k = sizeMultiple(m);

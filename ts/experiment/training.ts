@@ -20,6 +20,10 @@ const common = {
     .union([z.literal('poly'), Target])
     .optional()
     .describe("learning rate per epoch: poly = nnU-Net's lr·(1 − epoch/epochs)^0.9; or a scheduler by _target_ (the optimizer is passed to it, stepped once an epoch)"),
+  activation: z
+    .enum(['sigmoid', 'softmax'])
+    .optional()
+    .describe('how outputs become labels: sigmoid = one output per class, each on its own (default; regions may overlap); softmax = a background output first, each pixel one class (classes must not share labels)'),
   epochs: z.number().int().positive().describe('maximum epochs'),
   patience: z.number().int().positive().optional().describe('early stopping: epochs without a better validation loss; the best weights are restored before testing'),
   batch_size: z.number().int().positive().default(8),

@@ -24,3 +24,12 @@ describe('dataset kind datalist and dict transforms', () => {
     expect(bad.success).toBe(false);
   });
 });
+
+describe('softmax over classes', () => {
+  it('takes exclusive classes, and refuses regions that share labels', () => {
+    const data = { kind: 'synthetic-3d', count: 40, size: 16, classes: { a: [1], b: [2] } };
+    expect(Experiment.safeParse({ ...tinySpec(), dataset: data, training: { ...tinySpec().training, activation: 'softmax' } }).success).toBe(true);
+    const regions = Experiment.safeParse({ ...tinySpec(), dataset: { ...data, classes: { WT: [1, 2], TC: [1] } }, training: { ...tinySpec().training, activation: 'softmax' } });
+    expect(regions.error?.issues[0].path).toEqual(['training', 'activation']);
+  });
+});
