@@ -113,7 +113,11 @@ describe('one writer per store, through the real CLI', () => {
     expect(r.exitCode).toBe(signal === 'SIGINT' ? 130 : 143);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     read(dbFile, (db) => expect(lockHolder(db)).toBeUndefined());
-    const next = await cli(['run', file, '--db', dbFile, '--workers', '1', '--json', '--set', 'training.epochs=1']);
+    // the job being trained went back to the queue: nothing is left 'running' by a stopped run
+    read(dbFile, (db) => expect(db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE status = 'running'`).get()).toEqual({ n: 0 }));
+    // the same experiment (a changed one would be refused as stored with other settings)
+    const next = await cli(['run', file, '--db', dbFile, '--workers', '1', '--json']);
     expect(next.exitCode, next.stderr).toBe(0);
+    expect(JSON.parse(next.stdout).jobs).toMatchObject({ total: 4, done: 4 });
   });
 });
