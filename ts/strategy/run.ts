@@ -19,24 +19,38 @@ import type { Run, StrategyOptions, Study } from './study';
  */
 const cell = (model: string, n: number, repeat: number) => `${model}|${n}|${repeat}`;
 
-/** The grid as a study: its models and sizes, and the runs of its jobs already in the store. */
-export function studyOf(db: Db, exp: Experiment, grid: GridJob[]): { study: Study; jobs: Map<string, GridJob> } {
+/**
+ * The study's name for a job's model: the model, with the learning rate and weight decay where the
+ * grid varies them, so each setting is a curve of its own (chosen over like another model).
+ */
+function labeller(grid: GridJob[]): (j: GridJob) => string {
   const varies = (f: (j: GridJob) => unknown) => new Set(grid.map(f)).size > 1;
-  const other = (['lr', 'weight decay', 'fold'] as const).filter((k) =>
-    varies((j) => (k === 'lr' ? j.training.lr : k === 'weight decay' ? j.training.weight_decay : j.fold)),
-  );
-  if (other.length) throw new UserError(`an adaptive study chooses models × sizes; this grid also varies ${other.join(' and ')} (train it as a grid, or fix ${other.join(', ')})`);
+  const lr = varies((j) => j.training.lr);
+  const wd = varies((j) => j.training.weight_decay);
+  return (j) => `${j.model.name}${lr ? ` lr=${j.training.lr}` : ''}${wd ? ` wd=${j.training.weight_decay}` : ''}`;
+}
+
+/**
+ * The grid as a study: its models (one per learning rate × weight decay where those vary) and
+ * sizes, and the runs of its jobs already in the store. Cross-validation folds count as further
+ * seeds at a size: fold f of repeat r is seed r·folds + f, so the starting ladder trains one fold and
+ * the strategy asks for another only where it narrows the answer.
+ */
+export function studyOf(db: Db, exp: Experiment, grid: GridJob[]): { study: Study; jobs: Map<string, GridJob> } {
+  const label = labeller(grid);
+  const folds = [...new Set(grid.map((j) => j.fold ?? 0))].sort((a, b) => a - b);
+  const seed = (j: GridJob) => j.repeat * folds.length + folds.indexOf(j.fold ?? 0);
   const jobs = new Map<string, GridJob>();
   for (const j of grid) {
     if (j.n_train === null) throw new UserError(`an adaptive study needs each job's training size from the spec; ${j.model.name} at ${j.fraction ?? j.count} has none (give the split as counts)`);
-    jobs.set(cell(j.model.name, j.n_train, j.repeat), j);
+    jobs.set(cell(label(j), j.n_train, seed(j)), j);
   }
-  const models = [...new Map(grid.map((j) => [j.model.name, { model: j.model.name, depth: modelDepth(j.model) }])).values()];
+  const models = [...new Map(grid.map((j) => [label(j), { model: label(j), depth: modelDepth(j.model) }])).values()];
   const sizes = [...new Map(grid.map((j) => [j.n_train as number, { fraction: j.fraction ?? (j.n_train as number) / Math.max(...grid.map((g) => g.n_train as number)), n: j.n_train as number }])).values()].sort((a, b) => a.n - b.n);
-  const keys = new Set(grid.map((j) => j.key));
+  const byKey = new Map(grid.map((j) => [j.key, j]));
   const runs: Run[] = resultRows(db, exp.name)
-    .filter((r) => keys.has(r.key))
-    .map((r) => ({ model: r.model, n: r.n_train, dice: r.dice, seconds: r.seconds, epochs: r.epochs_run }));
+    .filter((r) => byKey.has(r.key))
+    .map((r) => ({ model: label(byKey.get(r.key)!), n: r.n_train, dice: r.dice, seconds: r.seconds, epochs: r.epochs_run }));
   return { study: { models, sizes, nFull: sizes[sizes.length - 1].n, runs }, jobs };
 }
 
@@ -67,12 +81,15 @@ export async function runAdaptive(
   for (;;) {
     const { study, jobs } = studyOf(db, exp, grid);
     // failed jobs stand as in flight: never chosen again, counted at the forecast
-    const failedCells = [...jobs.entries()].filter(([, j]) => failedKeys.has(j.key)).map(([, j]) => ({ model: j.model.name, fraction: j.fraction ?? 1, n: j.n_train as number, repeat: j.repeat }));
+    const failedCells = [...jobs.entries()].filter(([, j]) => failedKeys.has(j.key)).map(([c, j]) => {
+      const [model, n, repeat] = c.split('|');
+      return { model, fraction: j.fraction ?? 1, n: Number(n), repeat: Number(repeat) };
+    });
     const decisions = await nextJobs({ ...study, pending: failedCells }, Math.max(1, workers), o);
     const chosen = decisions.flatMap((d) => {
       if (d.action !== 'train') return [];
       const job = jobs.get(cell(d.job.model, d.job.n, d.job.repeat));
-      return job && !failedKeys.has(job.key) ? [{ job, reason: d.reason }] : [];
+      return job && !failedKeys.has(job.key) ? [{ job, model: d.job.model, reason: d.reason }] : [];
     });
     if (!chosen.length) {
       reason = decisions.find((d) => d.action !== 'train')?.reason.replace(/; waiting for \d+ job\(s\) in flight, which may change it$/, '') ?? reason;
@@ -80,7 +97,7 @@ export async function runAdaptive(
     }
     wave++;
     registerExperiment(db, exp, chosen.map((c) => c.job), file);
-    saveChoices(db, exp.name, wave, chosen.map((c) => ({ key: c.job.key, model: c.job.model.name, n_train: c.job.n_train, reason: c.reason })));
+    saveChoices(db, exp.name, wave, chosen.map((c) => ({ key: c.job.key, model: c.model, n_train: c.job.n_train, reason: c.reason })));
     for (const c of chosen) say(`wave ${wave}: ${c.reason}`);
     const before = new Set(resultRows(db, exp.name).map((r) => r.key));
     const s = await train(chosen.map((c) => c.job));

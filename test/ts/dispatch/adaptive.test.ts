@@ -77,14 +77,31 @@ describe('plateau run --adaptive', () => {
     const grid = await cli(['run', file, '--workers', '1', '--db', db, '--json']);
     expect(grid.exitCode, grid.stderr).toBe(0);
     expect(JSON.parse(grid.stdout.trim().split('\n').at(-1)!).trained).toBe(10 - out.trained);
-  });
+  }, 300_000);
 
-  it('refuses a grid it cannot choose over (several learning rates) with exit 2 and one sentence', async () => {
+  it('treats each learning rate of a grid as a curve of its own, and chooses jobs of both', async () => {
     const dir = tmp('plateau-adaptive-');
     const file = join(dir, 'lr.yaml');
-    writeFileSync(file, stringify(tinySpec({ training: { epochs: 1, batch_size: 8, lr: [0.01, 0.001] } })));
-    const r = await cli(['run', file, '--adaptive', '--db', join(dir, 'p.db')]);
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/adaptive study chooses models × sizes; this grid also varies lr/);
-  });
+    const spec = tinySpec({
+      name: 'adaptive-lr',
+      dataset: { kind: 'synthetic-2d', count: 60, size: 32, objects: 3, radius_max: 6, noise: 0.3, seed: 1 },
+      split: { train: 40, val: 10, test: 10 },
+      fractions: [0.1, 0.2, 0.4, 0.6, 0.8, 1],
+      models: [{ family: 'resunet', depths: [2], channels: 4, res_units: 1 }],
+      training: { epochs: 1, batch_size: 8, lr: [0.01, 0.001] },
+    });
+    writeFileSync(file, stringify(spec));
+    const db = join(dir, 'p.db');
+    const r = await cli(['run', file, '--adaptive', '--precision', '0.3', '--workers', '1', '--db', db, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const store = openDb(db, { readonly: true });
+    const rec = studyRecord(store, 'adaptive-lr')!;
+    store.close();
+    // both settings get the starting ladder (4 sizes each), under their own names
+    const models = new Map<string, number>();
+    for (const c of rec.choices) models.set(c.model, (models.get(c.model) ?? 0) + 1);
+    expect([...models.keys()].sort()).toEqual(['resunet-d2 lr=0.001', 'resunet-d2 lr=0.01']);
+    for (const count of models.values()) expect(count).toBeGreaterThanOrEqual(4);
+    expect(new Set(rec.choices.map((c) => c.key)).size).toBe(rec.choices.length);
+  }, 300_000);
 });
