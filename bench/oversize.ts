@@ -16,7 +16,9 @@ import { runJobs } from '../ts/dispatch/run';
 import { z85Decode } from '../ts/dispatch/z85';
 import { expandGrid } from '../ts/experiment/grid';
 import { Experiment } from '../ts/experiment/schema';
-import { maxFrameBytes } from '../ts/protocol/limits';
+import { Float64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { UNKNOWN_TEST_CASES, maxFrameBytes } from '../ts/protocol/limits';
+import { decodeTable } from '../ts/results/arrow';
 import { openDb } from '../ts/store/db';
 import { registerExperiment } from '../ts/store/jobs';
 
@@ -92,6 +94,14 @@ console.log(`broker heartbeats to another worker: longest gap ${gapBefore.toFixe
 console.log(`control plane memory (RSS): ${(rssBefore / 1e6).toFixed(0)} MB before, ${(rssAfter / 1e6).toFixed(0)} MB after`);
 const admitted = db.prepare(`SELECT COUNT(*) AS n FROM workers WHERE id = 'attacker'`).get() as { n: number };
 console.log(`attacker admitted (said READY, was given a job): ${admitted.n ? 'yes' : 'no'}; events from the frame (result, retry, protocol): ${results}`);
+// What stays on the event loop: decoding a result within the limit, at the largest a grid of a
+// file-based data set allows (UNKNOWN_TEST_CASES cases with 256-character ids).
+const ids = Array.from({ length: UNKNOWN_TEST_CASES }, (_, i) => String(i).padStart(256, '0'));
+const f64 = () => vectorFromArray(ids.map(() => 0.5), new Float64());
+const frame = Buffer.from(tableToIPC(new Table({ case_id: vectorFromArray(ids, new Utf8()), patient: vectorFromArray(ids, new Utf8()), dice: f64(), iou: f64(), recall: f64(), precision: f64(), foreground: f64() }), 'stream'));
+const d0 = performance.now();
+decodeTable('cases', frame);
+console.log(`decoding the largest allowed cases frame (${UNKNOWN_TEST_CASES} cases, ${(frame.length / 1e6).toFixed(1)} MB, limit ${(maxFrameBytes([{ ...jobs[0], split: { train: 0.7, val: 0.1, test: 0.2 }, dataset: { kind: 'image-folder' } } as never]) / 1e6).toFixed(1)} MB): ${(performance.now() - d0).toFixed(0)} ms on the event loop`);
 honest.close();
 attacker.kill();
 await attacker;
