@@ -37,12 +37,19 @@ export function maxFrameBytes(jobs: Job[]): number {
 
 // Columns that are fractions of something (per-image means of DSC, IoU, recall, precision).
 const FRACTIONS = new Set(['dice', 'iou', 'recall', 'precision', 'global_dice', 'val_dice']);
+// Losses are what they are: a training that diverged reports NaN or infinity, and that is a result.
+const LOSSES = new Set(['train_loss', 'val_loss', 'bce']);
 
-/** Why a value of `table`.`col` cannot be right, or undefined. */
+/**
+ * Why a value of column `col` cannot be right, or undefined. NaN (decoded as null) is allowed in
+ * float columns: it means "undefined" (a case with no foreground, a loss that diverged), not a lie.
+ */
 function badValue(col: Column, v: Row[string]): string | undefined {
-  if (v === null || v === undefined) return col.nullable ? undefined : 'is missing (null or NaN)';
+  if (v === null || v === undefined) return col.nullable || col.type === 'float64' ? undefined : 'is missing';
   if (col.type === 'utf8') return typeof v === 'string' && v.length <= 256 ? undefined : 'is a string over 256 characters';
-  if (typeof v !== 'number' || !Number.isFinite(v)) return `is ${v}, not a finite number`;
+  if (typeof v !== 'number') return `is ${typeof v}, not a number`;
+  if (LOSSES.has(col.name)) return undefined;
+  if (!Number.isFinite(v)) return `is ${v}, not a finite number`;
   if (FRACTIONS.has(col.name) && (v < 0 || v > 1)) return `is ${v}, outside [0, 1]`;
   if (v < 0) return `is ${v}, below 0`;
   return undefined;

@@ -24,11 +24,12 @@ const str = (...v: string[]) => vectorFromArray(v, new Utf8());
 const ipc = (cols: Record<string, ReturnType<typeof f64> | ReturnType<typeof i32> | ReturnType<typeof str>>) => Buffer.from(tableToIPC(new Table(cols), 'stream'));
 
 /** A result a real trainer could send for `job` (8 test cases), with `over` replacing metrics values. */
-function result(job: Job, o: { dice?: number; cases?: number } = {}): Buffer[] {
+function result(job: Job, o: { dice?: number; cases?: number; diverged?: boolean } = {}): Buffer[] {
   const n = o.cases ?? 8;
   const ids = Array.from({ length: n }, (_, i) => `case-${i}`);
   return [
-    ipc({ epoch: i32(1), train_loss: f64(0.6), val_loss: f64(0.5), val_dice: f64(0.3), seconds: f64(0.1) }),
+    // a training that diverged reports NaN and infinite losses: that is a result, not a lie
+    ipc({ epoch: i32(1), train_loss: f64(o.diverged ? Number.NaN : 0.6), val_loss: f64(o.diverged ? Number.POSITIVE_INFINITY : 0.5), val_dice: f64(o.diverged ? Number.NaN : 0.3), seconds: f64(0.1) }),
     ipc({
       dice: f64(o.dice ?? 0.4), iou: f64(0.3), recall: f64(0.5), precision: f64(0.5), bce: f64(0.4), global_dice: f64(0.4),
       n_train: i32(job.n_train!), n_val: i32(8), n_test: i32(8), epochs_run: i32(1), best_epoch: i32(1), train_seconds: f64(0.1),
@@ -140,14 +141,15 @@ describe('hostile workers are contained', () => {
       expect(rows.length).toBeLessThanOrEqual(ProtocolLimit.PER_MINUTE + 1);
       expect(rows.at(-1)!.message).toMatch(/after \d+ more malformed message\(s\) not recorded/);
 
-      // The rogue still holds its job: honest results finish the run.
-      await sendResult(rogue, mine, result(mine));
+      // The rogue still holds its job: honest results finish the run (one of a training that diverged).
+      await sendResult(rogue, mine, result(mine, { diverged: true }));
       const last = await next();
       await sendResult(rogue, last.job, result(last.job));
       expect(await run).toMatchObject({ done: 2, failed: 0 });
       const stored = db.prepare(`SELECT j.key, m.dice, (SELECT COUNT(*) FROM cases c WHERE c.job = j.key) AS cases FROM jobs j JOIN metrics m ON m.job = j.key`).all() as { dice: number; cases: number }[];
       expect(stored).toHaveLength(2);
       expect(stored.every((r) => r.dice === 0.4 && r.cases === 8)).toBe(true);
+      expect(db.prepare(`SELECT train_loss, val_loss, val_dice FROM epochs WHERE job = ?`).get(mine.key)).toEqual({ train_loss: null, val_loss: Number.POSITIVE_INFINITY, val_dice: null });
     } finally {
       for (const s of sockets) s.close();
       stderr.mockRestore();
