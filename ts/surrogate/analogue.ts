@@ -115,7 +115,9 @@ export function analogue(obs: Curve, upTo: number): Analogue | null {
   const maxReach = e.reach.reduce((a, b) => Math.max(a, b), 0);
   const minReach = Math.min(need, maxReach) - 1e-9;
   const own = sameSource?.(obs.model) ?? null;
-  const scored: { d: number; k: number }[] = [];
+  // the K nearest, kept sorted by insertion: one pass over the cuts, no sort of all of them
+  const bestD: number[] = [];
+  const bestK: number[] = [];
   for (let k = 0; k < e.size; k++) {
     if (e.reach[k] < minReach || (own !== null && e.curves[e.curve[k]].id === own)) continue;
     const at = k * BACK.length;
@@ -129,11 +131,19 @@ export function analogue(obs: Curve, upTo: number): Analogue | null {
       count++;
     }
     if (count < Math.min(have, 3)) continue;
-    scored.push({ d: s / count + W_LEVEL * (c0 - yLast) ** 2, k });
+    const d = s / count + W_LEVEL * (c0 - yLast) ** 2;
+    if (bestD.length === K && d >= bestD[K - 1]) continue;
+    let j = bestD.length;
+    while (j > 0 && bestD[j - 1] > d) j--;
+    bestD.splice(j, 0, d);
+    bestK.splice(j, 0, k);
+    if (bestD.length > K) {
+      bestD.pop();
+      bestK.pop();
+    }
   }
-  if (!scored.length) return null;
-  scored.sort((a, b) => a.d - b.d);
-  const near = scored.slice(0, K).map(({ k }) => k);
+  if (!bestK.length) return null;
+  const near = bestK;
   const hs = Array.from({ length: STEPS + 1 }, (_, i) => (need * i) / STEPS);
   const med: number[] = [];
   const iqr: number[] = [];
