@@ -18,12 +18,15 @@ const CASE_ROW_BYTES = 2 * 256 + 5 * 8 + 16;
 const EPOCH_ROW_BYTES = 5 * 8 + 8;
 const FRAME_OVERHEAD = 64 * 1024;
 
-/** The test cases a job's result may list: the split's test part, else UNKNOWN_TEST_CASES. */
+/**
+ * The test cases a job's result may list: the split's test part with some slack (a split drawn by
+ * patient rounds to whole patients), else UNKNOWN_TEST_CASES. A bound against absurd tables, not a count.
+ */
 export function expectedTestCases(job: Job): number {
   const part = isCrossValidation(job.split) ? job.split.holdout : job.split.test;
   const total = datasetCount(job.dataset);
-  if (part >= 1) return part;
-  return total !== undefined ? Math.max(1, partCount(part, total)) : UNKNOWN_TEST_CASES;
+  const test = part >= 1 ? part : total !== undefined ? Math.max(1, partCount(part, total)) : undefined;
+  return test === undefined ? UNKNOWN_TEST_CASES : test + Math.max(2, Math.ceil(test / 4));
 }
 
 /** ZeroMQ's maxMessageSize for a grid: the largest frame any of its jobs' results can need. */
@@ -73,7 +76,7 @@ export function resultProblem(job: Job, tables: Partial<Record<TableName, Row[]>
   if (epochs.length > asked) return `it has ${epochs.length} epoch rows for a job of ${asked} epochs`;
   if ((m.epochs_run as number) > asked) return `epochs_run is ${m.epochs_run} for a job of ${asked} epochs`;
   const test = expectedTestCases(job);
-  if ((m.n_test as number) > test) return `n_test is ${m.n_test}, more than the ${test} test cases of the job`;
+  if ((m.n_test as number) > test) return `n_test is ${m.n_test}, more than the ${test} test cases the job allows`;
   if (cases.length > (m.n_test as number)) return `it lists ${cases.length} cases for ${m.n_test} test cases`;
   // n_train is not held to the job's: a split drawn by patient may give a few images more or fewer.
   return undefined;
