@@ -73,6 +73,14 @@ def check_dataset(arg: dict) -> dict:
 
 
 @_answer
+def check_targets(arg: dict) -> dict:
+    """``{field: spec}`` → ``{"problems": [...]}``: every ``_target_`` that does not import."""
+    from .targets import unresolved
+
+    return {"problems": [p for field, spec in arg.items() for p in unresolved(spec, field)]}
+
+
+@_answer
 def model_costs(arg: dict) -> dict:
     """Parameters, FLOPs and throughput of each model at the data set's input size, before training."""
     from .complexity import RUNS, model_cost

@@ -8,7 +8,7 @@ import { intIn } from './options';
 // The experiment loader (yaml, zod) and the Python bridge (execa) load in the commands that use
 // them, not when the CLI starts (issue 13).
 const loadExperiment = async (file: string, set: string[]) => (await import('../experiment/load')).loadExperiment(file, set);
-const callBridge = async <T>(fn: 'check_dataset' | 'model_costs', arg: unknown, where: string) => (await import('../bridge/inprocess')).callBridge<T>(fn, arg, where);
+const callBridge = async <T>(fn: 'check_dataset' | 'check_targets' | 'model_costs', arg: unknown, where: string) => (await import('../bridge/inprocess')).callBridge<T>(fn, arg, where);
 
 export interface DataSummary {
   kind: string;
@@ -38,6 +38,30 @@ export async function checkData(exp: Experiment, file: string, progress = false)
   const problems = splitProblems(exp, summary.cases, `the data set has ${summary.cases}`);
   if (problems.length) throw new UserError(`${file}: ${problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
   return summary;
+}
+
+/** Every `_target_` entry of an experiment by the field it is written in (none: an empty object). */
+export async function targetsOf(exp: Experiment): Promise<Record<string, unknown>> {
+  const { expandModels } = await import('../experiment/model');
+  const out: Record<string, unknown> = {};
+  exp.models.flatMap(expandModels).forEach((m) => {
+    if (m.family === 'target') out[`models ${m.name}`] = m.target;
+  });
+  for (const field of ['loss', 'optimizer', 'scheduler'] as const) {
+    if (typeof exp.training[field] === 'object') out[`training.${field}`] = exp.training[field];
+  }
+  const t = 'transforms' in exp.dataset ? exp.dataset.transforms : undefined;
+  if (t?.train.length) out['dataset.transforms.train'] = t.train;
+  if (t?.eval.length) out['dataset.transforms.eval'] = t.eval;
+  return out;
+}
+
+/** Every `_target_` must import (checked in Python, without building anything): a typo is exit 2 before training. */
+export async function checkTargets(exp: Experiment, file: string): Promise<void> {
+  const targets = await targetsOf(exp);
+  if (Object.keys(targets).length === 0) return; // nothing to import: no Python started
+  const { problems } = await callBridge<{ problems: string[] }>('check_targets', targets, `${file}: _target_`);
+  if (problems.length) throw new UserError(`${file}: ${problems.join('; ')}`);
 }
 
 /** Synthetic data sets are generated, so there is nothing on disk to check. */

@@ -169,12 +169,13 @@ export function registerRun(program: Command): void {
         else console.log(`all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`);
         return;
       }
-      const [{ checkPython, pythonPath }, { checkData, hasFiles }, { acquireRunLock, describeHolder }, { jobCounts, pendingJobs, registerExperiment }, { runJobs }] = await Promise.all([
+      const [{ checkPython, pythonPath }, { checkData, checkTargets, hasFiles }, { acquireRunLock, describeHolder }, { jobCounts, pendingJobs, registerExperiment }, { runJobs }] = await Promise.all([
         import('../bridge/python'), import('./data'), import('../store/lock'), import('../store/jobs'), import('../dispatch/run'),
       ]);
       const python = pythonPath();
       await checkPython(python);
       if (hasFiles(exp)) await checkDataSaying(exp, file, checkData, (line) => !o.json && console.log(line), !o.json);
+      await checkTargets(exp, file);
       const db = openDb(o.db);
       let lock: RunLock | undefined;
       try {

@@ -66,3 +66,25 @@ describe('data checked before training', () => {
     expect(existsSync(db)).toBe(false);
   });
 });
+
+describe('_target_ entries checked before training', () => {
+  it('a target that does not import stops run with exit 2 naming the field, and nothing is stored', async () => {
+    const dir = tmp();
+    const file = join(dir, 'e.yaml');
+    const db = join(dir, 's.db');
+    writeFileSync(file, stringify({
+      name: 'typo',
+      dataset: { kind: 'synthetic-2d', count: 8, size: 16 },
+      split: { train: 4, val: 2, test: 2 },
+      fractions: [1],
+      models: [{ _target_: 'monai.networks.nets.SegResNett', spatial_dims: 2 }],
+      training: { epochs: 1, loss: { _target_: 'mylosses:focal' }, optimizer: { _target_: 'torch.optim.AdamW' } },
+    }));
+    const r = await cli(['run', file, '--db', db, '--workers', '1']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('models SegResNett: monai.networks.nets.SegResNett is not an importable class or function');
+    expect(r.stderr).toContain("training.loss: cannot import mylosses:focal (No module named 'mylosses')");
+    expect(r.stderr).not.toContain('AdamW');
+    expect(existsSync(db)).toBe(false);
+  });
+});
