@@ -74,3 +74,49 @@ def test_bad_cases_are_named_by_path(tmp_path, monkeypatch):
     text = str(err.value)
     assert "img02.png: not found" in text
     assert "lab03.png: label values [2] are not among the labels [0, 1]" in text
+
+
+def dicom_series(folder, volume):
+    """``volume`` (rows, columns, slices) as a CT series of one file a slice, written with pydicom."""
+    from pydicom.dataset import FileDataset, FileMetaDataset
+    from pydicom.uid import CTImageStorage, ExplicitVRLittleEndian, generate_uid
+
+    folder.mkdir(parents=True)
+    series, study = generate_uid(), generate_uid()
+    for z in range(volume.shape[2]):
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID, meta.MediaStorageSOPInstanceUID = CTImageStorage, generate_uid()
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds = FileDataset(str(folder / f"{z:03d}.dcm"), {}, file_meta=meta, preamble=b"\0" * 128)
+        ds.SOPClassUID, ds.SOPInstanceUID = CTImageStorage, meta.MediaStorageSOPInstanceUID
+        ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.Modality, ds.PatientID = study, series, "CT", "p"
+        ds.InstanceNumber, ds.ImagePositionPatient, ds.ImageOrientationPatient = z + 1, [0.0, 0.0, float(z)], [1, 0, 0, 0, 1, 0]
+        ds.PixelSpacing, ds.SliceThickness, (ds.Rows, ds.Columns) = [1.0, 1.0], 1.0, volume.shape[:2]
+        ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+        ds.RescaleIntercept, ds.RescaleSlope = 0, 1
+        ds.PixelData = volume[:, :, z].astype(np.uint16).tobytes()
+        ds.save_as(str(folder / f"{z:03d}.dcm"), enforce_file_format=True)
+
+
+def test_dicom_series_listed_with_nifti_labels(tmp_path, monkeypatch):
+    import nibabel as nib
+    from monai.transforms import LoadImage
+
+    monkeypatch.setenv("PLATEAU_CACHE_DIR", str(tmp_path / "cache"))
+    entries = []
+    for k in range(3):
+        volume = np.zeros((16, 16, 8), np.uint16)
+        volume[4:10, 5:12, 2:6] = 800 + k
+        dicom_series(tmp_path / "dicom" / f"case{k}", volume)
+        # the label drawn on the series as MONAI reads it (its array order and its affine), as a tool would save it
+        read = LoadImage(image_only=True)(str(tmp_path / "dicom" / f"case{k}"))
+        nib.save(nib.Nifti1Image((np.asarray(read) > 0).astype(np.uint8), np.asarray(read.affine)),
+                 tmp_path / f"case{k}_seg.nii.gz")
+        entries.append({"image": f"dicom/case{k}", "label": f"case{k}_seg.nii.gz"})
+    (tmp_path / "list.json").write_text(json.dumps({"training": entries}))
+    spec = {"kind": "datalist", "datalist": str(tmp_path / "list.json"), "key": "training", "foreground": "nonzero"}
+    summary = check_dataset(spec)
+    assert summary["cases"] == 3 and summary["shape"] == [1, 16, 16, 8] and summary["spatial_dims"] == 3
+    image, mask = source(spec).load(spec, source(spec).cases(spec)[0])
+    assert mask.sum() == 6 * 7 * 4 and image[mask > 0].min() == pytest.approx(1.0), "the object is where its label is"
