@@ -170,12 +170,13 @@ class Study:
 
     def record(self, job: StudyJob, metrics: Mapping[str, Any], epochs: Sequence[Mapping[str, Any]] | int = (),
                cases: Sequence[Mapping[str, Any]] = (), seconds: float | None = None,
-               subsets: Subsets | None = None) -> bool:
+               subsets: Subsets | None = None, classes: Sequence[Mapping[str, Any]] = ()) -> bool:
         """Stores one job's result: ``metrics`` needs ``dice`` (the other columns of the metrics table
         are filled in: sizes from the job's subsets, missing scores as unknown); ``epochs`` is the
         epoch rows (``epoch``, ``train_loss``, ``val_loss``, ``val_dice``, ``seconds``) or their number;
-        ``cases`` the per-case rows (``case_id``, ``patient``, ``dice`` …). Returns False when the job
-        was stored already (a result is never overwritten)."""
+        ``cases`` the per-case rows (``case_id``, ``patient``, ``dice`` …); ``classes`` the per-class
+        rows (``class``, ``dice``, ``iou``, ``global_dice``; ``evaluate(...)["classes"]`` gives them).
+        Returns False when the job was stored already (a result is never overwritten)."""
         validate_job(job.spec)
         if "dice" not in metrics:
             raise ValueError("record: metrics needs 'dice' (the test Dice the curves are drawn from)")
@@ -186,7 +187,8 @@ class Study:
         filled = {"n_train": parts.n_train, "n_val": len(parts.val), "n_test": len(parts.test), "epochs_run": run,
                   "best_epoch": best, "train_seconds": seconds if seconds is not None else math.nan,
                   "params": 0, "flops": math.nan, "throughput": math.nan, "device": "own-loop", **metrics}
-        tables = {"epochs": epoch_rows, "metrics": [_row("metrics", filled)], "cases": [_row("cases", c) for c in cases]}
+        tables = {"epochs": epoch_rows, "metrics": [_row("metrics", filled)], "cases": [_row("cases", c) for c in cases],
+                  "classes": [_row("classes", c) for c in classes]}
         with tempfile.TemporaryDirectory(prefix="plateau-record-") as folder:
             for name, rows in tables.items():
                 Path(folder, f"{name}.arrow").write_bytes(to_ipc(build_table(name, rows)))

@@ -2,6 +2,7 @@
 through the CLI (``plateau record``) and seen by ``plateau status``, ``forecast`` and the dashboard."""
 
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def test_own_loop_recorded_and_seen_by_status_and_forecast(tmp_path):
         cases = [{k: r[k] for k in ("dice", "iou", "recall", "precision", "foreground", "patient")} | {"case_id": c.id}
                  for r, c in zip(test["cases"], parts.test)]
         assert study.record(job, metrics={"dice": test["dice"], "iou": test["iou"]}, epochs=rows, cases=cases,
-                            seconds=1.5, subsets=parts)
+                            seconds=1.5, subsets=parts, classes=test["classes"])
         recorded[job.key] = test["dice"]
     assert study.pending() == []
     assert not study.record(jobs[0], metrics={"dice": 0.1}, epochs=1), "a stored result is never overwritten"
@@ -66,6 +67,9 @@ def test_own_loop_recorded_and_seen_by_status_and_forecast(tmp_path):
     assert doc["jobs"]["done"] == 4
     assert {r["key"]: r["dice"] for r in doc["results"]} == pytest.approx(recorded)
     assert [r["n_train"] for r in doc["results"]] == [3, 6, 9, 12]
+    with sqlite3.connect(db) as con:
+        per_class = dict(con.execute("SELECT job, dice FROM classes WHERE class = 'foreground'").fetchall())
+    assert per_class == pytest.approx(recorded), "one class: its Dice is the job's"
     forecast = cli("forecast", "--db", str(db), "--experiment", "own-loop", "--json")
     assert forecast.returncode == 0, forecast.stderr
     assert "resunet-d2" in forecast.stdout

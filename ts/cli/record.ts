@@ -5,7 +5,9 @@ import { UserError } from '../errors';
 import { defaultDbPath, openDb, storeProblem } from '../store/db';
 import { numberIn } from './options';
 
-const TABLE_NAMES = ['epochs', 'metrics', 'cases'] as const;
+const TABLE_NAMES = ['epochs', 'metrics', 'cases', 'classes'] as const;
+/** Tables a record may leave out (no per-class scores from a loop that has one class). */
+const OPTIONAL = new Set<string>(['classes']);
 
 /**
  * `plateau record`: the way in for a user's own training loop (Python's `plateau.Study`). `--grid`
@@ -21,7 +23,7 @@ export function registerRecord(program: Command): void {
     .option('--db <file>', 'SQLite store', defaultDbPath())
     .option('--grid', 'print the experiment and its jobs as JSON; store nothing')
     .option('--job <key>', 'the job whose result this is')
-    .option('--tables <dir>', 'folder with epochs.arrow, metrics.arrow and cases.arrow (Arrow IPC streams)')
+    .option('--tables <dir>', 'folder with epochs.arrow, metrics.arrow, cases.arrow and optionally classes.arrow (Arrow IPC streams)')
     .option('--seconds <s>', 'wall time of the job', numberIn('--seconds', 0, 1e9), 0)
     .option('--worker <name>', 'shown as the worker that trained it', 'own-loop')
     .option('--merge', 'store it even where the store holds this experiment name with other settings')
@@ -51,6 +53,7 @@ export function registerRecord(program: Command): void {
         TABLE_NAMES.map((name) => {
           const path = join(o.tables, `${name}.arrow`);
           let bytes: Buffer;
+          if (OPTIONAL.has(name) && !existsSync(path)) return [name, []];
           try {
             bytes = readFileSync(path);
           } catch (e) {
