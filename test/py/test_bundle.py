@@ -10,9 +10,6 @@ import nibabel as nib
 import numpy as np
 from monai.data import create_test_image_3d
 
-from jobs import tiny_job
-from plateau.schemas import validate_job
-from plateau.train import run_job
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -108,26 +105,22 @@ def write_volumes(folder: Path, n: int = 10) -> Path:
 
 
 def test_a_grid_trained_through_a_bundle(tmp_path):
-    bundle = write_bundle(tmp_path / "tiny_bundle")
-    datalist = write_volumes(tmp_path / "data")
-    job = tiny_job(dataset={"kind": "datalist", "datalist": str(datalist), "key": "training", "foreground": "nonzero"},
-                   split={"train": 6, "val": 2, "test": 2}, n_train=6,
-                   model={"name": "tiny_bundle", "family": "bundle", "bundle": str(bundle), "config": "configs/train.json"})
-    validate_job(job)
-    result = run_job(job, device="cpu", cost=False)
-    assert [r["epoch"] for r in result.epochs] == [1, 2] and result.metrics["n_test"] == 2
-    assert len(result.cases) == 2 and 0.0 <= result.metrics["dice"] <= 1.0
-    assert result.metrics["params"] > 0 and [c["class"] for c in result.classes] == ["foreground"]
-
+    write_bundle(tmp_path / "tiny_bundle")
+    write_volumes(tmp_path / "data")
     (tmp_path / "grid.yaml").write_text(json.dumps({
         "name": "bundle-grid", "dataset": {"kind": "datalist", "datalist": "data/dataset.json"},
         "split": {"train": 6, "val": 2, "test": 2}, "fractions": [0.5, 1], "models": [{"bundle": "tiny_bundle"}],
-        "training": {"epochs": 1}}))
+        "training": {"epochs": 2}}))
     db = tmp_path / "s.db"
     done = subprocess.run(["bash", str(REPO / "bin" / "plateau"), "run", str(tmp_path / "grid.yaml"), "--db", str(db),
                            "--workers", "1", "--json"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(db) as con:
-        rows = con.execute("SELECT j.model, j.n_train, m.dice FROM jobs j JOIN metrics m ON m.job = j.key "
-                           "ORDER BY j.n_train").fetchall()
-    assert [(model, n) for model, n, _ in rows] == [("tiny_bundle", 3), ("tiny_bundle", 6)]
+        rows = con.execute("SELECT j.model, j.family, j.n_train, m.dice, m.n_test, m.params, m.epochs_run FROM jobs j "
+                           "JOIN metrics m ON m.job = j.key ORDER BY j.n_train").fetchall()
+        epochs = con.execute("SELECT COUNT(*) FROM epochs").fetchone()[0]
+        cases = con.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
+        classes = con.execute("SELECT DISTINCT class FROM classes").fetchall()
+    assert [r[:3] for r in rows] == [("tiny_bundle", "bundle", 3), ("tiny_bundle", "bundle", 6)]
+    assert all(0.0 <= dice <= 1.0 and n_test == 2 and params > 0 and run == 2 for _, _, _, dice, n_test, params, run in rows)
+    assert epochs == 4 and cases == 4 and classes == [("foreground",)]

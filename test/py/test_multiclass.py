@@ -38,7 +38,7 @@ def test_three_class_synthetic_volumes_give_dice_per_class_and_the_mean():
     assert mask.shape == (3, 16, 16, 16) and mask.sum(0).max() == 1, "one channel per class, classes disjoint"
     job = tiny_job(dataset=DATA, split={"train": 6, "val": 3, "test": 3}, n_train=6,
                    model={"name": "resunet-d2", "family": "resunet", "depth": 2, "channels": 4, "res_units": 0},
-                   training={"loss": "dicece", "optimizer": "adam", "lr": 0.01, "weight_decay": 0, "epochs": 2,
+                   training={"loss": "dicece", "optimizer": "adam", "lr": 0.01, "weight_decay": 0, "epochs": 1,
                              "batch_size": 3, "amp": False})
     validate_job(job)
     result = run_job(job, device="cpu", cost=False)
