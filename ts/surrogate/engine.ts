@@ -101,8 +101,15 @@ export async function answer(curves: Curve[], o: AnswerOptions = {}): Promise<An
 }
 
 
+/** Past this multiple of the full data set an interval's upper end is printed as open rather than as a number nobody can act on. */
+export const OPEN_ABOVE = 100;
+
 export function targetLine(t: TargetAnswer): string {
-  if (t.status === 'forecast') return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), 95% interval ${int(t.lo!)}–${int(t.hi!)}`;
+  if (t.status === 'forecast') {
+    const nRef = t.n! / t.fraction!;
+    const hi = t.hi! > OPEN_ABOVE * nRef ? `beyond ${OPEN_ABOVE}× the data (open-ended: the points do not bound it)` : int(t.hi!);
+    return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), 95% interval ${int(t.lo!)}–${hi}`;
+  }
   if (t.status === 'observed') return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), ${t.reason}`;
   return `Dice ${t.dice}: ${t.reason}`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibration } from '../../../ts/surrogate/calibration';
 import type { Curve } from '../../../ts/surrogate/curve';
-import { answer, answerLines } from '../../../ts/surrogate/engine';
+import { OPEN_ABOVE, answer, answerLines, targetLine } from '../../../ts/surrogate/engine';
 import { normal, rng } from '../../../ts/surrogate/random';
 import { METHODS, fitSurrogate } from '../../../ts/surrogate/surrogate';
 
@@ -125,5 +125,22 @@ describe('the calibration the engine reads', () => {
     expect(c.stack.gain).toBeGreaterThanOrEqual(0);
     expect(c.reliability.ensemble.map((r) => r.cut)).toEqual([0.1, 0.25, 0.5]);
     expect(c.methods.ensemble.quantiles.many['0.95']).toBeGreaterThan(c.methods.ensemble.quantiles.many['0.8']);
+  });
+});
+
+describe('a target interval the points do not bound above', () => {
+  it('is printed as open-ended past 100× the data, not as a number nobody can act on', async () => {
+    // 5 points still rising at the last: the default reaches Dice 0.855 just past the data, but real
+    // curves this short leave its upper end far away
+    const c: Curve = { model: 'a', depth: null, n: [10, 20, 40, 80, 160], dice: [0.52, 0.66, 0.75, 0.81, 0.845] };
+    const a = await answer([c], { targetDice: 0.855 });
+    const t = a.models[0].target!;
+    const line = answerLines(a).find((l) => l.includes('Dice 0.855'))!;
+    expect(t.status).toBe('forecast');
+    expect(t.hi!).toBeGreaterThan(OPEN_ABOVE * 160);
+    expect(line).toMatch(/95% interval [\d,]+–beyond 100× the data \(open-ended/);
+    expect(line).not.toContain(Math.round(t.hi!).toLocaleString('en-US'));
+    // and a bounded one keeps its number
+    expect(targetLine({ ...t, status: 'forecast', n: 200, fraction: 1.25, lo: 170, hi: 900 })).toBe('Dice 0.855 at n ≈ 200 (125%), 95% interval 170–900');
   });
 });
