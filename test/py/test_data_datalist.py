@@ -43,6 +43,11 @@ def test_cases_come_from_the_list_relative_to_its_folder_with_patients_by_key(tm
     seg = np.asarray(Image.open(tmp_path / "cases" / "lab01.png")).T  # LoadImaged reads PNGs as (x, y)
     assert np.array_equal(mask[0], (seg > 0).astype(np.float32))
     assert source(spec).spatial_dims(spec) == 2
+    by_regex = {k: v for k, v in spec.items() if k != "patient_key"} | {"patient_regex": r"^lab0([0-5])$"}
+    assert [c.patient for c in source(by_regex).cases(by_regex)] == [str(k) for k in range(6)]
+    pairs = {k: v for k, v in spec.items() if k != "patient_key"} | {"id_key": "subject"}  # ids p0, p0, p1, …
+    with pytest.raises(DataError, match="case 'p0' listed twice"):
+        source(pairs).cases(pairs)
 
 
 def test_segresnet_by_target_on_a_png_datalist_with_augmentation(tmp_path):
