@@ -20,6 +20,8 @@ export interface Score {
   perSecond: number;
   /** narrows by a useful amount at a rate that would remove all the excess for less than training every size left */
   worth: boolean;
+  /** leaves its model answered (no excess): the study needs no other job for that model */
+  finishes: boolean;
   reason: string;
 }
 
@@ -150,10 +152,18 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
     scores.push({
       job: { model, fraction, n, repeat }, kind: c.kind, cost: c.cost, before: s.now.spread, after: after.spread, narrowing, perSecond: narrowing / c.cost,
       worth: narrowing > 0 && narrowing >= floor * s.now.tolerance && Math.min(narrowing, s.now.excess) / c.cost >= rate,
+      finishes: narrowing > 0 && after.excess === 0,
       reason: reasonOf(c, s.now, after, o.targetDice),
     });
   }
   const best = (xs: Score[]) => xs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  // a job that answers its model outright costs less than any path of cheaper steps that still
+  // ends with such a job: where one exists, the cheapest of them goes first
+  const finishers = scores.filter((x) => x.finishes);
+  if (finishers.length) {
+    const f = finishers.reduce((a, b) => (b.cost < a.cost ? b : a));
+    return { action: 'train', job: f.job, kind: f.kind, cost: f.cost, reason: `${f.reason}, which answers ${f.job.model} in one job`, intervals, scores };
+  }
   const worth = scores.filter((x) => x.worth);
   if (!worth.length) {
     const top = best(scores);

@@ -41,6 +41,18 @@ describe('nextJob', () => {
     expect(Number(m![2])).toBeLessThan(Number(m![1]));
   });
 
+  it('where one job would answer its model outright, trains the cheapest such job rather than cheaper steps that still leave one to do', async () => {
+    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { maxCandidates: 20, precision: 0.03 });
+    expect(d.action).toBe('train');
+    if (d.action !== 'train') return;
+    const finishers = d.scores.filter((s) => s.finishes);
+    expect(finishers.length).toBeGreaterThan(1);
+    expect(d.cost).toBe(Math.min(...finishers.map((s) => s.cost)));
+    // every cheaper job leaves the model unanswered
+    for (const s of d.scores.filter((x) => x.cost < d.cost)) expect(s.finishes).toBe(false);
+    expect(d.reason).toMatch(/, which answers a in one job$/);
+  });
+
   it('for a target reached between two trained sizes, trains a size between them', async () => {
     const target = curve(0.3 * 400); // reached between 20% and 40%
     const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { targetDice: target });
