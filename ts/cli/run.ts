@@ -87,6 +87,10 @@ async function securityOf(o: { workers: number; bind?: string; authorizedKeys?: 
   if (o.bind && !isLoopback(o.bind) && !o.authorizedKeys) {
     throw new UserError(`--bind ${o.bind} is reachable from other machines: add --authorized-keys FILE with the public key of each worker allowed to take jobs (npx plateau worker --keygen FILE prints one)`);
   }
+  if (o.workers === 0 && !o.authorizedKeys) {
+    // every run speaks CURVE (loopback too): with no local workers and no listed keys, no one could join
+    throw new UserError('--workers 0 trains nothing without --authorized-keys FILE: only workers whose public key is listed can join a run (npx plateau worker --keygen FILE prints one)');
+  }
   if (!o.authorizedKeys) return undefined;
   const authorized = readAuthorizedKeys(o.authorizedKeys); // first: a bad file writes nothing
   // One broker key pair per project (.plateau/curve/, as the README says), whichever store a run uses:
@@ -236,7 +240,8 @@ export function registerRun(program: Command): void {
         const summary = await runJobs({
           db, experiment: exp.name, jobs: pending, workers: o.workers, threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events, endpoint: o.bind, curve, signal: lock.signal,
           onStarted: (_, endpoint) => {
-            if (o.bind) console.error(remoteHint(endpoint, curve?.keys.publicKey));
+            if (o.bind && curve) console.error(remoteHint(endpoint, curve.keys.publicKey));
+            else if (o.bind) console.error(`listening on ${endpoint}; only this run's own workers are admitted (add --authorized-keys FILE to let workers started by hand join)`);
           },
           ...slurm?.options,
         }).finally(() => slurm?.finish());
