@@ -29,6 +29,7 @@ interface Entries {
   reach: Float64Array;
   curve: Int32Array;
   size: number;
+  maxReach: number;
 }
 
 /** Linear interpolation on increasing xs, flat beyond the ends. */
@@ -61,7 +62,7 @@ function entries(): Entries | null {
   const raw = JSON.parse(readFileSync(ANALOGUES_FILE, 'utf8')) as { curves: { id: number; n: number[]; y: number[] }[] };
   const curves = raw.curves.map((c) => ({ id: c.id, ln: c.n.map(Math.log), y: c.y.map((v) => v / 1e4) }));
   const size = curves.reduce((s, c) => s + c.ln.length - 1, 0);
-  const e: Entries = { curves, feats: new Float64Array(size * BACK.length), lnLast: new Float64Array(size), reach: new Float64Array(size), curve: new Int32Array(size), size };
+  const e: Entries = { curves, feats: new Float64Array(size * BACK.length), lnLast: new Float64Array(size), reach: new Float64Array(size), curve: new Int32Array(size), size, maxReach: 0 };
   let k = 0;
   curves.forEach((c, ci) => {
     for (let j = 1; j < c.ln.length; j++, k++) {
@@ -69,6 +70,7 @@ function entries(): Entries | null {
       e.lnLast[k] = c.ln[j];
       e.reach[k] = c.ln[c.ln.length - 1] - c.ln[j];
       e.curve[k] = ci;
+      e.maxReach = Math.max(e.maxReach, e.reach[k]);
     }
   });
   return (cached = e);
@@ -112,8 +114,7 @@ export function analogue(obs: Curve, upTo: number): Analogue | null {
   const q = new Float64Array(BACK.length);
   features(ln, obs.dice, lnLast, q, 0);
   const have = q.reduce((s, v) => s + (Number.isNaN(v) ? 0 : 1), 0);
-  const maxReach = e.reach.reduce((a, b) => Math.max(a, b), 0);
-  const minReach = Math.min(need, maxReach) - 1e-9;
+  const minReach = Math.min(need, e.maxReach) - 1e-9;
   const own = sameSource?.(obs.model) ?? null;
   // the K nearest, kept sorted by insertion: one pass over the cuts, no sort of all of them
   const bestD: number[] = [];
@@ -148,6 +149,7 @@ export function analogue(obs: Curve, upTo: number): Analogue | null {
   const med: number[] = [];
   const iqr: number[] = [];
   let run = 0;
+  const ranks = near.map((_, i) => i / (near.length - 1 || 1));
   for (const h of hs) {
     const g = near
       .map((k) => {
@@ -155,7 +157,7 @@ export function analogue(obs: Curve, upTo: number): Analogue | null {
         return interp(c.ln, c.y, e.lnLast[k] + Math.min(h, e.reach[k])) - interp(c.ln, c.y, e.lnLast[k]);
       })
       .sort((a, b) => a - b);
-    const at = (p: number) => interp(g.map((_, i) => i / (g.length - 1 || 1)), g, p);
+    const at = (p: number) => interp(ranks, g, p);
     // never below 0 and never falling: a forecast that drops with more data is not one plateau gives
     run = Math.max(run, at(0.5), 0);
     med.push(Math.min(run, 1 - yLast));
