@@ -4,18 +4,22 @@ import { join } from 'node:path';
 import { expandGrid } from '../../../ts/experiment/grid';
 import { openDb } from '../../../ts/store/db';
 import { markFailed, markRunning, registerExperiment } from '../../../ts/store/jobs';
+import { acquireRunLock } from '../../../ts/store/lock';
 import { storeResult } from '../../../ts/store/results';
 import { recordEvent, workerBusy, workerProgress, workerReady } from '../../../ts/store/workers';
 import { tiny, tmp } from '../helpers';
 
 /**
  * A store as a run leaves it mid-way: 2 depths × 8 fractions; every job done with a saturating
- * Dice curve and three epochs except the last two (one training at epoch 3 of 5, one failed).
+ * Dice curve and three epochs except the last two (one training at epoch 3 of 5, one failed),
+ * the run's lock held by this process.
  */
 export function seededStore(file = join(tmp(), 'dash.db')) {
   const exp = tiny({ fractions: [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1] });
   const jobs = expandGrid(exp);
   const db = openDb(file);
+  // a live run holds the store: without its lock a 'running' job counts as queued (a killed run's)
+  acquireRunLock(db, file, { experiment: exp.name });
   registerExperiment(db, exp, jobs);
   const done = jobs.slice(0, -2);
   done.forEach((j, i) => {
