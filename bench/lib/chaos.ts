@@ -5,6 +5,7 @@ import { stringify } from 'yaml';
 import { openDb } from '../../ts/store/db';
 import { jobCounts } from '../../ts/store/jobs';
 import { pidAlive } from '../../ts/store/lock';
+import { rng } from '../../ts/surrogate/random';
 
 /**
  * A fault-injection campaign against the real CLI: `plateau run` on a small grid, again and again until
@@ -56,17 +57,6 @@ export interface CampaignReport {
   seconds: number;
 }
 
-/** mulberry32: a small seeded generator, so a failing campaign can be replayed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
