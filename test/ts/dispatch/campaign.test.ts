@@ -9,7 +9,8 @@ import { tmp } from '../helpers';
  */
 describe('fault campaign', () => {
   it('every job trained exactly once, the store intact, no worker outlives its control plane', async () => {
-    const r = await campaign({ dir: tmp(), seed: 12, jobs: 4, epochs: 6, workers: 1, workerKills: 1, planeKills: 1, signals: ['SIGHUP'], workerTimeoutS: 3 });
+    // 40 epochs: a job lasts a few seconds, long enough for the plan to catch it mid-training on an idle machine
+    const r = await campaign({ dir: tmp(), seed: 12, jobs: 4, epochs: 40, workers: 1, workerKills: 1, planeKills: 1, signals: ['SIGHUP'], workerTimeoutS: 3 });
     expect(r.problems).toEqual([]);
     expect({ workerKills: r.workerKills, planeKills: r.planeKills, stops: r.stops }).toEqual({ workerKills: 1, planeKills: 1, stops: 1 });
     expect(r).toMatchObject({ jobs: 4, done: 4, lost: 0, duplicated: 0, trainings: 4, integrity: 'ok' });
