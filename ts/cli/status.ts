@@ -4,6 +4,7 @@ import { UserError } from '../errors';
 import { type Db, defaultDbPath, openDb, storeProblem } from '../store/db';
 import { experimentNames, jobCounts, plannedFullN } from '../store/jobs';
 import { studyRecord } from '../store/study';
+import { incidentLine, workerIncidents } from '../store/workers';
 import { resultRows } from '../store/results';
 import type { ExperimentAnswer } from '../report/answer';
 import type { Method } from '../surrogate/surrogate';
@@ -67,7 +68,7 @@ export function registerStatus(program: Command): void {
         }
         if (o.json) {
           const experiments = answers.map((a) => ({ experiment: a.experiment, answer: a.answer.answer && answerJson(a.answer.answer), notes: a.answer.notes, study: studyRecord(db, a.experiment) }));
-          console.log(JSON.stringify({ jobs, results, experiments }, null, 2));
+          console.log(JSON.stringify({ jobs, results, experiments, workers: workerIncidents(db, o.experiment) }, null, 2));
           return;
         }
         console.log(`${jobs.total} jobs: ${jobs.done} done, ${jobs.running} running, ${jobs.failed} failed, ${jobs.queued} queued`);
@@ -101,6 +102,8 @@ export function registerStatus(program: Command): void {
         }
         const failed = db.prepare(`SELECT key, model, fraction, count, error FROM jobs WHERE status = 'failed' ${o.experiment ? 'AND experiment = ?' : ''}`).all(...(o.experiment ? [o.experiment] : [])) as { key: string; model: string; fraction: number | null; count: number | null; error: string }[];
         for (const f of failed) console.log(`failed ${f.model} ${subsetLabel(f)} [${f.key}]: ${f.error?.split('\n')[0]}`);
+        // refused keys, silent workers, rejected results: what the broker met, not only what it stored
+        for (const i of workerIncidents(db, o.experiment)) console.log(`workers: ${incidentLine(i)}`);
         for (const a of answers) {
           console.log();
           if (!a.answer.answer) {

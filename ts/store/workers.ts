@@ -79,3 +79,27 @@ export function lastError(db: Db, experiment: string): { at: string; job: string
     .prepare(`SELECT at, job, message FROM events WHERE experiment = ? AND kind IN ('failed', 'retry', 'lost') ORDER BY id DESC LIMIT 1`)
     .get(experiment) as { at: string; job: string | null; message: string } | undefined;
 }
+
+/** Worker trouble a run met, for `status`: refused keys, lost (silent) workers, rejected results, worker exits. */
+export interface WorkerIncidents {
+  kind: 'denied' | 'lost' | 'rejected' | 'exit';
+  count: number;
+  /** the latest one's time and message */
+  at: string;
+  message: string;
+}
+
+const INCIDENT_WORDS: Record<WorkerIncidents['kind'], string> = { denied: 'worker(s) refused', lost: 'worker(s) lost', rejected: 'result(s) rejected', exit: 'worker exit(s)' };
+
+export function workerIncidents(db: Db, experiment?: string): WorkerIncidents[] {
+  return db
+    .prepare(
+      `SELECT e.kind, COUNT(*) AS count, MAX(e.at) AS at,
+              (SELECT message FROM events l WHERE l.kind = e.kind ${experiment ? 'AND l.experiment = ?' : ''} ORDER BY l.id DESC LIMIT 1) AS message
+       FROM events e WHERE e.kind IN ('denied', 'lost', 'rejected', 'exit') ${experiment ? 'AND e.experiment = ?' : ''} GROUP BY e.kind ORDER BY e.kind`,
+    )
+    .all(...(experiment ? [experiment, experiment] : [])) as WorkerIncidents[];
+}
+
+/** One line per kind: "2 worker(s) refused; latest: …". */
+export const incidentLine = (i: WorkerIncidents) => `${i.count} ${INCIDENT_WORDS[i.kind]}; latest (${i.at}): ${i.message.split('\n')[0]}`;

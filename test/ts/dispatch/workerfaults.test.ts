@@ -11,7 +11,7 @@ import { TABLE_NAMES } from '../../../ts/protocol/tables';
 import { openDb, type Db } from '../../../ts/store/db';
 import { registerExperiment } from '../../../ts/store/jobs';
 import { pidAlive } from '../../../ts/store/lock';
-import { PYTHON, ROOT, tiny, tmp } from '../helpers';
+import { PYTHON, ROOT, cli, tiny, tmp } from '../helpers';
 
 /** Real Python worker processes that are refused, die before READY, hang, or resume a job. */
 
@@ -79,6 +79,14 @@ describe('workers that are not admitted, and keys a shell cannot pass plainly', 
       const ended = listedRun.then((r) => (r.exitCode === 0 ? new Promise<never>(() => {}) : Promise.reject(new Error(`worker exited ${r.exitCode}: ${r.stderr}`))));
       expect(await Promise.race([run, ended])).toMatchObject({ done: 1, failed: 0 });
       expect((await listedRun).exitCode).toBe(0);
+
+      // status shows what the broker met, beside what it stored: the refusals, counted and the latest said
+      const st = await cli(['status', '--db', join(dir, 'keys.db'), '--json']);
+      expect(st.exitCode, st.stderr).toBe(0);
+      const denied = JSON.parse(st.stdout).workers.find((w: { kind: string }) => w.kind === 'denied');
+      expect(denied.count).toBe(events(db, 'denied').length);
+      const plain = await cli(['status', '--db', join(dir, 'keys.db')]);
+      expect(plain.stdout).toMatch(/workers: \d+ worker\(s\) refused; latest \(.+\): refused a worker on tcp/);
     } finally {
       stderr.mockRestore();
       stop.abort(); // a run with remote workers only waits for them; a failed check must not leave it waiting
