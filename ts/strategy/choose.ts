@@ -152,7 +152,8 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
     scores.push({
       job: { model, fraction, n, repeat }, kind: c.kind, cost: c.cost, before: s.now.spread, after: after.spread, narrowing, perSecond: narrowing / c.cost,
       worth: narrowing > 0 && narrowing >= floor * s.now.tolerance && Math.min(narrowing, s.now.excess) / c.cost >= rate,
-      finishes: narrowing > 0 && after.excess === 0,
+      // for the Dice at 100%, only the job at 100% answers it outright: one short of it answers the interval, not the question
+      finishes: narrowing > 0 && after.excess === 0 && (s.now.question !== 'dice' || c.n === study.nFull),
       reason: reasonOf(c, s.now, after, o.targetDice),
     });
   }
