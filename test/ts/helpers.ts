@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -28,4 +28,26 @@ export const tiny = (over: Partial<ExperimentInput> = {}) => Experiment.parse(ti
 /** Runs the real CLI (bin/plateau) as a user would. */
 export function cli(args: string[], env: Record<string, string> = {}) {
   return execa(join(ROOT, 'bin', 'plateau'), args, { reject: false, env: { NO_COLOR: '1', ...env }, cwd: ROOT, timeout: 300_000 });
+}
+
+/** A Kvasir-SEG-like folder: `images/*.jpg` and `masks/*.jpg`, a bright disc on noise, written with Pillow. */
+export async function writeImageFolder(root: string, n: number, opts: { dropMask?: string; badFile?: string } = {}) {
+  const code = `
+import sys, numpy as np
+from pathlib import Path
+from PIL import Image
+root, n = Path(sys.argv[1]), int(sys.argv[2])
+(root / "images").mkdir(parents=True); (root / "masks").mkdir(parents=True)
+rng = np.random.default_rng(0)
+for i in range(n):
+    yy, xx = np.mgrid[:40, :48]
+    cy, cx, r = rng.integers(12, 28), rng.integers(12, 36), rng.integers(5, 10)
+    disc = (yy - cy) ** 2 + (xx - cx) ** 2 < r * r
+    img = np.clip(rng.normal(60, 20, (40, 48, 3)) + disc[..., None] * 120, 0, 255).astype(np.uint8)
+    Image.fromarray(img).save(root / "images" / f"case{i:03d}.jpg")
+    Image.fromarray((disc * 255).astype(np.uint8)).save(root / "masks" / f"case{i:03d}.jpg")
+`;
+  await execa(PYTHON, ['-c', code, root, String(n)]);
+  if (opts.dropMask) await execa('rm', [join(root, 'masks', opts.dropMask)]);
+  if (opts.badFile) writeFileSync(join(root, 'images', opts.badFile), 'not an image');
 }

@@ -1,32 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { dataFingerprint } from '../../../ts/bridge/checked';
 import { checkData } from '../../../ts/cli/data';
 import { Experiment } from '../../../ts/experiment/schema';
-import { PYTHON, cli, tmp } from '../helpers';
+import { cli, tmp, writeImageFolder } from '../helpers';
 
-/** A Kvasir-SEG-like folder of JPEGs (a bright disc on noise), written with Pillow. */
-async function writeImageFolder(root: string, n: number) {
-  const code = `
-import sys, numpy as np
-from pathlib import Path
-from PIL import Image
-root, n = Path(sys.argv[1]), int(sys.argv[2])
-(root / "images").mkdir(parents=True); (root / "masks").mkdir(parents=True)
-rng = np.random.default_rng(0)
-for i in range(n):
-    yy, xx = np.mgrid[:40, :48]
-    cy, cx, r = rng.integers(12, 28), rng.integers(12, 36), rng.integers(5, 10)
-    disc = (yy - cy) ** 2 + (xx - cx) ** 2 < r * r
-    img = np.clip(rng.normal(60, 20, (40, 48, 3)) + disc[..., None] * 120, 0, 255).astype(np.uint8)
-    Image.fromarray(img).save(root / "images" / f"case{i:03d}.jpg")
-    Image.fromarray((disc * 255).astype(np.uint8)).save(root / "masks" / f"case{i:03d}.jpg")
-`;
-  await execa(PYTHON, ['-c', code, root, String(n)]);
-}
 
 const spec = (root: string) => ({
   name: 'folder',
