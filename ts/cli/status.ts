@@ -6,8 +6,9 @@ import { experimentNames, jobCounts, plannedFullN } from '../store/jobs';
 import { studyRecord } from '../store/study';
 import { incidentLine, workerIncidents } from '../store/workers';
 import { resultRows } from '../store/results';
-import type { ExperimentAnswer } from '../report/answer';
-import type { Method } from '../surrogate/surrogate';
+import { answerKey, readAnswer, saveAnswer } from '../report/answerCache';
+import type { answerJson as AnswerJsonOf } from '../surrogate/engine';
+import { METHODS, type Method } from '../surrogate/methods';
 import { fixed, subsetLabel, table } from './format';
 import { oneOf, targetDice } from './options';
 
@@ -36,6 +37,25 @@ export function chooseExperiment(db: Db, file: string, requested: string | undef
   return name;
 }
 
+/** What status prints of an experiment's answer: the engine's JSON and lines, and the notes on models left out. */
+interface Printed {
+  json: ReturnType<typeof AnswerJsonOf> | null;
+  lines: string[];
+  notes: string[];
+}
+
+/** The engine's answer, computed (the engine, and tfjs behind the LSTMs, load only here: on a cache miss). */
+async function printedAnswer(rows: ReturnType<typeof resultRows>, name: string, o: { method?: Method; targetDice?: number }, full: Map<string, number>): Promise<Printed> {
+  const [{ experimentAnswer, experimentLines }, { answerJson }] = await Promise.all([import('../report/answer'), import('../surrogate/engine')]);
+  try {
+    const a = await experimentAnswer(rows, name, o, full);
+    return { json: a.answer && answerJson(a.answer), lines: a.answer ? experimentLines(a) : [], notes: a.notes };
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return { json: null, lines: [], notes: [e.message] };
+  }
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
@@ -46,28 +66,28 @@ export function registerStatus(program: Command): void {
     .option('--target-dice <d>', 'the answer also gives the n to reach this Dice', targetDice)
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      // the engine (and tfjs behind the LSTMs) is loaded only here, not when the CLI starts
-      const [{ METHODS }, { experimentAnswer, experimentLines }, { answerJson }] = await Promise.all([
-        import('../surrogate/surrogate'), import('../report/answer'), import('../surrogate/engine'),
-      ]);
       const method = o.method === undefined ? undefined : oneOf<Method>('--method', METHODS)(o.method);
       const db = openExisting(o.db);
       try {
         if (o.experiment) chooseExperiment(db, o.db, o.experiment);
         const jobs = jobCounts(db, o.experiment);
         const results = resultRows(db, o.experiment);
-        // the answer for each experiment shown, from its finished runs (one that cannot be fitted yet says why)
-        const answers: { experiment: string; answer: ExperimentAnswer }[] = [];
+        // the answer for each experiment shown, from its finished runs (one that cannot be fitted yet
+        // says why); an unchanged store's answer is read back instead of fitted again (answerCache.ts)
+        const answers: ({ experiment: string } & Printed)[] = [];
         for (const name of o.experiment ? [o.experiment] : experimentNames(db)) {
-          try {
-            answers.push({ experiment: name, answer: await experimentAnswer(resultRows(db, name), name, { method, targetDice: o.targetDice }, plannedFullN(db, name)) });
-          } catch (e) {
-            if (!(e instanceof UserError)) throw e;
-            answers.push({ experiment: name, answer: { answer: null, curves: [], notes: [e.message] } });
+          const rows = resultRows(db, name);
+          const full = plannedFullN(db, name);
+          const key = answerKey({ name, rows, full: [...full], method: method ?? null, targetDice: o.targetDice ?? null });
+          let printed = readAnswer<Printed>(key);
+          if (!printed) {
+            printed = await printedAnswer(rows, name, { method, targetDice: o.targetDice }, full);
+            saveAnswer(key, printed);
           }
+          answers.push({ experiment: name, ...printed });
         }
         if (o.json) {
-          const experiments = answers.map((a) => ({ experiment: a.experiment, answer: a.answer.answer && answerJson(a.answer.answer), notes: a.answer.notes, study: studyRecord(db, a.experiment) }));
+          const experiments = answers.map((a) => ({ experiment: a.experiment, answer: a.json, notes: a.notes, study: studyRecord(db, a.experiment) }));
           console.log(JSON.stringify({ jobs, results, experiments, workers: workerIncidents(db, o.experiment) }, null, 2));
           return;
         }
@@ -106,12 +126,12 @@ export function registerStatus(program: Command): void {
         for (const i of workerIncidents(db, o.experiment)) console.log(`workers: ${incidentLine(i)}`);
         for (const a of answers) {
           console.log();
-          if (!a.answer.answer) {
-            console.log(`Answer for '${a.experiment}': not yet (${a.answer.notes.join('; ')})`);
+          if (!a.json) {
+            console.log(`Answer for '${a.experiment}': not yet (${a.notes.join('; ')})`);
             continue;
           }
           console.log(`Answer for '${a.experiment}'`);
-          for (const l of experimentLines(a.answer)) console.log(l);
+          for (const l of a.lines) console.log(l);
         }
         // an adaptive study: what it chose and why, and why it stopped
         for (const a of answers) {

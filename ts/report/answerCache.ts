@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The answer a view printed, kept on disk by what it was computed from: the experiment's stored
+ * results, the options, the calibration and corpus files, and the program itself (the CLI bundle
+ * or source file that ran). A second `status` on an unchanged store prints the same answer without
+ * fitting again (the fits are most of its time); anything that could change the answer changes the
+ * key. Not in the store: a reader never writes there. `$PLATEAU_CACHE`, else `.plateau/cache/answers`.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+
+function repoRoot(): string {
+  for (let d = here; ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) return join(here, '..', '..');
+  }
+}
+
+const dir = () => (process.env.PLATEAU_CACHE ? join(process.env.PLATEAU_CACHE, 'answers') : join(repoRoot(), '.plateau', 'cache', 'answers'));
+
+/** What the program is: the file Node ran and the engine's data files, by path, size and mtime. */
+function programStamp(): string {
+  const files = [process.argv[1] ?? '', join(repoRoot(), 'ts', 'surrogate', 'calibration.json'), join(repoRoot(), 'ts', 'surrogate', 'analogues.json')];
+  return files.map((f) => {
+    try {
+      const s = statSync(f);
+      return `${f}:${s.size}:${s.mtimeMs}`;
+    } catch {
+      return `${f}:-`;
+    }
+  }).join('|');
+}
+
+export function answerKey(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify([programStamp(), parts])).digest('hex').slice(0, 40);
+}
+
+export function readAnswer<T>(key: string): T | null {
+  try {
+    return JSON.parse(readFileSync(join(dir(), `${key}.json`), 'utf8')) as T;
+  } catch {
+    return null; // absent or damaged: computed again
+  }
+}
+
+/** Written whole (a temporary file, then a rename), so a reader never sees half an answer; a cache that cannot be written is skipped. */
+export function saveAnswer(key: string, value: unknown): void {
+  try {
+    mkdirSync(dir(), { recursive: true });
+    const tmp = join(dir(), `${key}.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(value));
+    renameSync(tmp, join(dir(), `${key}.json`));
+  } catch {
+    /* a read-only checkout: answer without the cache */
+  }
+}
