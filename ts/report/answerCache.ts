@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../root';
 
 /**
  * The answer a view printed, kept on disk by what it was computed from: the experiment's stored
@@ -10,14 +10,6 @@ import { fileURLToPath } from 'node:url';
  * fitting again (the fits are most of its time); anything that could change the answer changes the
  * key. Not in the store: a reader never writes there. `$PLATEAU_CACHE`, else `.plateau/cache/answers`.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-
-function repoRoot(): string {
-  for (let d = here; ; d = dirname(d)) {
-    if (existsSync(join(d, 'package.json'))) return d;
-    if (dirname(d) === d) return join(here, '..', '..');
-  }
-}
 
 const dir = () => (process.env.PLATEAU_CACHE ? join(process.env.PLATEAU_CACHE, 'answers') : join(repoRoot(), '.plateau', 'cache', 'answers'));
 

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
+import { repoRoot } from '../root';
 
 /**
  * Pre-trained LSTM weights, cached in memory and on disk: pre-training on the synthetic family
@@ -48,15 +48,6 @@ async function loadOrTrain(key: string, train: () => Promise<tf.Tensor[]>): Prom
   ws.forEach((t) => t.dispose());
   writeWeights(file, key, w);
   return w;
-}
-
-/** The repo root: the nearest folder above this module holding package.json (not the cwd, which may be anywhere). */
-function repoRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (let d = here; ; d = dirname(d)) {
-    if (existsSync(join(d, 'package.json'))) return d;
-    if (dirname(d) === d) return join(here, '..', '..');
-  }
 }
 
 /** Read at each call, so a test or a caller can point it elsewhere. */
