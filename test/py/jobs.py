@@ -1,5 +1,7 @@
 """A tiny job as the control plane would send it (shape checked against schemas/job.json)."""
 
+import json
+
 
 def tiny_job(**over):
     job = {
@@ -19,3 +21,9 @@ def tiny_job(**over):
     }
     job.update(over)
     return job
+
+
+def recv(sock):
+    """One message from a worker, as the broker reads it: identity, type, header, payload frames."""
+    ident, type_, header, *payload = sock.recv_multipart()
+    return ident, type_.decode(), json.loads(header), payload

@@ -7,9 +7,8 @@ import sys
 
 import pytest
 import torch
-import zmq
 
-from jobs import tiny_job
+from jobs import recv, tiny_job
 from plateau.schemas import SchemaError, validate_job
 from plateau.tables import from_ipc
 from plateau.train import run_job
@@ -29,19 +28,6 @@ def test_run_job_is_deterministic_under_a_seed():
     assert [e["train_loss"] for e in a.epochs] == [e["train_loss"] for e in b.epochs]
 
 
-@pytest.fixture()
-def router():
-    ctx = zmq.Context.instance()
-    sock = ctx.socket(zmq.ROUTER)
-    port = sock.bind_to_random_port("tcp://127.0.0.1")
-    sock.setsockopt(zmq.RCVTIMEO, 60_000)
-    yield sock, f"tcp://127.0.0.1:{port}"
-    sock.close(linger=0)
-
-
-def recv(sock):
-    ident, type_, header, *payload = sock.recv_multipart()
-    return ident, type_.decode(), json.loads(header), payload
 
 
 def start_worker(endpoint):

@@ -9,24 +9,11 @@ import sys
 import time
 
 import pytest
-import zmq
 
-from jobs import tiny_job
+from jobs import recv, tiny_job
 from plateau.job_lines import JobLines, with_data_root
 
 
-@pytest.fixture()
-def router():
-    sock = zmq.Context.instance().socket(zmq.ROUTER)
-    port = sock.bind_to_random_port("tcp://127.0.0.1")
-    sock.setsockopt(zmq.RCVTIMEO, 60_000)
-    yield sock, f"tcp://127.0.0.1:{port}"
-    sock.close(linger=0)
-
-
-def recv(sock):
-    ident, type_, header, *payload = sock.recv_multipart()
-    return ident, type_.decode(), json.loads(header), payload
 
 
 def test_data_root_replaces_the_data_sets_root_only():
