@@ -25,8 +25,8 @@ from monai.utils import set_determinism
 
 from .data.cases import Case
 from .data.volume import label_channels
-from .evaluate import _nanmean, class_rows
-from .metrics import dice_from_counts, per_case, per_class
+from .evaluate import _nanmean, add_classes, class_rows
+from .metrics import dice_from_counts, per_case
 
 
 def data_dicts(cases: list[Case]) -> list[dict]:
@@ -72,12 +72,7 @@ def score(network: torch.nn.Module, inferer, loader, spec: dict, device: torch.d
             bce_sum += float(F.binary_cross_entropy(prob.clamp(1e-7, 1 - 1e-7), y, reduction="sum"))
             pixels += y.numel()
             pred = (prob > 0.5).float()
-            m = per_class(pred.cpu(), y.cpu())
-            by_class["dice"].append(m["dice"])
-            by_class["iou"].append(m["iou"])
-            dims = [0, *range(2, y.ndim)]
-            c = torch.stack([(pred * y).sum(dims), y.sum(dims), pred.sum(dims)]).double().cpu()
-            counts = c if counts is None else counts + c
+            counts = add_classes(pred, y, by_class, counts)
             names = [ids[count + i] if ids else str(count + i) for i in range(len(x))]
             for i, row in enumerate(per_case(pred.cpu(), y.cpu(), names)):
                 rows.append({**row, "patient": patients[count + i] if patients else row["case_id"],

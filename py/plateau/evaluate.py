@@ -69,12 +69,7 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
             inter += float((pred * y).sum())
             sum_y += float(y.sum())
             sum_p += float(pred.sum())
-            m = per_class(pred.cpu(), y.cpu())
-            by_class["dice"].append(m["dice"])
-            by_class["iou"].append(m["iou"])
-            dims = [0, *range(2, y.ndim)]
-            counts = torch.stack([(pred * y).sum(dims), y.sum(dims), pred.sum(dims)]).double().cpu()
-            class_counts = counts if class_counts is None else class_counts + counts
+            class_counts = add_classes(pred, y, by_class, class_counts)
             which = [cases[i] if cases else None for i in idx.tolist()]
             ids = [c.id if c else str(i) for c, i in zip(which, idx.tolist())]
             for row, c, case_id in zip(per_case(pred.cpu(), y.cpu(), ids), which, ids):
@@ -90,6 +85,18 @@ def evaluate(model: torch.nn.Module, loader, loss_fn, device: torch.device, case
         "cases": rows,
         "classes": class_rows(by_class, class_counts, class_names),
     }
+
+
+def add_classes(pred: torch.Tensor, y: torch.Tensor, by_class: dict[str, list[torch.Tensor]],
+                counts: torch.Tensor | None) -> torch.Tensor:
+    """One batch into the per-class tallies: its per-case Dice and IoU by class appended to
+    ``by_class``, and (intersection, label, prediction) sums by class added to ``counts``."""
+    m = per_class(pred.cpu(), y.cpu())
+    by_class["dice"].append(m["dice"])
+    by_class["iou"].append(m["iou"])
+    dims = [0, *range(2, y.ndim)]
+    c = torch.stack([(pred * y).sum(dims), y.sum(dims), pred.sum(dims)]).double().cpu()
+    return c if counts is None else counts + c
 
 
 def class_rows(by_class: dict[str, list[torch.Tensor]], counts: torch.Tensor | None,
