@@ -15,6 +15,10 @@ import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(root, 'ts', 'cli.ts');
+// The result decoder's thread (ts/results/decoder.ts) is an entry of its own: decodeThread.js, beside
+// cli.js and the chunks, where decoder.ts looks for it from its own (kept) import.meta.url.
+const threads = [join(root, 'ts', 'results', 'decodeThread.ts')];
+const ownUrlKept = new Set([entry, join(root, 'ts', 'results', 'decoder.ts')]);
 const home = join(root, '.plateau', 'cli');
 const name = `build-${Date.now()}-${process.pid}`;
 const outdir = join(home, name);
@@ -23,21 +27,23 @@ const started = new Date();
 
 // Modules that find files next to themselves (calibration.json, the wasm backend) keep their own
 // URL: import.meta.url is replaced by the source file's URL everywhere but in the entry, whose
-// "am I the program?" test must see the bundle's URL.
+// "am I the program?" test must see the bundle's URL, and in the decoder, which finds its thread's
+// built file next to itself.
 const ownUrl = {
   name: 'own-import-meta-url',
   setup(b) {
     b.onLoad({ filter: /[\\/]ts[\\/].*\.tsx?$/ }, async (args) => {
       const text = await readFile(args.path, 'utf8');
       const loader = args.path.endsWith('x') ? 'tsx' : 'ts';
-      if (args.path === entry || !text.includes('import.meta.url')) return { contents: text, loader };
+      if (ownUrlKept.has(args.path) || !text.includes('import.meta.url')) return { contents: text, loader };
       return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader };
     });
   },
 };
 
 await build({
-  entryPoints: [entry],
+  entryPoints: [entry, ...threads],
+  entryNames: '[name]',
   outdir,
   bundle: true,
   splitting: true,

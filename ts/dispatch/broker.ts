@@ -9,8 +9,12 @@ export interface BrokerHandlers {
   ready?(worker: string, info: Ready): void;
   started?(job: Job, worker: string): void;
   progress?(worker: string, p: Progress): void;
-  /** Store the result; throwing marks the job failed with that error. */
-  result(job: Job, worker: string, header: Result, payload: Buffer[]): void;
+  /**
+   * Check and store the result; throwing (or rejecting) marks the job failed with that error. While
+   * a returned promise is pending the broker goes on reading and heartbeating; the job counts as
+   * neither lost nor finished until it settles.
+   */
+  result(job: Job, worker: string, header: Result, payload: Buffer[]): void | Promise<void>;
   /** `final` = no more attempts; otherwise the job went back to the queue. */
   failed?(job: Job, worker: string, error: string, final: boolean): void;
   lost?(worker: string, reason: string): void;
@@ -59,12 +63,15 @@ export interface Broker {
   workerExited(worker: string, reason: string): void;
   /** Jobs given to workers and not yet answered (on shutdown they go back to the queue). */
   inFlight(): { job: Job; worker: string }[];
+  /** Stops reading and sending, then waits for the results still being stored (see `result`). */
   close(): Promise<void>;
 }
 
 interface WorkerState {
   id: string;
   job?: Job;
+  /** Its RESULT for `job` is being checked and stored: not lost with the worker, not taken twice. */
+  delivering?: boolean;
   lastSeen: number;
 }
 
@@ -166,8 +173,32 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     if (!w) return;
     workers.delete(id);
     h.lost?.(id, reason);
-    fail(w, `worker ${id} lost: ${reason}`, true);
+    // A job whose result already arrived is settled by that result, not by the worker's fate.
+    if (!w.delivering) fail(w, `worker ${id} lost: ${reason}`, true);
     for (const other of workers.values()) dispatch(other);
+  };
+
+  // Results being checked and stored (the handler's promises), awaited by close().
+  const deliveries = new Set<Promise<void>>();
+  const deliver = (w: WorkerState, job: Job, header: Result, payload: Buffer[]) => {
+    w.delivering = true;
+    const settled = (async () => h.result(job, w.id, header, payload))()
+      .then(
+        () => {
+          w.job = undefined;
+          finish();
+        },
+        // Not stored: the job goes back to the queue (its attempts still bound it).
+        (e: unknown) => fail(w, `result rejected: ${(e as Error).message}`, true),
+      )
+      .finally(() => {
+        w.delivering = false;
+        deliveries.delete(settled);
+        if (workers.get(w.id) === w) dispatch(w);
+        else for (const other of workers.values()) dispatch(other); // it left meanwhile: a requeued job needs another
+      })
+      .catch(() => {}); // a handler's own failure (the store) must not end the broker
+    deliveries.add(settled);
   };
 
   let lastTick = Date.now();
@@ -214,30 +245,23 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
           break;
         case 'RESULT': {
           const job = w.job;
-          if (!job || job.key !== message.header.job) {
-            // Stale (the job went elsewhere after this worker fell silent) or never given: not stored.
-            const why = job ? `it was given ${job.key}` : 'it holds no job';
+          if (!job || job.key !== message.header.job || w.delivering) {
+            // Stale (the job went elsewhere after this worker fell silent), never given, or sent twice: not stored.
+            const why = !job ? 'it holds no job' : job.key !== message.header.job ? `it was given ${job.key}` : 'its result for this job is still being checked';
             offence(identity, (suppressed) => h.rejected?.(identity, message.header.job, suppressed ? `${why} (after ${suppressed} bad message(s) not recorded one by one)` : why));
             break;
           }
-          try {
-            h.result(job, identity, message.header, message.payload);
-            w.job = undefined;
-            finish();
-          } catch (e) {
-            // Not stored: the job goes back to the queue (its attempts still bound it).
-            fail(w, `result rejected: ${(e as Error).message}`, true);
-          }
-          dispatch(w);
+          // The worker gets its next job once this one is settled (deliver), so a failed check can retry it anywhere.
+          deliver(w, job, message.header, message.payload);
           break;
         }
         case 'FAILED':
-          if (w.job?.key === message.header.job) fail(w, (message.header as Failed).error, false);
+          if (w.job?.key === message.header.job && !w.delivering) fail(w, (message.header as Failed).error, false);
           dispatch(w);
           break;
         case 'HANDBACK': {
           // The worker is leaving: forget it, and put its job first in the queue; the try does not count.
-          const job = w.job?.key === message.header.job ? w.job : undefined;
+          const job = w.job?.key === message.header.job && !w.delivering ? w.job : undefined;
           workers.delete(identity);
           if (job) {
             attempts.set(job.key, (attempts.get(job.key) ?? 1) - 1);
@@ -270,6 +294,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       clearInterval(timer);
       router.close();
       await loop;
+      await Promise.all([...deliveries]);
     },
   };
 }

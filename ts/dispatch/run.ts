@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { curveKeyPair } from 'zeromq';
 import type { Job } from '../experiment/job';
 import { EXIT, UserError } from '../errors';
-import { decodeTable } from '../results/arrow';
+import { startResultDecoder } from '../results/decoder';
 import type { Progress } from '../protocol/messages';
 import type { Db } from '../store/db';
 import { jobThreads, markFailed, markQueued, markRunning } from '../store/jobs';
-import { maxFrameBytes, resultProblem } from '../protocol/limits';
+import { maxFrameBytes } from '../protocol/limits';
 import { type Row, storeResult } from '../store/results';
 import { recordEvent, workerBusy, workerGone, workerProgress, workerReady } from '../store/workers';
 import { startBroker } from './broker';
@@ -76,6 +76,8 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
   let pool: WorkerPool | undefined;
   let stopping = false;
   const refusals = refusalLog(o);
+  // Results are decoded and checked on a thread of their own, so a large one does not pause the heartbeats.
+  const decoder = startResultDecoder();
   const broker = await startBroker({
     jobs: o.jobs,
     endpoint: o.endpoint,
@@ -98,13 +100,8 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
         workerProgress(o.db, worker, p);
         emit({ kind: 'epoch', worker, progress: p });
       },
-      result(job, worker, header, payload) {
-        if (payload.length !== header.tables.length) {
-          throw new Error(`RESULT names ${header.tables.length} tables but carries ${payload.length} frames`);
-        }
-        const tables = Object.fromEntries(header.tables.map((name, i) => [name, decodeTable(name, payload[i])]));
-        const problem = resultProblem(job, tables);
-        if (problem) throw new Error(problem);
+      async result(job, worker, header, payload) {
+        const tables = await decoder.decode(job, header.tables, payload);
         // The training is counted (a 'result' event) in the same transaction as its rows: a kill between
         // the two cannot leave a result counted and not stored, or stored and not counted.
         o.db.transaction(() => {
@@ -148,6 +145,7 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
     },
   }).catch(async (e: unknown) => {
     await zap?.close(); // else its socket keeps the process alive
+    await decoder.close();
     throw e;
   });
   pool = startWorkers({
@@ -170,7 +168,13 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
   const stopAll = (why: string) => (stopped ??= stop(why));
   const stop = async (why: string) => {
     stopping = true;
+    // A result being checked is stored (or refused) before the workers go: within the size limit that
+    // takes under a second. Past DECODE_GRACE_MS the decoder is ended, which refuses what it holds
+    // (the job is queued again), so a stop never waits on it for long.
+    const grace = setTimeout(() => void decoder.close(), DECODE_GRACE_MS);
     await broker.close();
+    clearTimeout(grace);
+    await decoder.close();
     const inFlight = broker.inFlight();
     await workers.close();
     await zap.close();
@@ -203,6 +207,8 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
   }
   return { done, failed, seconds: (Date.now() - t0) / 1000 };
 }
+
+const DECODE_GRACE_MS = 5_000;
 
 function noWorkersLeft(pool: WorkerPool, broker: { remaining(): number }): Promise<void> {
   return new Promise((resolve, reject) => {

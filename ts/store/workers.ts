@@ -13,8 +13,10 @@ export function workerReady(db: Db, r: Ready, experiment: string): void {
   ).run({ ...r, gpu: r.gpu ?? null, experiment, t: now() });
 }
 
+// A worker marked gone stays gone until it says READY again: its job may settle after it left (a result
+// stored after its loss, a retry recorded after it), and that must not show it idle.
 export function workerBusy(db: Db, id: string, job: string | null, epochs?: number): void {
-  db.prepare(`UPDATE workers SET state = ?, job = ?, epoch = NULL, epochs = ?, val_dice = NULL, last_seen = ? WHERE id = ?`).run(
+  db.prepare(`UPDATE workers SET state = ?, job = ?, epoch = NULL, epochs = ?, val_dice = NULL, last_seen = ? WHERE id = ? AND state != 'gone'`).run(
     job ? 'training' : 'idle',
     job,
     epochs ?? null,

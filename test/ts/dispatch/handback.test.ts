@@ -27,7 +27,7 @@ it('a handed-back job goes first in the queue and its try does not count against
     jobs: [job],
     maxAttempts: 2,
     handlers: {
-      result: (j, w) => log.push(`result ${j.key} by ${w}`),
+      result: (j, w) => void log.push(`result ${j.key} by ${w}`),
       handedBack: (j, w, reason) => log.push(`handback ${j?.key} by ${w}: ${reason}`),
       failed: (j, w, error, final) => log.push(`${final ? 'failed' : 'retry'} ${j.key} by ${w}`),
     },
