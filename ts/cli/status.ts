@@ -6,7 +6,8 @@ import { experimentNames, jobCounts, plannedFullN } from '../store/jobs';
 import { studyRecord } from '../store/study';
 import { incidentLine, workerIncidents } from '../store/workers';
 import { resultRows } from '../store/results';
-import { answerKey, readAnswer, saveAnswer } from '../report/answerCache';
+import { answerKey, cacheFolder, readAnswer, saveAnswer } from '../report/answerCache';
+import { keepFitsIn } from '../surrogate/fitMemo';
 import type { answerJson as AnswerJsonOf } from '../surrogate/engine';
 import { METHODS, type Method } from '../surrogate/methods';
 import { fixed, subsetLabel, table } from './format';
@@ -44,9 +45,13 @@ interface Printed {
   notes: string[];
 }
 
-/** The engine's answer, computed (the engine, and tfjs behind the LSTMs, load only here: on a cache miss). */
+/**
+ * The engine's answer, computed (the engine, and tfjs behind the LSTMs, load only here: on a cache
+ * miss). Each curve's fits are kept too, so after a new result only the curve it changed is fitted.
+ */
 async function printedAnswer(rows: ReturnType<typeof resultRows>, name: string, o: { method?: Method; targetDice?: number }, full: Map<string, number>): Promise<Printed> {
   const [{ experimentAnswer, experimentLines }, { answerJson }] = await Promise.all([import('../report/answer'), import('../surrogate/engine')]);
+  keepFitsIn(cacheFolder('fits'));
   try {
     const a = await experimentAnswer(rows, name, o, full);
     return { json: a.answer && answerJson(a.answer), lines: a.answer ? experimentLines(a) : [], notes: a.notes };

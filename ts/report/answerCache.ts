@@ -11,7 +11,9 @@ import { repoRoot } from '../root';
  * key. Not in the store: a reader never writes there. `$PLATEAU_CACHE`, else `.plateau/cache/answers`.
  */
 
-const dir = () => (process.env.PLATEAU_CACHE ? join(process.env.PLATEAU_CACHE, 'answers') : join(repoRoot(), '.plateau', 'cache', 'answers'));
+/** A folder of the cache: `answers` here, `fits` for the engine's pieces (surrogate/fitMemo.ts). */
+export const cacheFolder = (kind: 'answers' | 'fits') => (process.env.PLATEAU_CACHE ? join(process.env.PLATEAU_CACHE, kind) : join(repoRoot(), '.plateau', 'cache', kind));
+const dir = () => cacheFolder('answers');
 
 /** What the program is: the file Node ran and the engine's data files, by path, size and mtime. */
 function programStamp(): string {

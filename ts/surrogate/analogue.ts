@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Curve } from './curve';
+import { fileStamp, remembered, rememberedDoubles } from './fitMemo';
 
 /**
  * The analogue forecast: what happened next to the real learning curves that looked most like
@@ -23,7 +24,7 @@ const W_LEVEL = 0.1;
 const STEPS = 48;
 
 interface Entries {
-  curves: { id: number; ln: number[]; y: number[] }[];
+  curves: { id: number; ln: ArrayLike<number>; y: ArrayLike<number> }[];
   feats: Float64Array;
   lnLast: Float64Array;
   reach: Float64Array;
@@ -33,7 +34,7 @@ interface Entries {
 }
 
 /** Linear interpolation on increasing xs, flat beyond the ends. */
-function interp(xs: number[], ys: number[], v: number): number {
+function interp(xs: ArrayLike<number>, ys: ArrayLike<number>, v: number): number {
   if (v <= xs[0]) return ys[0];
   const last = xs.length - 1;
   if (v >= xs[last]) return ys[last];
@@ -55,10 +56,60 @@ function features(ln: number[], y: number[], lnLast: number, out: Float64Array, 
 }
 
 let cached: Entries | null | undefined;
-/** The corpus cut at every size, built once per process (about 30k cuts; tens of milliseconds). */
+/**
+ * The corpus cut at every size, built once per process (about 30k cuts; tens of milliseconds),
+ * or read back as raw doubles where a command keeps the engine's pieces (fitMemo.ts).
+ */
 function entries(): Entries | null {
   if (cached !== undefined) return cached;
   if (!existsSync(ANALOGUES_FILE)) return (cached = null);
+  return (cached = rememberedDoubles('corpus', analogueStamp, cutCorpus, packEntries, unpackEntries));
+}
+
+/** The entries as one run of doubles: counts, each curve's id and length, the curves' ln n and scores, then the cuts. */
+function packEntries(e: Entries): Float64Array {
+  const points = e.curves.reduce((s, c) => s + c.ln.length, 0);
+  const a = new Float64Array(3 + 2 * e.curves.length + 2 * points + e.size * (BACK.length + 3));
+  let at = 0;
+  a[at++] = e.curves.length;
+  a[at++] = e.size;
+  a[at++] = e.maxReach;
+  for (const c of e.curves) {
+    a[at++] = c.id;
+    a[at++] = c.ln.length;
+  }
+  for (const c of e.curves) {
+    a.set(c.ln, at);
+    a.set(c.y, at + c.ln.length);
+    at += 2 * c.ln.length;
+  }
+  for (const part of [e.feats, e.lnLast, e.reach, Float64Array.from(e.curve)]) {
+    a.set(part, at);
+    at += part.length;
+  }
+  return a;
+}
+
+function unpackEntries(a: Float64Array): Entries {
+  const count = a[0];
+  const size = a[1];
+  let at = 3 + 2 * count;
+  const curves = Array.from({ length: count }, (_, i) => {
+    const len = a[4 + 2 * i];
+    const c = { id: a[3 + 2 * i], ln: a.subarray(at, at + len), y: a.subarray(at + len, at + 2 * len) };
+    at += 2 * len;
+    return c;
+  });
+  const take = (n: number) => a.subarray(at, (at += n));
+  const feats = take(size * BACK.length);
+  const lnLast = take(size);
+  const reach = take(size);
+  const curve = Int32Array.from(take(size));
+  if (at !== a.length) throw new Error('corpus file of the wrong length');
+  return { curves, feats, lnLast, reach, curve, size, maxReach: a[2] };
+}
+
+function cutCorpus(): Entries {
   const raw = JSON.parse(readFileSync(ANALOGUES_FILE, 'utf8')) as { curves: { id: number; n: number[]; y: number[] }[] };
   const curves = raw.curves.map((c) => ({ id: c.id, ln: c.n.map(Math.log), y: c.y.map((v) => v / 1e4) }));
   const size = curves.reduce((s, c) => s + c.ln.length - 1, 0);
@@ -73,7 +124,7 @@ function entries(): Entries | null {
       e.maxReach = Math.max(e.maxReach, e.reach[k]);
     }
   });
-  return (cached = e);
+  return e;
 }
 
 export interface Analogue {
@@ -105,6 +156,35 @@ export const haveAnalogues = () => entries() !== null;
  * preferred; where the corpus has too few, those reaching furthest are taken and held flat after.
  */
 export function analogue(obs: Curve, upTo: number): Analogue | null {
+  // a match left out of its own data set (calibration) is never kept: the memo is for users' curves
+  if (sameSource) return fromTable(match(obs, upTo));
+  const same = (t: Table | null) => t;
+  return fromTable(remembered('analogue', analogueStamp, [obs.n, obs.dice, upTo], () => match(obs, upTo), same, same));
+}
+
+/** The code and the corpus a match depends on. */
+const analogueStamp = () => `${fileStamp(fileURLToPath(import.meta.url))}|${fileStamp(ANALOGUES_FILE)}`;
+
+/** A match as plain numbers: the median gain and spread on a grid of ln-distances past the last observed n. */
+interface Table {
+  lastN: number;
+  lnLast: number;
+  need: number;
+  hs: number[];
+  med: number[];
+  iqr: number[];
+  neighbours: number;
+  sources: number[];
+}
+
+function fromTable(t: Table | null): Analogue | null {
+  if (!t) return null;
+  const { lastN, lnLast, need, hs } = t;
+  const over = (ys: number[]) => (n: number) => (n <= lastN || need === 0 ? 0 : interp(hs, ys, Math.log(n) - lnLast));
+  return { gain: over(t.med), spread: over(t.iqr), neighbours: t.neighbours, sources: t.sources };
+}
+
+function match(obs: Curve, upTo: number): Table | null {
   const e = entries();
   if (!e || obs.n.length < 1) return null;
   const ln = obs.n.map(Math.log);
@@ -163,6 +243,5 @@ export function analogue(obs: Curve, upTo: number): Analogue | null {
     med.push(Math.min(run, 1 - yLast));
     iqr.push((at(0.75) - at(0.25)) / 1.349);
   }
-  const over = (ys: number[]) => (n: number) => (n <= obs.n[obs.n.length - 1] || need === 0 ? 0 : interp(hs, ys, Math.log(n) - lnLast));
-  return { gain: over(med), spread: over(iqr), neighbours: near.length, sources: [...new Set(near.map((k) => e.curves[e.curve[k]].id))] };
+  return { lastN: obs.n[obs.n.length - 1], lnLast, need, hs, med, iqr, neighbours: near.length, sources: [...new Set(near.map((k) => e.curves[e.curve[k]].id))] };
 }

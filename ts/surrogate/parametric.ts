@@ -1,8 +1,12 @@
-import { levenbergMarquardt } from 'ml-levenberg-marquardt';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../root';
+import { fileStamp, remembered } from './fitMemo';
+import { levenbergMarquardt } from './lm';
 
 /**
  * Parametric learning-curve families (Domhan et al. 2015; Viering & Loog 2022), fitted by
- * nonlinear least squares with ml-levenberg-marquardt (bounded LM, analytic Jacobians given here).
+ * nonlinear least squares: bounded LM (ml-levenberg-marquardt's algorithm, `lm.ts`), analytic Jacobians given here.
  *
  * Every family is written in u = n / scale (scale = the full data set's n) so that parameters have
  * comparable magnitudes. The bounded families are non-decreasing in n by construction (their
@@ -46,40 +50,42 @@ const HALF = [1e-4, 1e-3, 0.01, 0.05, 0.2, 1, 5, 30];
 const cross = (as: number[], bs: number[]) => as.flatMap((a) => bs.map((b) => [a, b]));
 const ratio = (a: number, c: number) => (c > 0 ? Math.min(1, Math.max(0, a / c)) : 0);
 
+// f, jac and basis read parameters by index rather than destructuring them: a status fits in a
+// fresh process, mostly in V8's interpreter, where destructuring an array runs its iterator
 export const MODELS: Record<CurveModelName, CurveModel> = {
   pow3: {
     name: 'pow3', formula: 'a − b·u^(−c)', params: ['a', 'b', 'c'],
-    f: ([a, b, c], u) => a - b * u ** -c,
-    jac: ([, b, c], u) => [1, -(u ** -c), b * u ** -c * Math.log(u)],
+    f: (p, u) => p[0] - p[1] * u ** -p[2],
+    jac: (p, u) => [1, -(u ** -p[2]), p[1] * u ** -p[2] * Math.log(u)],
     lo: [0, 0, 1e-3], hi: [1, 10, 5],
     asymptote: ([a]) => a,
     grid: EXPONENTS.map((c) => [c]),
-    basis: ([c], u) => [1, -(u ** -c)],
+    basis: (q, u) => [1, -(u ** -q[0])],
     assemble: ([c], [a, b]) => [a, b, c],
   },
   pow4: {
     name: 'pow4', formula: 'a − b·(u + d)^(−c)', params: ['a', 'b', 'c', 'd'],
-    f: ([a, b, c, d], u) => a - b * (u + d) ** -c,
-    jac: ([, b, c, d], u) => [1, -((u + d) ** -c), b * (u + d) ** -c * Math.log(u + d), b * c * (u + d) ** (-c - 1)],
+    f: (p, u) => p[0] - p[1] * (u + p[3]) ** -p[2],
+    jac: (p, u) => [1, -((u + p[3]) ** -p[2]), p[1] * (u + p[3]) ** -p[2] * Math.log(u + p[3]), p[1] * p[2] * (u + p[3]) ** (-p[2] - 1)],
     lo: [0, 0, 1e-3, 0], hi: [1, 10, 5, 5],
     asymptote: ([a]) => a,
     grid: cross(EXPONENTS, OFFSETS),
-    basis: ([c, d], u) => [1, -((u + d) ** -c)],
+    basis: (q, u) => [1, -((u + q[1]) ** -q[0])],
     assemble: ([c, d], [a, b]) => [a, b, c, d],
   },
   exp3: {
     name: 'exp3', formula: 'a − b·exp(−c·u)', params: ['a', 'b', 'c'],
-    f: ([a, b, c], u) => a - b * Math.exp(-c * u),
-    jac: ([, b, c], u) => [1, -Math.exp(-c * u), b * u * Math.exp(-c * u)],
+    f: (p, u) => p[0] - p[1] * Math.exp(-p[2] * u),
+    jac: (p, u) => [1, -Math.exp(-p[2] * u), p[1] * u * Math.exp(-p[2] * u)],
     lo: [0, 0, 1e-3], hi: [1, 10, 200],
     asymptote: ([a]) => a,
     grid: RATES.map((c) => [c]),
-    basis: ([c], u) => [1, -Math.exp(-c * u)],
+    basis: (q, u) => [1, -Math.exp(-q[0] * u)],
     assemble: ([c], [a, b]) => [a, b, c],
   },
   log2: {
     name: 'log2', formula: 'a + b·ln(u)', params: ['a', 'b'],
-    f: ([a, b], u) => a + b * Math.log(u),
+    f: (p, u) => p[0] + p[1] * Math.log(u),
     jac: (_p, u) => [1, Math.log(u)],
     // b ≥ 0: more data never forecasts less
     lo: [-5, 0], hi: [5, 1],
@@ -91,8 +97,9 @@ export const MODELS: Record<CurveModelName, CurveModel> = {
   mmf4: {
     // a = r·c with r ∈ [0, 1]: the curve rises from a to its asymptote c
     name: 'mmf4', formula: '(r·c·b + c·u^d) / (b + u^d)', params: ['r', 'b', 'c', 'd'],
-    f: ([r, b, c, d], u) => (c * (r * b + u ** d)) / (b + u ** d),
-    jac: ([r, b, c, d], u) => {
+    f: (p, u) => (p[2] * (p[0] * p[1] + u ** p[3])) / (p[1] + u ** p[3]),
+    jac: (p, u) => {
+      const r = p[0], b = p[1], c = p[2], d = p[3];
       const v = u ** d;
       const D = b + v;
       return [(c * b) / D, (c * v * (r - 1)) / D ** 2, (r * b + v) / D, (c * v * Math.log(u) * b * (1 - r)) / D ** 2];
@@ -100,14 +107,15 @@ export const MODELS: Record<CurveModelName, CurveModel> = {
     lo: [0, 1e-5, 0, 0.05], hi: [1, 100, 1, 10],
     asymptote: ([, , c]) => c,
     grid: cross(HALF, [0.2, 0.4, 0.7, 1, 1.5, 2.5]),
-    basis: ([b, d], u) => [b / (b + u ** d), u ** d / (b + u ** d)],
+    basis: (q, u) => [q[0] / (q[0] + u ** q[1]), u ** q[1] / (q[0] + u ** q[1])],
     assemble: ([b, d], [a, c]) => [ratio(a, c), b, c, d],
   },
   wbl4: {
     // a = r·c with r ∈ [0, 1]
     name: 'wbl4', formula: 'c − c·(1 − r)·exp(−(b·u)^d)', params: ['r', 'b', 'c', 'd'],
-    f: ([r, b, c, d], u) => c - c * (1 - r) * Math.exp(-((b * u) ** d)),
-    jac: ([r, b, c, d], u) => {
+    f: (p, u) => p[2] - p[2] * (1 - p[0]) * Math.exp(-((p[1] * u) ** p[3])),
+    jac: (p, u) => {
+      const r = p[0], b = p[1], c = p[2], d = p[3];
       const g = (b * u) ** d;
       const E = Math.exp(-g);
       return [c * E, c * (1 - r) * E * ((d * g) / b), 1 - (1 - r) * E, c * (1 - r) * E * g * Math.log(b * u)];
@@ -115,8 +123,8 @@ export const MODELS: Record<CurveModelName, CurveModel> = {
     lo: [0, 1e-3, 0, 0.05], hi: [1, 1000, 1, 10],
     asymptote: ([, , c]) => c,
     grid: cross([0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000], [0.08, 0.15, 0.3, 0.5, 0.8, 1.2, 2, 3.5]),
-    basis: ([b, d], u) => {
-      const E = Math.exp(-((b * u) ** d));
+    basis: (q, u) => {
+      const E = Math.exp(-((q[0] * u) ** q[1]));
       return [E, 1 - E];
     },
     assemble: ([b, d], [a, c]) => [ratio(a, c), b, c, d],
@@ -206,13 +214,16 @@ function polish(mod: CurveModel, start: number[], u: number[], y: number[], s: n
       (p) => (x) => (x >= 0 ? mod.f(p, u[x]) / s[x] : transform(priors[-1 - x], p[idx[-1 - x]]) / priors[-1 - x].sd),
       {
         initialValues: start, minValues: lo, maxValues: hi,
-        jacobianFunction: (p) => (x) => {
-          if (x >= 0) return mod.jac(p, u[x]).map((g) => g / s[x]);
+        jacobianFunction: (p) => (x, out) => {
+          if (x >= 0) {
+            const g = mod.jac(p, u[x]);
+            for (let i = 0; i < g.length; i++) out[i] = g[i] / s[x];
+            return;
+          }
           const j = -1 - x;
-          const g = new Array(p.length).fill(0);
+          out.fill(0);
           const v = p[idx[j]];
-          g[idx[j]] = (priors[j].log ? 1 / Math.max(v, 1e-12) : 1) / priors[j].sd;
-          return g;
+          out[idx[j]] = (priors[j].log ? 1 / Math.max(v, 1e-12) : 1) / priors[j].sd;
         },
         // the library's default tolerance (1e-2 on the RSS) stops before the first step on Dice-scale data
         maxIterations: iterations, errorTolerance: 1e-14, damping: 1e-3,
@@ -224,11 +235,28 @@ function polish(mod: CurveModel, start: number[], u: number[], y: number[], s: n
   }
 }
 
+/** The code a fit depends on: this file, the LM beside it, and the packages as the lock file pins them. */
+const fitStamp = () => [fileURLToPath(import.meta.url), fileURLToPath(new URL('./lm.ts', import.meta.url)), join(repoRoot(), 'package-lock.json')].map(fileStamp).join('|');
+
+/** What a kept fit holds: everything but the curve as a function, which is rebuilt from the parameters. */
+type KeptFit = Omit<ParametricFit, 'at'> | null;
+
 /**
  * Fits one family: grid with the linear parameters solved, LM from the five best grid points,
- * the least objective kept, and a convergence check. `scale` is the full data set's n.
+ * the least objective kept, and a convergence check. `scale` is the full data set's n. Where a
+ * command keeps fits (fitMemo.ts), a fit of the same points and options by this same code is
+ * read back instead of fitted again.
  */
 export function fitModel(name: CurveModelName, n: number[], y: number[], scale: number, o: FitOptions = {}): ParametricFit | null {
+  return remembered<ParametricFit | null, KeptFit>(
+    'fit', fitStamp, [name, n, y, scale, o.sigma ?? null, o.priors ?? null, o.start ?? null],
+    () => fitFresh(name, n, y, scale, o),
+    (f) => f && { model: f.model, params: f.params, rss: f.rss, objective: f.objective, m: f.m, aic: f.aic, scale: f.scale, converged: f.converged, atBound: f.atBound, asymptote: f.asymptote },
+    (k) => k && { ...k, at: (v: number) => MODELS[k.model].f(k.params, v / k.scale) },
+  );
+}
+
+function fitFresh(name: CurveModelName, n: number[], y: number[], scale: number, o: FitOptions): ParametricFit | null {
   const mod = MODELS[name];
   const k = mod.params.length;
   const priors = (o.priors ?? []).filter((p) => mod.params.includes(p.param));

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The engine's costly pieces (one family's fit to one curve, one curve's analogue match) kept on
+ * disk by exactly what they were computed from: the points, the options, and the code and data
+ * files that compute them. When one result is added to a store only the curve it changed is
+ * fitted again; the other curves' pieces are read back, number for number (every double is
+ * written so it reads back bit for bit, -0, NaN and ±Infinity included). Off unless a command
+ * turns it on (status does): benchmarks and calibration never touch the disk.
+ */
+let dir: string | null = null;
+
+/** Where pieces are kept from now on in this process; null turns the memo off. */
+export function keepFitsIn(folder: string | null): void {
+  dir = folder;
+}
+
+const stamps = new Map<string, string>();
+/** A file by path, size and mtime (once per process): the code or data a piece came from. */
+export function fileStamp(file: string): string {
+  let s = stamps.get(file);
+  if (s === undefined) {
+    try {
+      const st = statSync(file);
+      s = `${file}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      s = `${file}:-`;
+    }
+    stamps.set(file, s);
+  }
+  return s;
+}
+
+// JSON writes -0 as 0 and NaN or ±Infinity as null: those are written as strings instead
+const SPECIAL = new Set(['-0', 'NaN', 'Infinity', '-Infinity']);
+const exact = (_k: string, v: unknown) => (typeof v === 'number' && (Object.is(v, -0) || !Number.isFinite(v)) ? (Object.is(v, -0) ? '-0' : String(v)) : v);
+const back = (_k: string, v: unknown) => (typeof v === 'string' && SPECIAL.has(v) ? Number(v) : v);
+
+const keyOf = (kind: string, stamp: () => string, inputs: unknown) => createHash('sha256').update(JSON.stringify([kind, stamp(), inputs], exact)).digest('hex').slice(0, 40);
+
+/**
+ * The piece computed from `inputs` by `compute`, read back when kept (`decode` rebuilds what a
+ * file cannot hold, such as the curve as a function), else computed and kept. `stamp` names the
+ * code and data files it depends on (asked only when the memo is on). A piece that cannot be read or written is computed.
+ */
+export function remembered<T, R>(kind: string, stamp: () => string, inputs: unknown, compute: () => T, encode: (v: T) => R, decode: (r: R) => T): T {
+  if (!dir) return compute();
+  const file = join(dir, `${kind}-${keyOf(kind, stamp, inputs)}.json`);
+  try {
+    return decode((JSON.parse(readFileSync(file, 'utf8'), back) as { value: R }).value);
+  } catch {
+    /* not kept yet, or damaged: computed again */
+  }
+  const v = compute();
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ value: encode(v) }, exact));
+    renameSync(tmp, file);
+  } catch {
+    /* a read-only checkout: fitted every time */
+  }
+  return v;
+}
+
+/**
+ * A large piece of numbers only (the analogue corpus cut at every size), kept as raw doubles:
+ * read back in a millisecond where building it takes tens. Same contract as `remembered`.
+ */
+export function rememberedDoubles<T>(kind: string, stamp: () => string, compute: () => T, encode: (v: T) => Float64Array, decode: (a: Float64Array) => T): T {
+  if (!dir) return compute();
+  const file = join(dir, `${kind}-${keyOf(kind, stamp, null)}.bin`);
+  try {
+    const b = readFileSync(file);
+    // a Float64Array view needs an 8-byte aligned start: copy when the buffer is not
+    const a = b.byteOffset % 8 === 0 ? new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8) : new Float64Array(new Uint8Array(b).buffer);
+    return decode(a);
+  } catch {
+    /* not kept yet, or damaged: built again */
+  }
+  const v = compute();
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    const a = encode(v);
+    writeFileSync(tmp, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    renameSync(tmp, file);
+  } catch {
+    /* a read-only checkout: built every time */
+  }
+  return v;
+}
