@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -12,9 +12,26 @@ import { join } from 'node:path';
  */
 let dir: string | null = null;
 
+/** Past this many pieces the folder is pruned to half, oldest first (a few KB each; the corpus a few MB). */
+export const KEEP_PIECES = 4000;
+
 /** Where pieces are kept from now on in this process; null turns the memo off. */
-export function keepFitsIn(folder: string | null): void {
+export function keepFitsIn(folder: string | null, keep = KEEP_PIECES): void {
   dir = folder;
+  if (folder) prune(folder, keep);
+}
+
+// every new result adds a few pieces and a new calibration a corpus file: without pruning the
+// folder would only grow. One listing per command (about a millisecond for thousands of names).
+function prune(folder: string, keep: number): void {
+  try {
+    const names = readdirSync(folder);
+    if (names.length <= keep) return;
+    const aged = names.map((n) => ({ n, t: statSync(join(folder, n)).mtimeMs })).sort((a, b) => a.t - b.t);
+    for (const { n } of aged.slice(0, names.length - Math.floor(keep / 2))) rmSync(join(folder, n), { force: true });
+  } catch {
+    /* another process pruning at once, or a read-only folder: kept as it is */
+  }
 }
 
 const stamps = new Map<string, string>();
