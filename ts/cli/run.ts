@@ -198,12 +198,20 @@ export function registerRun(program: Command): void {
           const say = (line: string) => !o.json && console.log(line);
           const { runAdaptive } = await import('../strategy/run');
           say(`adaptive study of '${exp.name}' over ${jobs.length} grid jobs on ${o.workers} worker(s); store: ${o.db}`);
-          const r = await runAdaptive(db, exp, jobs, file, Math.max(1, o.workers), { targetDice: o.targetDice, precision: o.precision, budget: o.budget }, async (wave) => {
-            if (!o.slurm) return runJobs({ db, experiment: exp.name, jobs: wave, workers: Math.min(o.workers, wave.length) || 1, threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events, endpoint: o.bind, curve, signal: lock!.signal });
-            // each wave its own worker array, as local workers are started afresh per wave
-            const left = () => wave.length - (db.prepare(`SELECT COUNT(*) AS n FROM metrics WHERE job IN (SELECT value FROM json_each(?))`).get(JSON.stringify(wave.map((j) => j.key))) as { n: number }).n;
-            const s = await onSlurm({ ...o, workers: Math.min(o.workers, wave.length) }, exp.name, python, left, lock!.signal, (line) => console.error(line));
-            return runJobs({ db, experiment: exp.name, jobs: wave, python, events, timeoutMs: o.workerTimeout * 1000, ...s.options }).finally(s.finish);
+          const r = await runAdaptive(db, exp, jobs, file, Math.max(1, o.workers), { targetDice: o.targetDice, precision: o.precision, budget: o.budget }, async (first, more) => {
+            // one dispatcher for the whole study: the workers start once and get each job as it is chosen
+            if (!o.slurm) return runJobs({ db, experiment: exp.name, jobs: first, more, frameJobs: jobs, workers: Math.max(1, o.workers), threads: o.threads, timeoutMs: o.workerTimeout * 1000, python, events, endpoint: o.bind, curve, signal: lock!.signal });
+            // Slurm: a worker array per wave, as before (a wave is trained, then the strategy chooses again)
+            const total = { done: 0, failed: 0, seconds: 0 };
+            for (let wave = first; wave.length; wave = await more(Math.max(1, o.workers), [])) {
+              const left = () => wave.length - (db.prepare(`SELECT COUNT(*) AS n FROM metrics WHERE job IN (SELECT value FROM json_each(?))`).get(JSON.stringify(wave.map((j) => j.key))) as { n: number }).n;
+              const s = await onSlurm({ ...o, workers: Math.min(o.workers, wave.length) }, exp.name, python, left, lock!.signal, (line) => console.error(line));
+              const w = await runJobs({ db, experiment: exp.name, jobs: wave, frameJobs: jobs, python, events, timeoutMs: o.workerTimeout * 1000, ...s.options }).finally(s.finish);
+              total.done += w.done;
+              total.failed += w.failed;
+              total.seconds += w.seconds;
+            }
+            return total;
           },
           say);
           const c = jobCounts(db, exp.name);

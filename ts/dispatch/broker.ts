@@ -44,6 +44,13 @@ export interface BrokerOptions {
   maxMessageSize?: number;
   /** Per job: torch threads to run it with (fixed per job, so its numbers do not depend on scheduling). */
   threadsFor?(job: Job): number | undefined;
+  /**
+   * Further jobs, asked for whenever the queue is empty and a worker is free (or the last job ended):
+   * `idle` workers have nothing to do, `unfinished` are the jobs queued or in flight. The broker is
+   * done once it answers none with nothing unfinished; none while jobs are in flight means "ask again
+   * when one ends". Without it the broker is done when `jobs` are.
+   */
+  more?(idle: number, unfinished: Job[]): Promise<Job[]>;
 }
 
 /**
@@ -55,10 +62,12 @@ export const ProtocolLimit = { PER_MINUTE: 5, DROP_AFTER: 100 } as const;
 
 export interface Broker {
   endpoint: string;
-  /** Resolves when every job is stored or failed. */
+  /** Resolves when every job is stored or failed (and `more` has none left). */
   done: Promise<void>;
   /** Jobs not yet finished (queued or in flight). */
   remaining(): number;
+  /** Whether `done` has resolved: no job left and none to come. */
+  settled(): boolean;
   /** A worker process ended: its job (if any) is retried or failed. */
   workerExited(worker: string, reason: string): void;
   /** Jobs given to workers and not yet answered (on shutdown they go back to the queue). */
@@ -101,8 +110,15 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   let unfinished = queue.length;
   let closed = false;
   let closing = false;
+  let settled = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
+  // The source of further jobs: open until it answers none with nothing unfinished. One question at
+  // a time; a reason to ask that comes meanwhile asks again once the answer is in.
+  let sourceOpen = Boolean(opts.more);
+  let asking: Promise<void> | undefined;
+  let askAgain = false;
+  let sourceError: unknown;
 
   // zeromq.js allows one send in flight per socket: chain them.
   let sending: Promise<void> = Promise.resolve();
@@ -138,12 +154,56 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   };
   const malformed = (id: string, error: string) => offence(id, (suppressed) => h.protocolError?.(id, error, suppressed));
 
+  const settle = () => {
+    if (settled) return;
+    settled = true;
+    for (const w of workers.keys()) void send(w, 'STOP', { reason: 'all jobs finished' });
+    resolveDone();
+  };
+
+  const unfinishedJobs = () => [...queue, ...[...workers.values()].flatMap((w) => (w.job ? [w.job] : []))];
+
+  const ask = () => {
+    if (!sourceOpen || closing || closed) return;
+    if (asking) {
+      askAgain = true;
+      return;
+    }
+    askAgain = false;
+    const idle = [...workers.values()].filter((w) => !w.job).length;
+    const asked = unfinishedJobs();
+    asking = opts.more!(idle, asked).then(
+      (jobs) => {
+        asking = undefined;
+        if (closing || closed) return;
+        if (jobs.length) {
+          queue.push(...jobs);
+          unfinished += jobs.length;
+          for (const w of workers.values()) dispatch(w);
+        } else if (unfinished === 0 && !asked.length) {
+          // "none" is final only when it was said with nothing unfinished: a job that ended meanwhile asks again (askAgain)
+          sourceOpen = false;
+          settle();
+          return;
+        }
+        // Only news (a job ended, a worker came) is worth another question: an answer of fewer jobs
+        // than idle workers stands until then.
+        if (askAgain) ask();
+      },
+      (e: unknown) => {
+        // The source failed (e.g. the strategy threw): the run stops with its error.
+        asking = undefined;
+        sourceOpen = false;
+        sourceError = e;
+        settle();
+      },
+    );
+  };
+
   const finish = () => {
     unfinished -= 1;
-    if (unfinished === 0) {
-      for (const w of workers.keys()) void send(w, 'STOP', { reason: 'all jobs finished' });
-      resolveDone();
-    }
+    if (unfinished === 0 && !sourceOpen) settle();
+    else if (!queue.length) ask();
   };
 
   const dispatch = (w: WorkerState) => {
@@ -237,8 +297,11 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       switch (message.type) {
         case 'READY':
           h.ready?.(identity, message.header);
-          if (unfinished === 0) void send(identity, 'STOP', { reason: 'nothing to do' });
-          else dispatch(w);
+          if (settled) void send(identity, 'STOP', { reason: 'nothing to do' });
+          else {
+            dispatch(w);
+            if (!w.job) ask(); // a free worker and an empty queue: the source may have a job for it
+          }
           break;
         case 'PROGRESS':
           if (w.job?.key === message.header.job) h.progress?.(identity, message.header);
@@ -277,12 +340,20 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
     }
   })().catch(() => {});
 
-  if (unfinished === 0) resolveDone();
+  const finished = done.then(() => {
+    if (sourceError !== undefined) throw sourceError;
+  });
+  finished.catch(() => {}); // raced by the caller; unobserved when it stops first
+  if (unfinished === 0) {
+    if (sourceOpen) ask();
+    else settle();
+  }
 
   return {
     endpoint,
-    done,
+    done: finished,
     remaining: () => unfinished,
+    settled: () => settled,
     workerExited: (id, reason) => lose(id, reason),
     inFlight: () => [...workers.values()].flatMap((w) => (w.job ? [{ job: w.job, worker: w.id }] : [])),
     async close() {
@@ -295,6 +366,8 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       router.close();
       await loop;
       await Promise.all([...deliveries]);
+      // a question to the source under way is answered before the caller goes on (it may write to the store)
+      await asking;
     },
   };
 }

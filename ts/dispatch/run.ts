@@ -47,6 +47,14 @@ export interface RunOptions {
   curve?: { keys: KeyPair; authorized: Set<string> };
   /** Stops the run (workers stopped, the reason thrown) when aborted, e.g. when the store's run lock is lost. */
   signal?: AbortSignal;
+  /**
+   * Further jobs for the same workers (an adaptive study): asked for when the queue is empty and a
+   * worker is free or a job ended, with the jobs still queued or in flight; the run ends when it
+   * answers none and nothing is unfinished. With it, `workers` workers start whatever `jobs` holds.
+   */
+  more?(idle: number, unfinished: Job[]): Promise<Job[]>;
+  /** Every job that may come (with `more`: the whole grid), so the frame limit is set once for all of them; default `jobs`. */
+  frameJobs?: Job[];
 }
 
 export interface RunSummary {
@@ -70,7 +78,7 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
   const keys = o.curve?.keys ?? curveKeyPair();
   const local = o.workers > 0 ? localWorkerKeys() : undefined;
   const zap = await startZap(new Set([...(o.curve?.authorized ?? []), ...(local ? [local.hex] : [])]));
-  const count = Math.min(o.workers, o.jobs.length);
+  const count = o.more ? o.workers : Math.min(o.workers, o.jobs.length);
   const defaultThreads = o.threads ?? Math.max(1, Math.floor(cpus().length / Math.max(1, count)));
   const timeoutMs = o.timeoutMs ?? 15_000;
   let pool: WorkerPool | undefined;
@@ -85,11 +93,14 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
     heartbeatMs: o.heartbeatMs,
     timeoutMs,
     maxAttempts: o.maxAttempts,
-    maxMessageSize: maxFrameBytes(o.jobs),
+    maxMessageSize: maxFrameBytes(o.frameJobs ?? o.jobs),
+    more: o.more,
     threadsFor: (job) => jobThreads(o.db, job.key, defaultThreads),
     handlers: {
       ready(worker, info) {
         workerReady(o.db, info, o.experiment);
+        // every worker start is on record (ids are reused by later runs of the same process)
+        recordEvent(o.db, { experiment: o.experiment, kind: 'ready', worker, message: `ready on ${info.device} (pid ${info.pid})` });
         emit({ kind: 'ready', worker, device: info.device });
       },
       started(job, worker) {
@@ -160,7 +171,7 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
       recordEvent(o.db, { experiment: o.experiment, kind: 'exit', worker: id, message: reason });
       broker.workerExited(id, reason);
     },
-    wanted: () => !stopping && broker.remaining() > 0,
+    wanted: () => !stopping && !broker.settled(),
   });
   const workers = pool;
   o.onStarted?.(pool, broker.endpoint);
@@ -210,10 +221,10 @@ export async function runJobs(o: RunOptions): Promise<RunSummary> {
 
 const DECODE_GRACE_MS = 5_000;
 
-function noWorkersLeft(pool: WorkerPool, broker: { remaining(): number }): Promise<void> {
+function noWorkersLeft(pool: WorkerPool, broker: { remaining(): number; settled(): boolean }): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
-      if (broker.remaining() === 0) {
+      if (broker.settled()) {
         clearInterval(timer);
         resolve();
       } else if (pool.ids().length === 0) {

@@ -11,11 +11,10 @@ import { nextJobs } from './choose';
 import type { Run, StrategyOptions, Study } from './study';
 
 /**
- * An adaptive study on the dispatcher: waves of jobs chosen by `nextJobs`, each wave registered in
- * the store (the grid's own jobs, with their content keys, so a grid and a study on one store share
- * results) and trained; the study is rebuilt from the store before every wave, so an interrupted
- * study resumes where it was. Waves run one after another: the strategy sees every result before
- * it chooses again.
+ * An adaptive study on the dispatcher: jobs chosen by `nextJobs` whenever a worker is free, each
+ * batch registered in the store (the grid's own jobs, with their content keys, so a grid and a study
+ * on one store share results) and trained on workers started once for the whole study; the study is
+ * rebuilt from the store before every choice, so an interrupted study resumes where it was.
  */
 const cell = (model: string, n: number, repeat: number) => `${model}|${n}|${repeat}`;
 
@@ -58,56 +57,67 @@ export interface AdaptiveResult {
   reason: string;
   trained: number;
   failed: number;
+  /** choice batches: the starting one, then one per time the strategy was asked and chose */
   waves: number;
   seconds: number;
 }
 
 /**
- * Runs the study: `train` trains a wave (the dispatcher: workers, broker, store) and `say` reports
- * each choice and the stop. A job that fails is not chosen again in this run.
+ * Trains the study on one set of workers: `first` at once, then whatever `more` gives when a worker
+ * is free or a job ends (with the jobs queued or in flight), until it gives none with nothing unfinished.
+ */
+export type Trainer = (first: GridJob[], more: (idle: number, unfinished: GridJob[]) => Promise<GridJob[]>) => Promise<RunSummary>;
+
+/**
+ * Runs the study: `train` runs the dispatcher once (workers, broker, store) and asks for jobs as
+ * workers come free, and `say` reports each choice and the stop. Each question rebuilds the study
+ * from the store and counts the jobs still in flight as pending (fantasies at the forecast), so no
+ * job waits for the slowest of a wave and the workers start once. A job that fails is not chosen
+ * again in this run.
  */
 export async function runAdaptive(
   db: Db, exp: Experiment, grid: GridJob[], file: string, workers: number, o: StrategyOptions,
-  train: (jobs: GridJob[]) => Promise<RunSummary>, say: (line: string) => void,
+  train: Trainer, say: (line: string) => void,
 ): Promise<AdaptiveResult> {
-  const failedKeys = new Set<string>();
-  let trained = 0;
-  let failed = 0;
-  let seconds = 0;
+  const chosenKeys = new Set<string>();
   let wave = 0;
   let reason = 'no candidates remain';
   registerExperiment(db, exp, [], file);
   saveSettings(db, exp.name, { target_dice: o.targetDice ?? null, precision: o.precision ?? null, budget: o.budget ?? null });
-  for (;;) {
+  const choose = async (count: number, unfinished: GridJob[]): Promise<GridJob[]> => {
     const { study, jobs } = studyOf(db, exp, grid);
-    // failed jobs stand as in flight: never chosen again, counted at the forecast
-    const failedCells = [...jobs.entries()].filter(([, j]) => failedKeys.has(j.key)).map(([c, j]) => {
+    const stored = new Set(resultRows(db, exp.name).map((r) => r.key));
+    const open = new Set(unfinished.map((j) => j.key));
+    // chosen in this run, neither stored nor unfinished: it failed
+    const failedKeys = new Set([...chosenKeys].filter((k) => !stored.has(k) && !open.has(k)));
+    // jobs in flight count as pending (at the forecast); failed ones too: never chosen again
+    const pending = [...jobs.entries()].filter(([, j]) => failedKeys.has(j.key) || open.has(j.key)).map(([c, j]) => {
       const [model, n, repeat] = c.split('|');
       return { model, fraction: j.fraction ?? 1, n: Number(n), repeat: Number(repeat) };
     });
-    const decisions = await nextJobs({ ...study, pending: failedCells }, Math.max(1, workers), o);
+    const decisions = await nextJobs({ ...study, pending }, Math.max(1, count), o);
     const chosen = decisions.flatMap((d) => {
       if (d.action !== 'train') return [];
       const job = jobs.get(cell(d.job.model, d.job.n, d.job.repeat));
-      return job && !failedKeys.has(job.key) ? [{ job, model: d.job.model, reason: d.reason }] : [];
+      return job && !failedKeys.has(job.key) && !open.has(job.key) ? [{ job, model: d.job.model, reason: d.reason }] : [];
     });
     if (!chosen.length) {
-      reason = decisions.find((d) => d.action !== 'train')?.reason.replace(/; waiting for \d+ job\(s\) in flight, which may change it$/, '') ?? reason;
-      break;
+      // with jobs in flight this is a wait (asked again when one ends); with none, the stop
+      if (!open.size) reason = decisions.find((d) => d.action !== 'train')?.reason.replace(/; waiting for \d+ job\(s\) in flight, which may change it$/, '') ?? reason;
+      return [];
     }
     wave++;
     registerExperiment(db, exp, chosen.map((c) => c.job), file);
     saveChoices(db, exp.name, wave, chosen.map((c) => ({ key: c.job.key, model: c.model, n_train: c.job.n_train, reason: c.reason })));
-    for (const c of chosen) say(`wave ${wave}: ${c.reason}`);
-    const before = new Set(resultRows(db, exp.name).map((r) => r.key));
-    const s = await train(chosen.map((c) => c.job));
-    trained += s.done;
-    failed += s.failed;
-    seconds += s.seconds;
-    const after = new Set(resultRows(db, exp.name).map((r) => r.key));
-    for (const c of chosen) if (!before.has(c.job.key) && !after.has(c.job.key)) failedKeys.add(c.job.key);
-  }
-  saveStop(db, exp.name, { reason, trained, seconds });
+    for (const c of chosen) {
+      chosenKeys.add(c.job.key);
+      say(`wave ${wave}: ${c.reason}`);
+    }
+    return chosen.map((c) => c.job);
+  };
+  const first = await choose(workers, []);
+  const s = first.length ? await train(first, choose) : { done: 0, failed: 0, seconds: 0 };
+  saveStop(db, exp.name, { reason, trained: s.done, seconds: s.seconds });
   say(`study stopped: ${reason}`);
-  return { reason, trained, failed, waves: wave, seconds };
+  return { reason, trained: s.done, failed: s.failed, waves: wave, seconds: s.seconds };
 }

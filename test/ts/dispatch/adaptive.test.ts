@@ -79,6 +79,34 @@ describe('plateau run --adaptive', () => {
     expect(JSON.parse(grid.stdout.trim().split('\n').at(-1)!).trained).toBe(10 - out.trained);
   }, 300_000);
 
+  it('starts its workers once for the whole study: each job goes to a free worker as it is chosen, in more than one batch', async () => {
+    const dir = tmp('plateau-adaptive-');
+    const file = experiment(dir);
+    const db = join(dir, 'p.db');
+    const r = await cli(['run', file, '--adaptive', '--precision', '0.2', '--budget', '5000', '--workers', '2', '--db', db, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const store = openDb(db, { readonly: true });
+    const rec = studyRecord(store, 'adaptive')!;
+    const results = resultRows(store, 'adaptive');
+    const events = (kind: string) => (store.prepare('SELECT COUNT(*) AS n FROM events WHERE kind = ?').get(kind) as { n: number }).n;
+    const ready = events('ready');
+    const exits = events('exit');
+    store.close();
+    // the choices came in several batches, and yet each of the two workers said READY once
+    const batches = new Set(rec.choices.map((c) => c.wave));
+    expect(batches.size).toBeGreaterThan(1);
+    expect(out.waves).toBe(batches.size);
+    expect(ready).toBe(2);
+    expect(exits).toBe(0);
+    // every job chosen was trained once and stored; the stop is recorded with its reason
+    expect(out.failed).toBe(0);
+    expect(rec.choices.map((c) => c.key).sort()).toEqual(results.map((x) => x.key).sort());
+    expect(out.trained).toBe(rec.choices.length);
+    expect(out.reason).toMatch(/^(answered|diminishing returns|budget|no candidates remain)/);
+    expect(rec.stop).toMatchObject({ reason: out.reason, trained: out.trained });
+  }, 300_000);
+
   it('treats each learning rate of a grid as a curve of its own, and chooses jobs of both', async () => {
     const dir = tmp('plateau-adaptive-');
     const file = join(dir, 'lr.yaml');
