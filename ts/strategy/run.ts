@@ -6,7 +6,7 @@ import type { Experiment } from '../experiment/schema';
 import type { Db } from '../store/db';
 import { registerExperiment } from '../store/jobs';
 import { resultRows } from '../store/results';
-import { saveChoices, saveSettings, saveStop } from '../store/study';
+import { saveChoices, saveSettings, saveStop, studyRecord } from '../store/study';
 import { nextJobs } from './choose';
 import type { Run, StrategyOptions, Study } from './study';
 
@@ -57,7 +57,7 @@ export interface AdaptiveResult {
   reason: string;
   trained: number;
   failed: number;
-  /** choice batches: the starting one, then one per time the strategy was asked and chose */
+  /** choice batches of this run: the starting one, then one per time the strategy was asked and chose */
   waves: number;
   seconds: number;
 }
@@ -80,9 +80,16 @@ export async function runAdaptive(
   train: Trainer, say: (line: string) => void,
 ): Promise<AdaptiveResult> {
   const chosenKeys = new Set<string>();
-  let wave = 0;
+  // A study stopped mid-run (a signal, a kill) resumes where it was: its batches go on numbering, and
+  // the jobs it had chosen and not stored are trained first, as chosen (not chosen a second time).
+  const before = studyRecord(db, exp.name)?.choices ?? [];
+  const firstWave = Math.max(0, ...before.map((c) => c.wave));
+  let wave = firstWave;
   let reason = 'no candidates remain';
   registerExperiment(db, exp, [], file);
+  const notDone = new Set((db.prepare(`SELECT key FROM jobs WHERE experiment = ? AND status != 'done'`).all(exp.name) as { key: string }[]).map((r) => r.key));
+  const byKey = new Map(grid.map((j) => [j.key, j]));
+  const carried = [...new Map(before.filter((c) => notDone.has(c.key) && byKey.has(c.key)).map((c) => [c.key, c])).values()];
   saveSettings(db, exp.name, { target_dice: o.targetDice ?? null, precision: o.precision ?? null, budget: o.budget ?? null });
   const choose = async (count: number, unfinished: GridJob[]): Promise<GridJob[]> => {
     const { study, jobs } = studyOf(db, exp, grid);
@@ -115,9 +122,13 @@ export async function runAdaptive(
     }
     return chosen.map((c) => c.job);
   };
-  const first = await choose(workers, []);
+  for (const c of carried) {
+    chosenKeys.add(c.key);
+    say(`wave ${c.wave} (resumed): ${c.reason}`);
+  }
+  const first = carried.length ? carried.map((c) => byKey.get(c.key)!) : await choose(workers, []);
   const s = first.length ? await train(first, choose) : { done: 0, failed: 0, seconds: 0 };
   saveStop(db, exp.name, { reason, trained: s.done, seconds: s.seconds });
   say(`study stopped: ${reason}`);
-  return { reason, trained: s.done, failed: s.failed, waves: wave, seconds: s.seconds };
+  return { reason, trained: s.done, failed: s.failed, waves: wave - firstWave, seconds: s.seconds };
 }
