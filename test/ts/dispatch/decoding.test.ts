@@ -135,17 +135,27 @@ describe('the broker while a result is being stored', () => {
       await d.send(['READY', READY(id)]);
       return d;
     };
-    return { broker, log, held, worker };
+    /** `d` takes `job` and sends its result, which the broker then holds until the test settles it. */
+    const sendHeld = async (d: Dealer, job: Job) => {
+      const n = held.length;
+      expect((await nextJob(d)).key).toBe(job.key);
+      await d.send(['RESULT', RESULT(job)]);
+      await until('the result held', () => held.length === n + 1);
+    };
+    return { broker, log, held, worker, sendHeld };
+  }
+
+  /** One job, the broker holding its results, and worker 'a' connected. */
+  async function oneJobHeld() {
+    const [job] = expandGrid(tiny({ name: 'held', fractions: [1] }));
+    const b = await brokerWithHeldResults([job]);
+    return { ...b, job, a: await b.worker('a') };
   }
 
   it('a worker lost while its result is stored: the job is done once, not queued again', async () => {
-    const [job] = expandGrid(tiny({ name: 'held', fractions: [1] }));
-    const { broker, log, held, worker } = await brokerWithHeldResults([job]);
-    const a = await worker('a');
+    const { broker, log, held, sendHeld, job, a } = await oneJobHeld();
     try {
-      expect((await nextJob(a)).key).toBe(job.key);
-      await a.send(['RESULT', RESULT(job)]);
-      await until('the result held', () => held.length === 1);
+      await sendHeld(a, job);
       broker.workerExited('a', 'killed by SIGKILL');
       expect(broker.inFlight()).toEqual([]);
       expect(broker.remaining()).toBe(1); // neither lost nor finished yet
@@ -160,19 +170,13 @@ describe('the broker while a result is being stored', () => {
   });
 
   it('a worker lost while its result is refused: the job goes to another worker', async () => {
-    const [job] = expandGrid(tiny({ name: 'held', fractions: [1] }));
-    const { broker, log, held, worker } = await brokerWithHeldResults([job]);
-    const a = await worker('a');
+    const { broker, log, held, worker, sendHeld, job, a } = await oneJobHeld();
     const b = await worker('b');
     try {
-      expect((await nextJob(a)).key).toBe(job.key);
-      await a.send(['RESULT', RESULT(job)]);
-      await until('the result held', () => held.length === 1);
+      await sendHeld(a, job);
       broker.workerExited('a', 'killed by SIGKILL');
       held[0].settle(false);
-      expect((await nextJob(b)).key).toBe(job.key);
-      await b.send(['RESULT', RESULT(job)]);
-      await until('the second result held', () => held.length === 2);
+      await sendHeld(b, job);
       held[1].settle(true);
       await broker.done;
       expect(log).toEqual([`retry ${job.key} from a: result rejected: bad table`, `stored ${job.key} from b`]);
@@ -184,13 +188,9 @@ describe('the broker while a result is being stored', () => {
   });
 
   it('close() waits for a result being stored', async () => {
-    const [job] = expandGrid(tiny({ name: 'held', fractions: [1] }));
-    const { broker, log, held, worker } = await brokerWithHeldResults([job]);
-    const a = await worker('a');
+    const { broker, log, held, sendHeld, job, a } = await oneJobHeld();
     try {
-      expect((await nextJob(a)).key).toBe(job.key);
-      await a.send(['RESULT', RESULT(job)]);
-      await until('the result held', () => held.length === 1);
+      await sendHeld(a, job);
       let closed = false;
       const closing = broker.close().then(() => (closed = true));
       await new Promise((r) => setTimeout(r, 100));
