@@ -22,7 +22,7 @@ import { quantile } from '../ts/surrogate/random';
 import { ANALOGUE_REACH, type Method, type ScaleParts, fitSurrogate, recentSlope } from '../ts/surrogate/surrogate';
 import { analogue, leaveSourceOut } from '../ts/surrogate/analogue';
 import { corpus } from './lib/corpus';
-import { type Scored, pilotPart, scoreMethod, summarise } from './lib/evaluate';
+import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '400' }, 'lstm-curves': { type: 'string', default: '100' }, 'target-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false } } });
 // --ensemble-only: keep sigma0, the priors, the shared scale and every other method's quantiles;
@@ -106,8 +106,9 @@ const rows: Row[] = [];
 for (const sc of scenarios(cal)) {
   const cut = sc.pilot ? 0.999 : sc.cut;
   const res = await fitSurrogate(sc.curves, 'ensemble', { observedUpTo: cut });
+  const named = byName(sc.curves);
   for (const fit of res.fits) {
-    const c = sc.curves.find((k) => k.model === fit.model)!;
+    const c = named.get(fit.model)!;
     const obs = observedPart(c, cut);
     if (obs.n.length === c.n.length) continue;
     const N = c.n[c.n.length - 1];

@@ -29,7 +29,9 @@ export function loadCorpus(metric: Metric): CorpusCurve[] {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as { curves: { openmlid: number; learner: string; n: number[]; score: number[]; sd: (number | null)[]; count: number[] }[] };
   return raw.curves
     .filter((c) => c.score.every((v) => Number.isFinite(v) && v >= 0 && v <= 1))
-    .map((c) => ({ model: `${c.openmlid}/${c.learner}`, depth: null, n: c.n, dice: c.score, sd: c.sd, count: c.count, openmlid: c.openmlid, learner: c.learner, metric }));
+    // the metric is part of the name: one data set × learner has an F1 and an AUC curve, and a harness
+    // that finds a fit's curve by name must not score the one against the other
+    .map((c) => ({ model: `${c.openmlid}/${c.learner}/${metric}`, depth: null, n: c.n, dice: c.score, sd: c.sd, count: c.count, openmlid: c.openmlid, learner: c.learner, metric }));
 }
 
 /**

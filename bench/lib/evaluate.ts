@@ -75,6 +75,7 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
 
 export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = false, lstm?: { epochs?: number }): Promise<Scored[]> {
   const input = pilot ? curves.map((c) => pilotPart(c, cut)) : curves;
+  byName(input);
   const cutUsed = pilot ? 0.999 : cut;
   const out: Scored[] = [];
   // LSTMs fit the curves of one call together: batches of 50 unrelated curves
@@ -82,9 +83,24 @@ export async function scoreMethod(curves: Curve[], method: Method, cut: number, 
   for (let i = 0; i < input.length; i += batch) {
     const part = input.slice(i, i + batch).filter((c) => observedPart(c, cutUsed).n.length >= 2 && observedPart(c, cutUsed).n.length < c.n.length);
     const res = await fitSurrogate(part, method, { observedUpTo: cutUsed, seed: 0, lstm });
-    for (const fit of res.fits) out.push(scoreFit(part.find((c) => c.model === fit.model)!, fit));
+    const named = byName(part);
+    for (const fit of res.fits) out.push(scoreFit(named.get(fit.model)!, fit));
   }
   return out;
+}
+
+/**
+ * The curves by name, refusing a name twice: a fit is matched to its curve by name, and two curves
+ * of one name (LCDB's F1 and AUC curves of one data set × learner, before the metric joined the
+ * name) would score one curve's forecast against the other's truth.
+ */
+export function byName<C extends Curve>(curves: C[]): Map<string, C> {
+  const m = new Map<string, C>();
+  for (const c of curves) {
+    if (m.has(c.model)) throw new Error(`two curves are named '${c.model}': a fit could be scored against the wrong one`);
+    m.set(c.model, c);
+  }
+  return m;
 }
 
 /** The last observed value, carried forward: the baseline every method must beat. */
