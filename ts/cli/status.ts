@@ -143,7 +143,7 @@ export function registerStatus(program: Command): void {
           const study = studyRecord(db, a.experiment);
           if (!study) continue;
           console.log();
-          console.log(`Adaptive study '${a.experiment}': ${study.choices.length} job(s) chosen, ${study.spent.toFixed(1)} s of training spent${study.settings?.budget ? ` of a ${study.settings.budget} s budget` : ''}${study.stop ? `; stopped after ${study.stop.seconds.toFixed(1)} s of training: ${study.stop.reason}` : '; not stopped yet'}`);
+          console.log(`Adaptive study '${a.experiment}': ${study.choices.length} job(s) chosen, ${study.spent.toFixed(1)} s of training spent${study.settings?.budget ? ` of a ${study.settings.budget} s budget` : ''}${study.stop ? `; stopped after ${study.stop.seconds.toFixed(1)} s wall (its last run): ${study.stop.reason}` : '; not stopped yet'}`);
           for (const c of study.choices) console.log(`  wave ${c.wave}: ${c.reason}`);
         }
       } finally {

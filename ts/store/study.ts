@@ -29,6 +29,7 @@ export interface StudyChoice {
 export interface StudyStop {
   reason: string;
   trained: number;
+  /** wall seconds of the run that stopped it (workers train in parallel: not the training spent) */
   seconds: number;
   stopped_at: string;
 }
