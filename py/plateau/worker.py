@@ -34,8 +34,18 @@ from .train import run_job
 
 
 def _device() -> tuple[str, str | None]:
+    """This worker's device. With GPUs, the one its slot falls on: the control plane gives its local
+    workers slots 0, 1, ... (PLATEAU_WORKER_SLOT), so n workers share g GPUs round robin, at most
+    ceil(n / g) small jobs to a GPU; a worker started by hand (no slot) takes GPU 0. The GPU is made
+    current, so everything the job puts on "cuda" lands there."""
     if torch.cuda.is_available():
-        return "cuda:0", torch.cuda.get_device_name(0)
+        try:
+            slot = max(0, int(os.environ.get("PLATEAU_WORKER_SLOT", "0")))
+        except ValueError:
+            slot = 0
+        i = slot % torch.cuda.device_count()
+        torch.cuda.set_device(i)
+        return f"cuda:{i}", torch.cuda.get_device_name(i)
     return "cpu", None
 
 

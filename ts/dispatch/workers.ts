@@ -45,8 +45,21 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
   let gaveUp: string | undefined;
   const prefix = `${hostname()}-${process.pid}`;
 
+  // Each live worker holds a slot 0..count-1 (a replacement takes the one it frees): a worker trains
+  // on GPU slot mod GPUs (plateau/worker.py), so count workers share the GPUs round robin, several
+  // small jobs to one GPU when count exceeds them.
+  const slots = new Map<string, number>();
+  const freeSlot = () => {
+    const used = new Set(slots.values());
+    let s = 0;
+    while (used.has(s)) s++;
+    return s;
+  };
+
   const spawn = () => {
     const id = `${prefix}-w${++next}`;
+    const slot = freeSlot();
+    slots.set(id, slot);
     const proc = execa(
       opts.python,
       ['-m', 'plateau.worker', `--connect=${opts.endpoint}`, `--id=${id}`,
@@ -60,7 +73,7 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
         stdin: 'ignore',
         stdout: 'ignore',
         stderr: 'pipe',
-        env: { PYTHONUNBUFFERED: '1', PLATEAU_SCHEMAS: join(process.env.PLATEAU_ROOT ?? process.cwd(), 'schemas') },
+        env: { PYTHONUNBUFFERED: '1', PLATEAU_SCHEMAS: join(process.env.PLATEAU_ROOT ?? process.cwd(), 'schemas'), PLATEAU_WORKER_SLOT: String(slot) },
         cleanup: true,
       },
     );
@@ -72,6 +85,7 @@ export function startWorkers(opts: WorkerPoolOptions): WorkerPool {
     procs.set(id, proc);
     void proc.then((r) => {
       procs.delete(id);
+      slots.delete(id);
       if (closing) return;
       const how = r.signal ? `killed by ${r.signal}` : `exited with code ${r.exitCode}`;
       opts.exited(id, `${how}${tail.trim() ? `: ${lastLines(tail)}` : ''}`);
