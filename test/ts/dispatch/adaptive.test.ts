@@ -26,15 +26,20 @@ function experiment(dir: string) {
   return file;
 }
 
+/** A fresh adaptive study of the tiny experiment with `workers` local workers: its files and its --json summary. */
+async function adaptiveStudy(workers: number) {
+  const dir = tmp('plateau-adaptive-');
+  const file = experiment(dir);
+  const db = join(dir, 'p.db');
+  const r = await cli(['run', file, '--adaptive', '--precision', '0.2', '--budget', '5000', '--workers', String(workers), '--db', db, '--json']);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return { file, db, out: JSON.parse(r.stdout.trim().split('\n').at(-1)!) };
+}
+
 describe('plateau run --adaptive', () => {
   it('trains the starting ladder and the jobs it chooses, each with a reason, stops saying why, and a grid run on the same store trains only the rest', async () => {
-    const dir = tmp('plateau-adaptive-');
-    const file = experiment(dir);
-    const db = join(dir, 'p.db');
     // a loose precision: the study can stop before the grid is done
-    const r = await cli(['run', file, '--adaptive', '--precision', '0.2', '--budget', '5000', '--workers', '1', '--db', db, '--json']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const { file, db, out } = await adaptiveStudy(1);
     expect(out.strategy).toBe('adaptive');
     expect(out.grid).toBe(10);
     expect(out.reason.length).toBeGreaterThan(10);
@@ -80,12 +85,7 @@ describe('plateau run --adaptive', () => {
   }, 300_000);
 
   it('starts its workers once for the whole study: each job goes to a free worker as it is chosen, in more than one batch', async () => {
-    const dir = tmp('plateau-adaptive-');
-    const file = experiment(dir);
-    const db = join(dir, 'p.db');
-    const r = await cli(['run', file, '--adaptive', '--precision', '0.2', '--budget', '5000', '--workers', '2', '--db', db, '--json']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const { db, out } = await adaptiveStudy(2);
     const store = openDb(db, { readonly: true });
     const rec = studyRecord(store, 'adaptive')!;
     const results = resultRows(store, 'adaptive');
