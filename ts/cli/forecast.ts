@@ -63,9 +63,11 @@ export function registerForecast(program: Command): void {
         import('../store/forecasts'), import('../surrogate/answers'), import('../surrogate/engine'), import('../report/answer'),
       ]);
       const src = await loadCurves(o);
+      const bar = await progress('forecast', src.curves.length, o);
       const a = await answer(src.curves, {
         method: o.method, targetDice: o.targetDice, observedUpTo: o.observedUpTo, plateauThreshold: o.plateauThreshold, plateauStep: o.plateauStep, seed: o.seed,
-      });
+        onCurve: (model) => bar.step(`fitted ${model}`),
+      }).finally(() => bar.done());
       if (!a.models.length) {
         throw new UserError(`${src.source}: ${o.method} could not be fitted with points up to ${percent(o.observedUpTo)}: ${a.skipped.map((s) => `${s.model}: ${s.reason}`).join('; ')}`);
       }

@@ -24,6 +24,8 @@ export interface AnswerOptions {
   plateauStep?: number;
   seed?: number;
   lstm?: LstmOptions;
+  /** each curve as it is fitted (for a progress bar) */
+  onCurve?: (model: string) => void;
 }
 
 export interface ModelAnswer {
@@ -81,7 +83,7 @@ function reliabilityAt(method: Method, fits: FittedCurve[]): Reliability | null 
 
 export async function answer(curves: Curve[], o: AnswerOptions = {}): Promise<Answer> {
   const method = o.method ?? DEFAULT_METHOD;
-  const res = await fitSurrogate(curves, method, { observedUpTo: o.observedUpTo, seed: o.seed, lstm: o.lstm });
+  const res = await fitSurrogate(curves, method, { observedUpTo: o.observedUpTo, seed: o.seed, lstm: o.lstm, onCurve: o.onCurve });
   const models = res.fits.map((fit): ModelAnswer => {
     const full = curves.find((c) => c.model === fit.model)!;
     return {

@@ -61,6 +61,8 @@ export interface SurrogateOptions {
   lstm?: LstmOptions;
   /** LSTM and linear forecasts reach up to horizon × the largest n (default 3) */
   horizon?: number;
+  /** called as each curve is done (fitted or skipped), for a command's progress bar; the LSTMs fit their curves together and report them at the end */
+  onCurve?: (model: string) => void;
 }
 
 export interface SurrogateResult {
@@ -322,18 +324,24 @@ function fitLinearCurve(full: Curve, obs: Curve): Raw {
  * the others fit each curve alone). Curves whose observed part is too short are listed in `skipped`.
  */
 export async function fitSurrogate(curves: Curve[], method: Method, o: SurrogateOptions = {}): Promise<SurrogateResult> {
-  if (isLstm(method)) return fitLstmCurves(curves, method, o);
+  if (isLstm(method)) {
+    const res = await fitLstmCurves(curves, method, o);
+    for (const c of curves) o.onCurve?.(c.model);
+    return res;
+  }
   const fits: FittedCurve[] = [];
   const skipped: SurrogateResult['skipped'] = [];
   for (const full of curves) {
     const obs = observedPart(full, o.observedUpTo ?? 1);
     if (method === 'linear' && obs.n.length < 3) {
       skipped.push({ model: full.model, reason: `${obs.n.length} observed point(s); a line with an interval needs 3` });
+      o.onCurve?.(full.model);
       continue;
     }
     const raw = method === 'linear' ? fitLinearCurve(full, obs) : fitParametricCurve(full, obs, method);
     if (typeof raw === 'string') skipped.push({ model: full.model, reason: raw });
     else fits.push(finish(method, full, obs, raw));
+    o.onCurve?.(full.model);
   }
   return { method, backend: null, fits, skipped };
 }

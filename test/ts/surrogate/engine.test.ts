@@ -157,3 +157,17 @@ describe('a target interval the points do not bound above', () => {
     expect(answerLines(a).find((l) => l.includes('Dice 0.855'))).toMatch(/not determined by the points observed .*consistent with n ≥ [\d,]+/);
   });
 });
+
+describe("the engine's progress", () => {
+  it('reports each curve as it is done, fitted or skipped, and the LSTMs theirs at the end', async () => {
+    const rise = (model: string, n: number[]): Curve => ({ model, depth: null, n, dice: n.map((v) => 0.9 - 0.5 * v ** -0.5) });
+    const curves = [rise('a', [10, 20, 40, 80, 160]), rise('b', [10, 20]), rise('c', [5, 10, 20, 40, 80, 160])];
+    const seen: string[] = [];
+    const a = await answer(curves, { onCurve: (m) => seen.push(m) });
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(a.skipped.map((s) => s.model)).toEqual(['b']); // 2 points: left out, still reported done
+    const line: string[] = [];
+    await fitSurrogate(curves, 'linear', { onCurve: (m) => line.push(m) });
+    expect(line).toEqual(['a', 'b', 'c']);
+  });
+});
