@@ -58,28 +58,41 @@ const back = (_k: string, v: unknown) => (typeof v === 'string' && SPECIAL.has(v
 const keyOf = (kind: string, stamp: () => string, inputs: unknown) => createHash('sha256').update(JSON.stringify([kind, stamp(), inputs], exact)).digest('hex').slice(0, 40);
 
 /**
- * The piece computed from `inputs` by `compute`, read back when kept (`decode` rebuilds what a
- * file cannot hold, such as the curve as a function), else computed and kept. `stamp` names the
- * code and data files it depends on (asked only when the memo is on). A piece that cannot be read or written is computed.
+ * `compute()`, read back from `file` where it is kept there, else computed and kept (written to a
+ * temporary name and renamed, so a reader never sees half a file). A file that cannot be read or
+ * decoded is computed again; one that cannot be written (a read-only checkout) is not kept.
  */
-export function remembered<T, R>(kind: string, stamp: () => string, inputs: unknown, compute: () => T, encode: (v: T) => R, decode: (r: R) => T): T {
-  if (!dir) return compute();
-  const file = join(dir, `${kind}-${keyOf(kind, stamp, inputs)}.json`);
+function kept<T>(file: string, read: (f: string) => T, write: (f: string, v: T) => void, compute: () => T): T {
   try {
-    return decode((JSON.parse(readFileSync(file, 'utf8'), back) as { value: R }).value);
+    return read(file);
   } catch {
     /* not kept yet, or damaged: computed again */
   }
   const v = compute();
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir!, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ value: encode(v) }, exact));
+    write(tmp, v);
     renameSync(tmp, file);
   } catch {
-    /* a read-only checkout: fitted every time */
+    /* a read-only checkout: computed every time */
   }
   return v;
+}
+
+/**
+ * The piece computed from `inputs` by `compute`, read back when kept (`decode` rebuilds what a
+ * file cannot hold, such as the curve as a function), else computed and kept. `stamp` names the
+ * code and data files it depends on (asked only when the memo is on).
+ */
+export function remembered<T, R>(kind: string, stamp: () => string, inputs: unknown, compute: () => T, encode: (v: T) => R, decode: (r: R) => T): T {
+  if (!dir) return compute();
+  return kept(
+    join(dir, `${kind}-${keyOf(kind, stamp, inputs)}.json`),
+    (f) => decode((JSON.parse(readFileSync(f, 'utf8'), back) as { value: R }).value),
+    (f, v) => writeFileSync(f, JSON.stringify({ value: encode(v) }, exact)),
+    compute,
+  );
 }
 
 /**
@@ -88,24 +101,17 @@ export function remembered<T, R>(kind: string, stamp: () => string, inputs: unkn
  */
 export function rememberedDoubles<T>(kind: string, stamp: () => string, compute: () => T, encode: (v: T) => Float64Array, decode: (a: Float64Array) => T): T {
   if (!dir) return compute();
-  const file = join(dir, `${kind}-${keyOf(kind, stamp, null)}.bin`);
-  try {
-    const b = readFileSync(file);
-    // a Float64Array view needs an 8-byte aligned start: copy when the buffer is not
-    const a = b.byteOffset % 8 === 0 ? new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8) : new Float64Array(new Uint8Array(b).buffer);
-    return decode(a);
-  } catch {
-    /* not kept yet, or damaged: built again */
-  }
-  const v = compute();
-  try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    const a = encode(v);
-    writeFileSync(tmp, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    renameSync(tmp, file);
-  } catch {
-    /* a read-only checkout: built every time */
-  }
-  return v;
+  return kept(
+    join(dir, `${kind}-${keyOf(kind, stamp, null)}.bin`),
+    (f) => {
+      const b = readFileSync(f);
+      // a Float64Array view needs an 8-byte aligned start: copy when the buffer is not
+      return decode(b.byteOffset % 8 === 0 ? new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8) : new Float64Array(new Uint8Array(b).buffer));
+    },
+    (f, v) => {
+      const a = encode(v);
+      writeFileSync(f, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    },
+    compute,
+  );
 }
