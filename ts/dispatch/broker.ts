@@ -242,7 +242,7 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
   const deliveries = new Set<Promise<void>>();
   const deliver = (w: WorkerState, job: Job, header: Result, payload: Buffer[]) => {
     w.delivering = true;
-    const settled = (async () => h.result(job, w.id, header, payload))()
+    const delivery = (async () => h.result(job, w.id, header, payload))()
       .then(
         () => {
           w.job = undefined;
@@ -253,12 +253,12 @@ export async function startBroker(opts: BrokerOptions): Promise<Broker> {
       )
       .finally(() => {
         w.delivering = false;
-        deliveries.delete(settled);
+        deliveries.delete(delivery);
         if (workers.get(w.id) === w) dispatch(w);
         else for (const other of workers.values()) dispatch(other); // it left meanwhile: a requeued job needs another
       })
       .catch(() => {}); // a handler's own failure (the store) must not end the broker
-    deliveries.add(settled);
+    deliveries.add(delivery);
   };
 
   let lastTick = Date.now();
