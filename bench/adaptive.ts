@@ -6,7 +6,7 @@
  * and the error of the answer, |Dice at 100% − the true value| (or |ln(n̂/n)| for a target n).
  *
  *   bash scripts/node.sh --import tsx bench/adaptive.ts [--curves 100] [--candidates 6] [--budget-share 0.4]
- *     [--target-at 0.5] [--ladder 0.05,0.1,0.2,0.4] [--db .plateau/plateau.db] [--experiment synthetic-2d] [--verbose]
+ *     [--target-at 0.5] [--ladder 0.05,0.1,0.2,0.4] [--corpus check|dev] [--db .plateau/plateau.db] [--experiment synthetic-2d] [--verbose]
  *
  * About 3 minutes on 2 cores for 100 curves (one engine fit per candidate and step; 6 candidates).
  */
@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     ladder: { type: 'string' },
     db: { type: 'string', default: join(import.meta.dirname, '..', '.plateau', 'plateau.db') },
     experiment: { type: 'string', default: 'synthetic-2d' },
+    // tune on 'dev' (LCDB's F1/AUC curves of even-id data sets); judge on 'check' (accuracy, never tuned on)
+    corpus: { type: 'string', default: 'check' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -120,10 +122,12 @@ const target = !!args['target-at'];
 console.log(`adaptive (ladder ${(base.ladder ?? DEFAULT_LADDER).map((r) => r * 100).join('/')}%, then the job that narrows the answer most per second) vs the full grid vs the fixed ladder 5/10/20/40/80/100%; ` +
   `${target ? `target: the true Dice at ${args['target-at']} of the data` : 'question: the Dice at 100%'}; ${base.maxCandidates} candidate sizes per step${args['budget-share'] ? `; adaptive budget ${args['budget-share']} × the grid's cost` : ''}`);
 
-const curves = corpus('check', Number(args.curves), Number(args.seed));
+const dev = args.corpus === 'dev';
+if (!dev && args.corpus !== 'check') throw new Error(`--corpus: 'dev' or 'check', not '${args.corpus}'`);
+const curves = dev ? corpus('dev', Number(args.curves), Number(args.seed), 'calibrate') : corpus('check', Number(args.curves), Number(args.seed));
 const lcdb: Row[] = [];
 for (const c of curves) lcdb.push(...(await replayAll(lcdbWorld(c), base)));
-summarise(`LCDB 1.0 accuracy curves (independent check set), ${curves.length} curves; cost ∝ n`, lcdb, target);
+summarise(`LCDB 1.0 ${dev ? 'F1/AUC curves of even-id data sets (development set)' : 'accuracy curves (independent check set)'}, ${curves.length} curves; cost ∝ n`, lcdb, target);
 
 if (!existsSync(args.db)) console.log(`\n== stored synthetic runs: skipped (no store at ${args.db}; run \`plateau run experiments/synthetic-2d.yaml\` first, or pass --db)`);
 else {

@@ -25,6 +25,8 @@ export interface Scored {
   /** that error over (TARGET_NEAR + ln(n̂ / last n)): the score the target interval is calibrated on */
   targetScore: number | null;
   targetFound: boolean | null;
+  /** whether the target answer's range (open-ended where undetermined) holds the true n */
+  targetCovered: boolean | null;
 }
 
 export function pilotPart(c: Curve, cut: number): Curve {
@@ -59,18 +61,20 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
   let targetLogError: number | null = null;
   let targetScore: number | null = null;
   let targetFound: boolean | null = null;
+  let targetCovered: boolean | null = null;
   // the target: halfway from the last observation to the final value, where the curve still climbs ≥ 0.01
   if (truth > last + 0.01) {
     const d = last + 0.5 * (truth - last);
     const n = trueCrossing({ ...c, n: c.n.slice(lastIdx), dice: c.dice.slice(lastIdx) }, d);
     const t = targetSize(fit, d);
     targetFound = t.n !== null;
+    if (n !== null) targetCovered = t.lo !== null && t.lo <= n && n <= (t.hi ?? Infinity);
     if (n !== null && t.n !== null) {
       targetLogError = Math.abs(Math.log(t.n / n));
       targetScore = targetLogError / (TARGET_NEAR + Math.log(Math.max(t.n, fit.observedMaxN) / fit.observedMaxN));
     }
   }
-  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, targetLogError, targetScore, targetFound };
+  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, targetLogError, targetScore, targetFound, targetCovered };
 }
 
 export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = false, lstm?: { epochs?: number }): Promise<Scored[]> {
@@ -110,7 +114,7 @@ export function lastValue(curves: Curve[], cut: number): Scored[] {
     if (obs.n.length < 2 || obs.n.length === c.n.length) return [];
     const last = obs.dice[obs.dice.length - 1];
     const truth = c.dice[c.dice.length - 1];
-    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, targetLogError: null, targetScore: null, targetFound: null }];
+    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null }];
   });
 }
 
@@ -122,6 +126,8 @@ export interface Summary {
   width95: number;
   targetLogError: number | null;
   targetFound: number | null;
+  /** share of targets whose range holds the true n */
+  targetCoverage: number | null;
 }
 
 export function summarise(s: Scored[]): Summary {
@@ -129,6 +135,7 @@ export function summarise(s: Scored[]): Summary {
   const withBand = s.filter((x) => Number.isFinite(x.lo95));
   const t = s.map((x) => x.targetLogError).filter((x): x is number => x !== null).sort((a, b) => a - b);
   const tf = s.filter((x) => x.targetFound !== null);
+  const tc = s.filter((x) => x.targetCovered !== null);
   return {
     curves: s.length,
     mae: e.reduce((a, b) => a + b, 0) / e.length,
@@ -137,5 +144,6 @@ export function summarise(s: Scored[]): Summary {
     width95: withBand.length ? withBand.reduce((a, x) => a + x.hi95 - x.lo95, 0) / withBand.length : NaN,
     targetLogError: t.length ? quantile(t, 0.5) : null,
     targetFound: tf.length ? tf.filter((x) => x.targetFound).length / tf.length : null,
+    targetCoverage: tc.length ? tc.filter((x) => x.targetCovered).length / tc.length : null,
   };
 }

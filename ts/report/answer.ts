@@ -68,8 +68,9 @@ export function answerTable(a: Answer, experiment: string, notes: string[] = [])
     for (const f of m.at) rows.push([m.model, `Dice at ${pct(f.fraction)}`, f.n, pct(f.fraction), f.dice, `[${f3(f.lo95)}, ${f3(f.hi95)}]`, f.n <= m.fit.observedMaxN ? 'observed' : 'forecast']);
     const t = m.target;
     if (t) {
-      const open = t.status === 'forecast' && t.hi !== null && t.n !== null && t.fraction ? t.hi > OPEN_ABOVE * (t.n / t.fraction) : false;
-      const interval = t.status === 'forecast' && t.lo !== null && t.hi !== null ? `${int(t.lo)}–${open ? `> ${OPEN_ABOVE}× the data` : int(t.hi)}` : t.status === 'undetermined' && t.lo !== null ? `≥ ${int(t.lo)}` : null;
+      const placed = t.status === 'forecast' || t.status === 'observed';
+      const open = placed && t.hi !== null && t.n !== null && t.fraction ? t.hi > OPEN_ABOVE * (t.n / t.fraction) : false;
+      const interval = placed && t.lo !== null && t.hi !== null ? `${int(t.lo)}–${open ? `> ${OPEN_ABOVE}× the data` : int(t.hi)}` : t.status !== 'unreachable' && t.lo !== null ? `≥ ${int(t.lo)}` : null;
       rows.push([m.model, `n for Dice ${t.dice}`, t.n, t.fraction === null ? null : pct(t.fraction), t.dice, interval, t.reason ? `${t.status}: ${t.reason}` : t.status]);
     }
     const p = m.plateau;

@@ -40,10 +40,10 @@ export function tolerance(o: StrategyOptions): number {
 }
 
 /**
- * The target n's interval as the strategy reads it. Where the data already reach the target, the
- * engine's interval is all the observed sizes; what pins n there is the two trained sizes that
- * bracket the crossing, so that bracket is the interval (training a size between them narrows it);
- * reached already at the smallest size trained, it is answered as "n ≤ that size".
+ * The target n's interval as the strategy reads it: the engine's. Where the data already reach
+ * the target, that is where the 95% band's edges cross it, and at least the two trained sizes
+ * that bracket the crossing (training near the crossing, or repeating a size there, narrows it).
+ * An interval open above counts as reaching UNDETERMINED_REACH × the full set.
  */
 function targetInterval(m: ModelAnswer, trained: number[], nFull: number): Pick<ModelInterval, 'status' | 'value' | 'lo' | 'hi' | 'spread'> {
   const t = m.target!;
@@ -53,10 +53,10 @@ function targetInterval(m: ModelAnswer, trained: number[], nFull: number): Pick<
     return { status: 'undetermined', value: null, lo, hi: null, spread: Math.log((UNDETERMINED_REACH * nFull) / lo) };
   }
   if (t.status === 'observed') {
-    const reached = trained.findIndex((n) => m.fit.mean(n) >= t.dice);
-    const hi = trained[Math.max(0, reached)];
-    const lo = reached > 0 ? trained[reached - 1] : hi;
-    return { status: 'observed', value: t.n, lo, hi, spread: Math.log(hi / lo) };
+    // the engine's interval: the band's crossings, and at least the trained sizes either side
+    const lo = t.lo ?? trained[0];
+    if (t.hi === null) return { status: 'observed', value: t.n, lo, hi: null, spread: Math.log((UNDETERMINED_REACH * nFull) / lo) };
+    return { status: 'observed', value: t.n, lo, hi: t.hi, spread: Math.log(t.hi / lo) };
   }
   return { status: 'forecast', value: t.n, lo: t.lo, hi: t.hi, spread: Math.log(t.hi! / t.lo!) };
 }

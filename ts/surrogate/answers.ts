@@ -75,8 +75,9 @@ export function firstCrossing(g: (n: number) => number, a: number, b: number, sc
  * observed n up to `reach` × the full data set (default 1000 for curves with an asymptote, where
  * the search only bounds the arithmetic, and 3 for the LSTMs and the line, whose forecasts are not
  * meant far past the data). Its 95% interval is n̂·exp(±q·(0.5 + ln(n̂ / last n))), q learnt on
- * real learning curves (calibration.ts: targetSpread), and never below the largest observed n whose fitted
- * Dice is under the target; for a method the corpus has not calibrated, the band's crossings.
+ * real learning curves (calibration.ts: targetSpread); for a method the corpus has not calibrated,
+ * the band's crossings. An interval may start below the largest n trained even where the fitted
+ * Dice there is under the target: the points scatter, and the true curve may have reached it.
  * Where the mean curve does not reach the target, the answer is undetermined (the band's upper
  * edge reaches it: the data allow it, from that n on) or unreachable (not even the upper edge does).
  */
@@ -87,25 +88,30 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
   const base = { model: fit.model, dice, fraction: null as number | null };
   const upper = firstCrossing((v) => fit.band(v, 0.95)[1] - dice, a, b);
   const n = fit.asymptote !== null && fit.asymptote <= dice ? null : firstCrossing((v) => fit.mean(v) - dice, a, b);
-  const below = fit.mean(fit.observedMaxN) < dice ? fit.observedMaxN : a;
   if (n !== null && n <= fit.observedMaxN) {
-    // bracketed by the observed sizes either side of the crossing
+    // Within the data the n is still uncertain: the mean curve's crossing moves with the points'
+    // scatter. Its 95% interval runs from where the band's upper edge reaches the target to where
+    // its lower edge does, and holds at least the trained sizes either side of the crossing.
     const seen = fit.observedN;
-    const lo = Math.max(a, ...seen.filter((v) => v < n));
-    const hi = Math.min(fit.observedMaxN, ...seen.filter((v) => v >= n));
-    return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, reachable: true, reason: `reached within the data (between the sizes trained, n = ${round(lo)}–${round(hi)})` };
+    const below0 = Math.max(a, ...seen.filter((v) => v < n));
+    const above0 = Math.min(fit.observedMaxN, ...seen.filter((v) => v >= n));
+    const lower = firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b);
+    const lo = Math.min(below0, upper ?? below0);
+    const hi = lower === null ? null : Math.max(above0, lower);
+    const range = hi === null ? `95% interval n ≥ ${round(lo)}: its lower edge never reaches ${dice}` : `95% interval n = ${round(lo)}–${round(hi)}`;
+    return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, reachable: true, reason: `reached within the data (${range})` };
   }
   if (n === null) {
     if (upper === null) {
       return { ...base, status: 'unreachable', n: null, lo: null, hi: null, reachable: false, reason: `not reachable: even the 95% interval's upper edge stays below ${dice} up to n = ${round(b)}` };
     }
     const why = fit.asymptote !== null ? `the forecast levels off at ${fit.asymptote.toFixed(4)}` : `the forecast stays below it up to n = ${round(b)}`;
-    const lo = Math.max(upper, below);
+    const lo = upper;
     return { ...base, status: 'undetermined', n: null, lo, hi: null, reachable: false, reason: `not determined by the points observed (${why}); consistent with n ≥ ${round(lo)}` };
   }
   const q = targetSpread(fit.method);
   const half = q === null ? 0 : q * (TARGET_NEAR + Math.log(n / fit.observedMaxN));
-  const lo = Math.max(below, q === null ? (upper ?? a) : n * Math.exp(-half));
+  const lo = Math.max(a, q === null ? (upper ?? a) : n * Math.exp(-half));
   const hi = q === null ? firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b) : n * Math.exp(half);
   if (hi === null) {
     return { ...base, status: 'undetermined', n: null, lo, hi: null, reachable: false, reason: `not determined by the points observed (the forecast reaches it at n ≈ ${round(n)}, the 95% interval's lower edge never does); consistent with n ≥ ${round(lo)}` };

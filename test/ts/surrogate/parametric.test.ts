@@ -66,6 +66,25 @@ describe('pow3 by Levenberg–Marquardt', () => {
     expect(beyond.reason).toMatch(/levels off|not reachable/);
   });
 
+  // within the data the crossing still moves with the points' scatter: the trained sizes either
+  // side of it (a 10%-wide bracket here) miss the true n on many replicates; the band's crossings do not
+  it('a target reached within the data: its 95% interval holds the true n on ≥ 90 of 100 noisy replicates, and the bracket of trained sizes', async () => {
+    const D = truth(500);
+    let covered = 0;
+    for (let seed = 1; seed <= 100; seed++) {
+      const { fits } = await fitSurrogate(curve(noisy(2000 + seed, 0.01)), 'pow3', { seed });
+      const t = targetSize(fits[0], D);
+      expect(t.status).toBe('observed');
+      const below = Math.max(...NS.filter((n) => n < t.n!));
+      const above = Math.min(...NS.filter((n) => n >= t.n!));
+      expect(t.lo!).toBeLessThanOrEqual(below);
+      expect(t.hi === null || t.hi >= above).toBe(true);
+      expect(t.reason).toMatch(/^reached within the data \(95% interval n /);
+      if (t.lo! <= 500 && 500 <= (t.hi ?? Infinity)) covered++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(90);
+  });
+
   it('finds the plateau where another 10% adds just under the threshold', async () => {
     const { fits } = await fitSurrogate(curve(NS.map(truth)), 'pow3');
     const p = plateauPoint(fits[0], 0.005, 0.1);
