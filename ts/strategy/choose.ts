@@ -165,6 +165,19 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
     const f = finishers.reduce((a, b) => (b.cost < a.cost ? b : a));
     return { action: 'train', job: f.job, kind: f.kind, cost: f.cost, reason: `${f.reason}, which answers ${f.job.model} in one job`, intervals, scores };
   }
+  // For the Dice at 100%, only the job at 100% answers it outright. Where no other job would bring
+  // a model within the aim and that job narrows the model's interval most, every path to the answer
+  // goes through it: it goes first, and what it shows decides whether anything else is needed
+  // (a greedy rate would first buy the cheaper mid-size job that the job at 100% makes moot).
+  const unavoidable = scores.filter((x) => {
+    if (!x.worth || x.kind !== 'size' || x.job.n !== study.nFull) return false;
+    const mine = scores.filter((y) => y.job.model === x.job.model);
+    return mine.every((y) => y.narrowing <= x.narrowing) && intervals.find((m) => m.model === x.job.model)?.question === 'dice';
+  });
+  if (unavoidable.length) {
+    const u = best(unavoidable);
+    return { action: 'train', job: u.job, kind: u.kind, cost: u.cost, reason: `${u.reason}; every way to the answer trains it, so it goes first`, intervals, scores };
+  }
   const worth = scores.filter((x) => x.worth);
   if (!worth.length) {
     const top = best(scores);

@@ -51,7 +51,7 @@ export interface StrategyOptions {
   precision?: number;
   /** seconds the study may spend in all; no job is started that is expected to overrun it */
   budget?: number;
-  /** the starting ladder, as fractions of the full set (default 5, 10, 20, 40%) */
+  /** the starting ladder, as fractions of the full set (default 1.25, 2.5, 5, 10%) */
   ladder?: number[];
   /** seeds per size at most (default 3; 1 = never another seed) */
   maxRepeats?: number;

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { nextJob, nextJobs } from '../../../ts/strategy/choose';
 import { combined, intervalLine } from '../../../ts/strategy/interval';
+import { ladder } from '../../../ts/strategy/ladder';
 import { answerLines } from '../../../ts/surrogate/engine';
 import { pow3, runsOf, study } from './worlds';
 
+// the studies below were trained on this ladder (not the default): they ask what comes after it
 const LADDER = [0.05, 0.1, 0.2, 0.4];
 const curve = pow3(0.9, 0.08, 0.6);
 
@@ -11,12 +13,13 @@ describe('nextJob', () => {
   it('trains the starting ladder first, every model at a rung before any at the next', async () => {
     const ds = await nextJobs(study(['a', 'b'], []), 5);
     expect(ds.map((d) => d.action)).toEqual(['train', 'train', 'train', 'train', 'train']);
-    expect(ds.map((d) => (d.action === 'train' ? `${d.job.model}@${d.job.fraction}` : ''))).toEqual(['a@0.05', 'b@0.05', 'a@0.1', 'b@0.1', 'a@0.2']);
+    // the default ladder on a 5%-step grid: 5, 10, 15, 20%
+    expect(ds.map((d) => (d.action === 'train' ? `${d.job.model}@${d.job.fraction}` : ''))).toEqual(['a@0.05', 'b@0.05', 'a@0.1', 'b@0.1', 'a@0.15']);
     for (const d of ds) expect(d.action === 'train' && d.kind === 'ladder' && /starting ladder/.test(d.reason)).toBe(true);
   });
 
   it('on a pow3 curve observed to 40%, training 100% narrows the Dice-at-100% interval more than 45% does', async () => {
-    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { maxCandidates: 20 });
+    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { ladder: LADDER, maxCandidates: 20 });
     const at = (f: number) => d.scores.find((s) => s.kind === 'size' && Math.abs(s.job.fraction - f) < 1e-9)!;
     expect(at(1).narrowing).toBeGreaterThan(at(0.45).narrowing);
     expect(at(0.45).narrowing).toBeGreaterThan(0);
@@ -26,7 +29,7 @@ describe('nextJob', () => {
 
   it('prefers the job that narrows more per second: the same curve on a model 100× dearer loses', async () => {
     const runs = [...runsOf('dear', curve, LADDER, 1), ...runsOf('cheap', curve, LADDER, 0.01)];
-    const d = await nextJob(study(['dear', 'cheap'], runs));
+    const d = await nextJob(study(['dear', 'cheap'], runs), { ladder: LADDER });
     expect(d.action).toBe('train');
     if (d.action !== 'train') return;
     expect(d.job.model).toBe('cheap');
@@ -42,7 +45,7 @@ describe('nextJob', () => {
   });
 
   it('where the job at 100% would answer the Dice at 100% outright, trains it rather than cheaper steps that still leave it to do', async () => {
-    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { maxCandidates: 20, precision: 0.03 });
+    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { ladder: LADDER, maxCandidates: 20, precision: 0.03 });
     expect(d.action).toBe('train');
     if (d.action !== 'train') return;
     // only the job at 100% answers the Dice at 100% outright (90% and 95% narrow the interval as far, but forecast it)
@@ -53,9 +56,27 @@ describe('nextJob', () => {
     expect(d.reason).toMatch(/, which answers a in one job$/);
   });
 
+  it('for the Dice at 100%, trains 100% first where no other job answers it and it narrows most, though mid-size jobs narrow more per second', async () => {
+    // an LCDB-like grid, 16·2^(k/2) up to 4096, cost ∝ n; the default ladder's points scatter by ±0.005
+    const N = 4096;
+    const sizes = [...Array.from({ length: 24 }, (_, k) => Math.round(16 * 2 ** (k / 2))).filter((n) => n < N), N].map((n) => ({ n, fraction: n / N }));
+    const f = (n: number) => 0.85 - 0.2 * (n / N) ** -0.3;
+    const runs = ladder(sizes).map((s, i) => ({ model: 'a', n: s.n, dice: f(s.n) + (i % 2 ? 0.005 : -0.005), seconds: 0.01 * s.n, epochs: 1 }));
+    const d = await nextJob({ models: [{ model: 'a', depth: null }], sizes, nFull: N, runs }, { maxCandidates: 20 });
+    expect(d.action).toBe('train');
+    if (d.action !== 'train') return;
+    expect(d.job.n).toBe(N);
+    expect(d.reason).toMatch(/; every way to the answer trains it, so it goes first$/);
+    const full = d.scores.find((s) => s.job.n === N)!;
+    expect(full.finishes).toBe(false);
+    expect(d.scores.every((s) => s.narrowing <= full.narrowing)).toBe(true);
+    // what a greedy rate would have bought first, and then 100% anyway
+    expect(d.scores.filter((s) => s.job.n < N && s.perSecond > full.perSecond).length).toBeGreaterThan(0);
+  });
+
   it('for a target reached between two trained sizes, trains a size between them', async () => {
     const target = curve(0.3 * 400); // reached between 20% and 40%
-    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { targetDice: target });
+    const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { ladder: LADDER, targetDice: target });
     expect(d.intervals[0].status).toBe('observed');
     expect(Math.exp(d.intervals[0].spread)).toBeCloseTo(2, 9);
     expect(d.action).toBe('train');
@@ -67,18 +88,18 @@ describe('nextJob', () => {
 
   it('never asks twice for a job in flight: a wave holds distinct jobs', async () => {
     const s = study(['a', 'b'], [...runsOf('a', curve, LADDER), ...runsOf('b', pow3(0.85, 0.1, 0.5), LADDER)]);
-    const wave = await nextJobs(s, 3);
+    const wave = await nextJobs(s, 3, { ladder: LADDER });
     const jobs = wave.filter((d) => d.action === 'train').map((d) => (d.action === 'train' ? `${d.job.model}@${d.job.n}#${d.job.repeat}` : ''));
     expect(jobs.length).toBeGreaterThanOrEqual(2);
     expect(new Set(jobs).size).toBe(jobs.length);
     const first = wave[0];
     if (first.action !== 'train') throw new Error('expected a job');
-    const again = await nextJob({ ...s, pending: [first.job] });
+    const again = await nextJob({ ...s, pending: [first.job] }, { ladder: LADDER });
     expect(again.action === 'train' && `${again.job.model}@${again.job.n}#${again.job.repeat}`).not.toBe(jobs[0]);
   });
 
   it('the answer as it stands prints like a grid\'s: one line per model, and the engine\'s lines', async () => {
-    const d = await nextJob(study(['a', 'b'], [...runsOf('a', curve, LADDER), ...runsOf('b', pow3(0.85, 0.1, 0.5), LADDER)]));
+    const d = await nextJob(study(['a', 'b'], [...runsOf('a', curve, LADDER), ...runsOf('b', pow3(0.85, 0.1, 0.5), LADDER)]), { ladder: LADDER });
     expect(d.intervals.map((m) => m.model)).toEqual(['a', 'b']);
     for (const m of d.intervals) expect(intervalLine(m)).toMatch(new RegExp(`^${m.model}: Dice at 100% 0\\.\\d{4} \\[0\\.\\d{3}, [01]\\.\\d{3}\\] \\(`));
     const lines = answerLines(combined(d.intervals, {})!);

@@ -9,9 +9,10 @@ const full = 8954;
 const geometric: GridSize[] = [...Array.from({ length: 40 }, (_, k) => Math.round(16 * 2 ** (k / 2))).filter((n) => n < full), full].map((n) => ({ n, fraction: n / full }));
 
 describe('ladder', () => {
-  it('on a 5%-step grid is exactly 5, 10, 20, 40%', () => {
-    expect(ladder(steps).map((s) => s.fraction)).toEqual(DEFAULT_LADDER);
-    expect(ladder(steps).map((s) => s.n)).toEqual([18, 36, 72, 144]);
+  it('on a 5%-step grid folds the rungs below 5% onto 5% and tops up with the smallest sizes: 5, 10, 15, 20%', () => {
+    expect(ladder(steps).map((s) => s.fraction)).toEqual([0.05, 0.1, 0.15, 0.2]);
+    expect(ladder(steps).map((s) => s.n)).toEqual([18, 36, 54, 72]);
+    expect(ladder(steps, [0.05, 0.1, 0.2, 0.4]).map((s) => s.fraction)).toEqual([0.05, 0.1, 0.2, 0.4]);
   });
 
   it('on a geometric grid takes, for each rung, the grid size nearest in log', () => {

@@ -40,20 +40,21 @@ describe('stopReason says why', () => {
 });
 
 describe('nextJob stops, or waits for jobs in flight', () => {
-  const s = study(['a'], runsOf('a', pow3(0.9, 0.08, 0.6), [0.05, 0.1, 0.2, 0.4]));
+  const LADDER = [0.05, 0.1, 0.2, 0.4];
+  const s = study(['a'], runsOf('a', pow3(0.9, 0.08, 0.6), LADDER));
 
   it('stops answered when the precision asked is loose', async () => {
-    const d = await nextJob(s, { precision: 0.5 });
+    const d = await nextJob(s, { ladder: LADDER, precision: 0.5 });
     expect(d.action).toBe('stop');
     expect(d.reason).toMatch(/^answered/);
   });
 
   it('stops on the budget, and waits instead while a job is in flight', async () => {
     const spent = s.runs.reduce((t, r) => t + r.seconds!, 0);
-    const d = await nextJob(s, { budget: spent + 0.01 });
+    const d = await nextJob(s, { ladder: LADDER, budget: spent + 0.01 });
     expect(d.action).toBe('stop');
     expect(d.reason).toMatch(/^budget: no job left fits/);
-    const w = await nextJob({ ...s, pending: [{ model: 'a', ...SIZES[19], repeat: 0 }] }, { budget: spent + 0.01 });
+    const w = await nextJob({ ...s, pending: [{ model: 'a', ...SIZES[19], repeat: 0 }] }, { ladder: LADDER, budget: spent + 0.01 });
     expect(w.action).toBe('wait');
     expect(w.reason).toMatch(/waiting for 1 job\(s\) in flight/);
   });
