@@ -85,6 +85,19 @@ describe('pow3 by Levenberg–Marquardt', () => {
     expect(covered).toBeGreaterThanOrEqual(90);
   });
 
+  // the points scatter: a target just above the fitted Dice at the largest n may already be reached
+  it('a target just above the fitted Dice at the largest n: its range starts where the band allows it, below that n', async () => {
+    for (const method of ['ensemble', 'pow3'] as const) {
+      const { fits } = await fitSurrogate(curve(noisy(11, 0.01)), method, { seed: 1 });
+      const f = fits[0];
+      const t = targetSize(f, f.mean(N) + 0.002);
+      expect(t.status === 'forecast' || t.status === 'undetermined').toBe(true);
+      expect(t.lo!).toBeGreaterThanOrEqual(f.observedMinN);
+      expect(t.lo!).toBeLessThan(N);
+      if (t.status === 'forecast') expect(t.n!).toBeGreaterThan(N);
+    }
+  });
+
   it('finds the plateau where another 10% adds just under the threshold', async () => {
     const { fits } = await fitSurrogate(curve(NS.map(truth)), 'pow3');
     const p = plateauPoint(fits[0], 0.005, 0.1);
