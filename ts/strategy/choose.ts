@@ -6,6 +6,7 @@ import { ladder } from './ladder';
 import { type Point, pointsOf, seedsAt, withFantasy } from './points';
 import { stopReason } from './stop';
 import { DEFAULTS, type Job, type Study, type StrategyOptions, pct, spentOf } from './study';
+import { int } from '../surrogate/words';
 
 /** A candidate as scored: how much a fantasy observation there narrows its model's answer, per expected second. */
 export interface Score {
@@ -89,6 +90,36 @@ async function fullGridSpread(study: Study, points: Point[], model: string, dept
   return (await assessModel(full, model, depth, study.nFull, o)).spread;
 }
 
+interface SearchJob {
+  job: Job;
+  cost: number;
+  reason: string;
+}
+
+/**
+ * A target the forecast does not reach although the data allow it from some n within the grid
+ * (undetermined, its range starting at or below 100%): fantasies at the forecast can never show it
+ * reached, so they promise no narrowing, and the full grid's spread estimated from them says the
+ * grid could not place it either, which the grid's own points may well do. Whether the grid
+ * reaches it is found by observing: the untrained size halfway in ln n between the largest size
+ * the model has (trained, or in flight) and 100%, a bisection that ends at 100%.
+ */
+function searchJob(study: Study, s: ModelState, cost: CostModel): SearchJob | null {
+  const m = s.now;
+  if (m.question !== 'target' || m.status !== 'undetermined' || m.lo === null || m.lo > study.nFull) return null;
+  const seeds = seedsAt(study, s.model);
+  const from = Math.max(m.lo, ...s.points.map((p) => p.n));
+  const open = study.sizes.filter((g) => g.n > from && g.n <= study.nFull && !seeds.has(g.n));
+  if (!open.length) return null;
+  const mid = Math.sqrt(from * study.nFull);
+  const g = open.reduce((a, b) => (Math.abs(Math.log(b.n / mid)) < Math.abs(Math.log(a.n / mid)) ? b : a));
+  const c = cost.seconds(s.model, g.n);
+  const target = m.answer.target!.dice;
+  const reason = `${s.model} at ${pct(g.fraction)}: the forecast does not reach Dice ${target}, but the points allow it from n ≈ ${int(m.lo)}; ` +
+    `this size, halfway in ln n from n = ${int(from)} to 100%, shows whether the grid reaches it; ${secondsText(c)}`;
+  return { job: { model: s.model, fraction: g.fraction, n: g.n, repeat: 0 }, cost: c, reason };
+}
+
 /** Where the answer is asked: 100% for a Dice; the target n, or where an undetermined one starts. */
 const focusOf = (m: ModelInterval, nFull: number) => (m.question === 'dice' ? nFull : (m.value ?? m.lo ?? nFull));
 
@@ -132,6 +163,10 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
 
   const states = await Promise.all(fit.map((m) => modelState(study, m.model, m.depth, o)));
   const intervals = states.map((s) => s.now);
+  const probe = states.map((s) => searchJob(study, s, cost)).filter((d): d is SearchJob => d !== null).reduce<SearchJob | null>((a, b) => (!a || b.cost < a.cost ? b : a), null);
+  if (probe && probe.cost <= budgetLeft) {
+    return { action: 'train', job: probe.job, kind: 'size', cost: probe.cost, reason: probe.reason, intervals, scores: [] };
+  }
   const all = states.filter((s) => s.now.excess > 0).flatMap((s) => candidates(study, s.model, cost, o, focusOf(s.now, study.nFull)).map((c) => ({ c, s })));
   const within = all.filter(({ c }) => c.cost <= budgetLeft);
   const overBudget = all.filter(({ c }) => c.cost > budgetLeft);

@@ -3,7 +3,7 @@ import { nextJob, nextJobs } from '../../../ts/strategy/choose';
 import { combined, intervalLine } from '../../../ts/strategy/interval';
 import { ladder } from '../../../ts/strategy/ladder';
 import { answerLines } from '../../../ts/surrogate/engine';
-import { pow3, runsOf, study } from './worlds';
+import { SIZES, pow3, runsOf, study } from './worlds';
 
 // the studies below were trained on this ladder (not the default): they ask what comes after it
 const LADDER = [0.05, 0.1, 0.2, 0.4];
@@ -84,6 +84,35 @@ describe('nextJob', () => {
     expect(d.job.fraction).toBeGreaterThan(0.2);
     expect(d.job.fraction).toBeLessThan(0.4);
     expect(d.reason).toMatch(new RegExp(`the interval of the n for Dice ${target} from ×2\\.00 to ×`));
+  });
+
+  it('for a target the forecast does not reach but the points allow within the grid, observes halfway in ln n to 100% (a bisection)', async () => {
+    const runs = runsOf('a', curve, LADDER);
+    const target = Number(curve(0.95 * 400).toFixed(4));
+    const d = await nextJob(study(['a'], runs), { ladder: LADDER, targetDice: target });
+    expect(d.intervals[0].status).toBe('undetermined');
+    expect(d.intervals[0].lo!).toBeLessThanOrEqual(400);
+    expect(d.action).toBe('train');
+    if (d.action !== 'train') return;
+    // halfway in ln n from where the model stands (its largest size, or the range's start if above) to 100%
+    const halfway = (from: number, taken: number[]) => {
+      const mid = Math.sqrt(from * 400);
+      const open = SIZES.filter((g) => g.n > from && !taken.includes(g.n));
+      return open.reduce((a, b) => (Math.abs(Math.log(b.n / mid)) < Math.abs(Math.log(a.n / mid)) ? b : a)).n;
+    };
+    const from = Math.max(d.intervals[0].lo!, 160);
+    expect(d.job.n).toBe(halfway(from, runs.map((r) => r.n)));
+    expect(d.job.fraction).toBeGreaterThan(0.4);
+    expect(d.job.fraction).toBeLessThan(1);
+    expect(d.reason).toMatch(new RegExp(`^a at ${Math.round(d.job.fraction * 100)}%: the forecast does not reach Dice ${target}, but the points allow it from n ≈ \\d+; this size, halfway in ln n from n = ${Math.round(from)} to 100%, shows whether the grid reaches it`));
+    // with that job in flight (its fantasy still short of the target), the next halves what is left above it
+    const next = await nextJob({ ...study(['a'], runs), pending: [d.job] }, { ladder: LADDER, targetDice: target });
+    expect(next.action).toBe('train');
+    if (next.action !== 'train') return;
+    expect(next.job.n).toBeGreaterThan(d.job.n);
+    const from2 = Number(/halfway in ln n from n = (\d+) to 100%/.exec(next.reason)![1]);
+    expect(from2).toBeGreaterThanOrEqual(d.job.n);
+    expect(next.job.n).toBe(halfway(from2, [...runs.map((r) => r.n), d.job.n]));
   });
 
   it('never asks twice for a job in flight: a wave holds distinct jobs', async () => {
