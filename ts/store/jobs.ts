@@ -1,4 +1,5 @@
 import { changedSettings } from '../experiment/changes';
+import { trainCount } from '../experiment/fractions';
 import type { Experiment } from '../experiment/schema';
 import { UserError } from '../errors';
 import type { Job } from '../experiment/job';
@@ -136,8 +137,26 @@ export function experimentNames(db: Db): string[] {
   );
 }
 
-/** Each model's planned full training set: the largest n_train of its jobs, trained or not. */
+/**
+ * Each model's planned full training set (its 100%). On a grid of fractions, the training pool
+ * that its jobs' sizes were cut from (trainCount(fraction, pool) = n_train for every job with a
+ * known n_train): the 100% even where that job is not in the store, as in an adaptive study that
+ * never chose it, or a cross-validated grid still running. On a grid of counts, the largest count.
+ */
 export function plannedFullN(db: Db, experiment: string): Map<string, number> {
-  const rows = db.prepare('SELECT model, MAX(n_train) AS n FROM jobs WHERE experiment = ? AND n_train IS NOT NULL GROUP BY model').all(experiment) as { model: string; n: number }[];
-  return new Map(rows.map((r) => [r.model, r.n]));
+  const rows = db.prepare('SELECT model, fraction, n_train FROM jobs WHERE experiment = ? AND n_train IS NOT NULL').all(experiment) as { model: string; fraction: number | null; n_train: number }[];
+  const byModel = new Map<string, typeof rows>();
+  for (const r of rows) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+  return new Map([...byModel].map(([model, rs]) => [model, poolOf(rs) ?? Math.max(...rs.map((r) => r.n_train))]));
+}
+
+/** The pool sizes were cut from: the smallest one every (fraction, n_train) agrees with; null for counts, or none agreeing. */
+function poolOf(rs: { fraction: number | null; n_train: number }[]): number | null {
+  if (rs.some((r) => r.fraction === null || r.fraction <= 0)) return null;
+  const top = rs.reduce((a, b) => (b.fraction! > a.fraction! ? b : a));
+  // n = round(f·pool) puts the pool within half an image of n / f, over f
+  const lo = Math.floor((top.n_train - 0.5) / top.fraction!);
+  const hi = Math.ceil((top.n_train + 0.5) / top.fraction!);
+  for (let p = Math.max(1, lo); p <= hi; p++) if (rs.every((r) => trainCount(r.fraction!, p) === r.n_train)) return p;
+  return null;
 }

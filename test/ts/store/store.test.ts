@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../../ts/experiment/grid';
 import { modelDepth } from '../../../ts/experiment/model';
 import { openDb } from '../../../ts/store/db';
-import { jobCounts, markFailed, markRunning, pendingJobs, registerExperiment } from '../../../ts/store/jobs';
+import { jobCounts, markFailed, markRunning, pendingJobs, plannedFullN, registerExperiment } from '../../../ts/store/jobs';
 import { saveForecast } from '../../../ts/store/forecasts';
 import { resultRows, storeResult } from '../../../ts/store/results';
 import { forecastAt } from '../../../ts/surrogate/answers';
@@ -25,6 +25,21 @@ function fresh() {
 }
 
 describe('store', () => {
+  it("knows each model's 100% from its jobs' fractions, also where the job at 100% was never stored (an adaptive study's store)", () => {
+    // a pool of 101 (not a round number: n = round(f·101)); the study stored only the jobs up to 55%
+    const exp = tiny({ split: { train: 101, val: 8, test: 8 }, dataset: { kind: 'synthetic-2d', count: 117, size: 32, objects: 3, radius_max: 6, noise: 0.3, seed: 1 }, fractions: { from: 0.05, to: 1, step: 0.05 } });
+    const all = expandGrid(exp);
+    const chosen = all.filter((j) => j.fraction! <= 0.55);
+    const db = openDb(join(tmp(), 'study.db'));
+    registerExperiment(db, exp, chosen);
+    expect(Math.max(...chosen.map((j) => j.n_train!))).toBe(56);
+    expect(plannedFullN(db, exp.name)).toEqual(new Map([['resunet-d2', 101], ['resunet-d3', 101]]));
+    // a grid of counts: its largest count
+    const counts = tiny({ name: 'counts', fractions: { counts: [6, 12, 18] } });
+    registerExperiment(db, counts, expandGrid(counts));
+    expect([...plannedFullN(db, 'counts').values()]).toEqual([18, 18]);
+  });
+
   it('uses WAL on a real file', () => {
     const { db } = fresh();
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
