@@ -95,13 +95,15 @@ function summarise(name: string, rows: Row[], target: boolean) {
     const errs = mine.flatMap((r) => r.errors.filter((e) => common.has(`${r.world}|${e.model}`)).map(err)) as number[];
     const cov = mine.flatMap((r) => r.errors.map((e) => e.covered)).filter((c): c is boolean => c !== null);
     const shares = mine.map((r) => r.share);
-    return { s, worlds: mine.length, answers: errs.length, share: avg(shares), shareMed: med(shares), mae: avg(errs), median: med(errs), cover: avg(cov.map(Number)), jobs: avg(mine.map((r) => r.jobs)) };
+    // answers this strategy placed (a target n may be undetermined), compared or not
+    const given = mine.flatMap((r) => r.errors.filter((e) => err(e) !== null)).length;
+    return { s, worlds: mine.length, given, answers: errs.length, share: avg(shares), shareMed: med(shares), mae: avg(errs), median: med(errs), cover: avg(cov.map(Number)), jobs: avg(mine.map((r) => r.jobs)) };
   });
   console.log(`\n== ${name}`);
   const what = target ? '|ln(n̂/n)|' : '|Dice@100% err|';
   console.log(table(
-    ['strategy', 'worlds', 'answers compared', 'compute (mean)', 'compute (median)', `${what} mean`, `${what} median`, '95% covered', 'jobs/world'],
-    stats.map((x) => [x.s, x.worlds, x.answers, f(x.share, 3), f(x.shareMed, 3), f(x.mae), f(x.median), f(x.cover, 3), f(x.jobs, 1)]),
+    ['strategy', 'worlds', 'answers given', 'answers compared', 'compute (mean)', 'compute (median)', `${what} mean`, `${what} median`, '95% covered', 'jobs/world'],
+    stats.map((x) => [x.s, x.worlds, x.given, x.answers, f(x.share, 3), f(x.shareMed, 3), f(x.mae), f(x.median), f(x.cover, 3), f(x.jobs, 1)]),
   ));
   const stops = new Map<string, number>();
   for (const r of rows.filter((r) => r.strategy === 'adaptive')) stops.set(r.stop.split(':')[0], (stops.get(r.stop.split(':')[0]) ?? 0) + 1);
