@@ -144,19 +144,34 @@ export function experimentNames(db: Db): string[] {
  * never chose it, or a cross-validated grid still running. On a grid of counts, the largest count.
  */
 export function plannedFullN(db: Db, experiment: string): Map<string, number> {
-  const rows = db.prepare('SELECT model, fraction, n_train FROM jobs WHERE experiment = ? AND n_train IS NOT NULL').all(experiment) as { model: string; fraction: number | null; n_train: number }[];
-  const byModel = new Map<string, typeof rows>();
+  const rows = db.prepare('SELECT model, fold, fraction, n_train FROM jobs WHERE experiment = ? AND n_train IS NOT NULL').all(experiment) as PlannedRow[];
+  const byModel = new Map<string, PlannedRow[]>();
   for (const r of rows) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
-  return new Map([...byModel].map(([model, rs]) => [model, poolOf(rs) ?? Math.max(...rs.map((r) => r.n_train))]));
+  return new Map([...byModel].map(([model, rs]) => [model, fullOf(rs)]));
 }
 
-/** The pool sizes were cut from: the smallest one every (fraction, n_train) agrees with; null for counts, or none agreeing. */
-function poolOf(rs: { fraction: number | null; n_train: number }[]): number | null {
-  if (rs.some((r) => r.fraction === null || r.fraction <= 0)) return null;
+interface PlannedRow {
+  model: string;
+  fold: number | null;
+  fraction: number | null;
+  n_train: number;
+}
+
+/** One model's 100%: the largest of its folds' pools (cross-validation folds may differ by a case); the largest count on a grid of counts. */
+function fullOf(rs: PlannedRow[]): number {
+  const largest = Math.max(...rs.map((r) => r.n_train));
+  if (rs.some((r) => r.fraction === null || r.fraction <= 0)) return largest;
+  const folds = new Map<number | null, PlannedRow[]>();
+  for (const r of rs) folds.set(r.fold, [...(folds.get(r.fold) ?? []), r]);
+  return Math.max(largest, ...[...folds.values()].map(poolOf));
+}
+
+/** The pool a fold's sizes were cut from: the smallest that every (fraction, n_train) agrees with, else n / f of its largest fraction. */
+function poolOf(rs: PlannedRow[]): number {
   const top = rs.reduce((a, b) => (b.fraction! > a.fraction! ? b : a));
   // n = round(f·pool) puts the pool within half an image of n / f, over f
   const lo = Math.floor((top.n_train - 0.5) / top.fraction!);
   const hi = Math.ceil((top.n_train + 0.5) / top.fraction!);
   for (let p = Math.max(1, lo); p <= hi; p++) if (rs.every((r) => trainCount(r.fraction!, p) === r.n_train)) return p;
-  return null;
+  return Math.round(top.n_train / top.fraction!);
 }

@@ -34,6 +34,13 @@ describe('store', () => {
     registerExperiment(db, exp, chosen);
     expect(Math.max(...chosen.map((j) => j.n_train!))).toBe(56);
     expect(plannedFullN(db, exp.name)).toEqual(new Map([['resunet-d2', 101], ['resunet-d3', 101]]));
+    // cross-validation: n_train is known once a fold's result is stored, and folds' pools may differ by a case
+    const cv = tiny({ name: 'cv', split: { holdout: 0.2, folds: 3 }, fractions: { from: 0.1, to: 1, step: 0.1 } });
+    const cvJobs = expandGrid(cv).filter((j) => j.fraction! <= 0.5);
+    registerExperiment(db, cv, cvJobs);
+    const pools = [21, 21, 22];
+    for (const j of cvJobs) storeResult(db, j.key, { epochs, metrics: [{ ...metrics(0.5), n_train: Math.round(j.fraction! * pools[j.fold!]) }] }, { worker: 'w', seconds: 1 });
+    expect([...plannedFullN(db, 'cv').values()]).toEqual([22, 22]);
     // a grid of counts: its largest count
     const counts = tiny({ name: 'counts', fractions: { counts: [6, 12, 18] } });
     registerExperiment(db, counts, expandGrid(counts));
