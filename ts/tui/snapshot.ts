@@ -1,5 +1,5 @@
 import type { Db } from '../store/db';
-import { type JobCounts, jobCounts } from '../store/jobs';
+import { type JobCounts, jobCounts, plannedFullN } from '../store/jobs';
 import { epochRows, type ResultRow, resultRows, type Row } from '../store/results';
 import { type StudyRecord, studyRecord } from '../store/study';
 import { lastError, type WorkerRow, workerRows } from '../store/workers';
@@ -60,6 +60,8 @@ export interface Snapshot {
   job?: JobDetail;
   /** an adaptive study's choices, settings, spending and stop (null for a grid) */
   study: StudyRecord | null;
+  /** each model's 100%: the pool its jobs' fractions were cut from (plannedFullN), as status and report take it */
+  full: Map<string, number>;
 }
 
 /** Reads a frame; `job` (a job key) adds that job's epochs for the job view. */
@@ -100,6 +102,7 @@ export function readSnapshot(db: Db, experiment: string, job?: string): Snapshot
     lastError: lastError(db, experiment),
     results: resultRows(db, experiment),
     study: studyRecord(db, experiment),
+    full: plannedFullN(db, experiment),
     job: job ? readJob(db, job, cells, workers) : undefined,
   };
 }
@@ -130,10 +133,5 @@ export function formatDuration(seconds: number | null): string {
 /** A grid row label: a fraction as a percentage, an image count as n=…. */
 export const rowLabel = (f: number) => (f <= 1 ? `${+(f * 100).toFixed(1)}%` : `n=${f}`);
 
-/** Each model's full training-set size: the largest n_train of any of its jobs, done or not. */
-export function fullTrainingSizes(s: Snapshot): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const c of s.cells) if (c.n_train !== null) m.set(c.model, Math.max(m.get(c.model) ?? 0, c.n_train));
-  for (const r of s.results) m.set(r.model, Math.max(m.get(r.model) ?? 0, r.n_train));
-  return m;
-}
+/** Each model's 100% (its planned full training set), as status, forecast and report take it. */
+export const fullTrainingSizes = (s: Snapshot): Map<string, number> => s.full;

@@ -23,8 +23,8 @@ const DEPTHS = [2, 3, 4];
 /** A saturating curve per depth, still rising at 120: deeper levels off higher (0.86, 0.88, 0.90). */
 const truth = (depth: number, n: number) => 0.9 - 0.02 * (4 - depth) - 0.45 * Math.exp(-n / 70);
 
-/** ONE real store, as a finished run leaves it: 3 depths × 6 fractions (n = 20 … 120), no training. */
-function store() {
+/** ONE real store, as a finished run leaves it: 3 depths × 6 fractions (n = 20 … 120), no training; `upTo` keeps only the jobs up to that fraction, as an adaptive study that never chose the rest. */
+function store(upTo = 1) {
   const exp = tiny({
     name: 'views',
     dataset: { kind: 'synthetic-2d', count: 160, size: 32, objects: 3, radius_max: 6, noise: 0.3, seed: 1 },
@@ -32,7 +32,7 @@ function store() {
     fractions: [1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1],
     models: [{ family: 'resunet', depths: DEPTHS, channels: 4, res_units: 1 }],
   });
-  const jobs = expandGrid(exp);
+  const jobs = expandGrid(exp).filter((j) => j.fraction! <= upTo + 1e-9);
   const file = join(tmp('plateau-views-'), 'p.db');
   const db = openDb(file);
   registerExperiment(db, exp, jobs);
@@ -152,4 +152,17 @@ describe('one answer in every view', async () => {
       expectSame(view, said, want);
     }
   }, 120_000);
+});
+
+describe("an adaptive study's store (no job past 4/6 of the pool stored)", () => {
+  it("every view forecasts at 100% of the pool (n = 120), not at the largest size stored", async () => {
+    const { db, exp, file } = store(4 / 6);
+    expect(Math.max(...resultRows(db, exp.name).map((r) => r.n_train))).toBe(80);
+    expect([...plannedFullN(db, exp.name).values()]).toEqual(DEPTHS.map(() => 120));
+    expect([...fullTrainingSizes(readSnapshot(db, exp.name)).values()]).toEqual(DEPTHS.map(() => 120));
+    const r = await cli(['status', '--db', file, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const e = JSON.parse(r.stdout).experiments.find((x: { experiment: string }) => x.experiment === exp.name);
+    for (const m of e.answer.models) expect(m.forecasts.find((f: { fraction: number }) => f.fraction === 1).n).toBe(120);
+  }, 60_000);
 });
