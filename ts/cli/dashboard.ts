@@ -4,6 +4,8 @@ import { defaultDbPath } from '../store/db';
 import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
 import { type View, VIEWS } from '../tui/viewNames';
 import { oneOf, targetDice } from './options';
+import { cacheFolder } from '../report/answerCache';
+import { keepFitsIn } from '../surrogate/fitMemo';
 import { chooseExperiment, openExisting } from './status';
 
 function view(raw: string, all: View[]): View[] {
@@ -25,6 +27,9 @@ export function registerDashboard(program: Command): void {
       const [{ render, renderToString }, { createElement }, { experimentStats }, { Dashboard, DashboardView, initialViewState }, { dashboardAnswer }, { fullTrainingSizes, readSnapshot }, { LIVE }] = await Promise.all([
         import('ink'), import('react'), import('../report/stats'), import('../tui/Dashboard'), import('../tui/forecasts'), import('../tui/snapshot'), import('../tui/live'),
       ]);
+      // each family's fit and analogue match are kept on disk, as status keeps them: a refit after a new
+      // result refits only the changed curve (the answer is the same, byte for byte: fitMemo.test.ts)
+      keepFitsIn(cacheFolder('fits'));
       const db = openExisting(o.db);
       let experiment: string;
       try {
