@@ -6,7 +6,8 @@
  * last observed value carried forward (the reference, measured in the same run): MAE and median
  * error, MAE as a ratio of the reference's, 95% coverage, mean interval width, the target-n error
  * |ln(n̂/n)| (median) where a point is forecast, the share of targets given a point, the share
- * whose range (open-ended where undetermined) holds the true n, and seconds per curve.
+ * whose range (open-ended where undetermined) holds the true n, the median ln(hi/lo) of the placed
+ * targets' intervals, and seconds per curve.
  *
  *   bash scripts/node.sh --import tsx bench/forecast.ts [--curves 300] [--lstm-curves 300] [--no-lstm]
  */
@@ -28,7 +29,7 @@ async function run(name: string, curves: CorpusCurve[]) {
   const at: Record<number, Record<string, Summary>> = {};
   for (const cut of CUTS) {
     const ref = summarise(lastValue(curves, cut));
-    rows.push([`${cut * 100}%`, 'last value', ref.curves, f(ref.mae), f(ref.median), '1.00', '–', '–', '–', '–', '–', '–']);
+    rows.push([`${cut * 100}%`, 'last value', ref.curves, f(ref.mae), f(ref.median), '1.00', '–', '–', '–', '–', '–', '–', '–']);
     at[cut] = { 'last value': ref };
     for (const method of methods) {
       const some = method.startsWith('lstm') ? curves.slice(0, Number(args['lstm-curves'])) : curves;
@@ -38,10 +39,10 @@ async function run(name: string, curves: CorpusCurve[]) {
       const s = summarise(scored);
       const r = method.startsWith('lstm') ? summarise(lastValue(some, cut)) : ref;
       at[cut][method] = s;
-      rows.push([`${cut * 100}%`, method, s.curves, f(s.mae), f(s.median), f(s.mae / r.mae, 2), f(s.coverage95, 3), f(s.width95, 3), f(s.targetLogError, 3), f(s.targetFound, 2), f(s.targetCoverage, 3), f(sec, 3)]);
+      rows.push([`${cut * 100}%`, method, s.curves, f(s.mae), f(s.median), f(s.mae / r.mae, 2), f(s.coverage95, 3), f(s.width95, 3), f(s.targetLogError, 3), f(s.targetFound, 2), f(s.targetCoverage, 3), f(s.targetWidth, 2), f(sec, 3)]);
     }
   }
-  console.log(table(['cut', 'method', 'curves', 'MAE', 'median', 'MAE / last', '95% cover', '95% width', 'target |ln|', 'target found', 'target covered', 's/curve'], rows));
+  console.log(table(['cut', 'method', 'curves', 'MAE', 'median', 'MAE / last', '95% cover', '95% width', 'target |ln|', 'target found', 'target covered', 'target ln(hi/lo)', 's/curve'], rows));
   const d = at[0.25][DEFAULT_METHOD];
   const goal = (ok: boolean, what: string) => console.log(`${ok ? 'met   ' : 'MISSED'} ${what}`);
   goal(d.mae <= 0.015, `MAE ≤ 0.015 at 25% (${f(d.mae)})`);

@@ -27,6 +27,8 @@ export interface Scored {
   targetFound: boolean | null;
   /** whether the target answer's range (open-ended where undetermined) holds the true n */
   targetCovered: boolean | null;
+  /** ln(hi/lo) of a placed target's interval (Infinity where open above) */
+  targetWidth: number | null;
 }
 
 export function pilotPart(c: Curve, cut: number): Curve {
@@ -62,6 +64,7 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
   let targetScore: number | null = null;
   let targetFound: boolean | null = null;
   let targetCovered: boolean | null = null;
+  let targetWidth: number | null = null;
   // the target: halfway from the last observation to the final value, where the curve still climbs ≥ 0.01
   if (truth > last + 0.01) {
     const d = last + 0.5 * (truth - last);
@@ -69,12 +72,13 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
     const t = targetSize(fit, d);
     targetFound = t.n !== null;
     if (n !== null) targetCovered = t.lo !== null && t.lo <= n && n <= (t.hi ?? Infinity);
+    if (t.n !== null && t.lo !== null) targetWidth = t.hi === null ? Infinity : Math.log(t.hi / t.lo);
     if (n !== null && t.n !== null) {
       targetLogError = Math.abs(Math.log(t.n / n));
       targetScore = targetLogError / (TARGET_NEAR + Math.log(Math.max(t.n, fit.observedMaxN) / fit.observedMaxN));
     }
   }
-  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, targetLogError, targetScore, targetFound, targetCovered };
+  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
 }
 
 export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = false, lstm?: { epochs?: number }): Promise<Scored[]> {
@@ -114,7 +118,7 @@ export function lastValue(curves: Curve[], cut: number): Scored[] {
     if (obs.n.length < 2 || obs.n.length === c.n.length) return [];
     const last = obs.dice[obs.dice.length - 1];
     const truth = c.dice[c.dice.length - 1];
-    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null }];
+    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null }];
   });
 }
 
@@ -128,6 +132,8 @@ export interface Summary {
   targetFound: number | null;
   /** share of targets whose range holds the true n */
   targetCoverage: number | null;
+  /** median ln(hi/lo) of the placed targets' intervals (Infinity where most are open above) */
+  targetWidth: number | null;
 }
 
 export function summarise(s: Scored[]): Summary {
@@ -136,6 +142,7 @@ export function summarise(s: Scored[]): Summary {
   const t = s.map((x) => x.targetLogError).filter((x): x is number => x !== null).sort((a, b) => a - b);
   const tf = s.filter((x) => x.targetFound !== null);
   const tc = s.filter((x) => x.targetCovered !== null);
+  const tw = s.map((x) => x.targetWidth).filter((x): x is number => x !== null).sort((a, b) => a - b);
   return {
     curves: s.length,
     mae: e.reduce((a, b) => a + b, 0) / e.length,
@@ -145,5 +152,6 @@ export function summarise(s: Scored[]): Summary {
     targetLogError: t.length ? quantile(t, 0.5) : null,
     targetFound: tf.length ? tf.filter((x) => x.targetFound).length / tf.length : null,
     targetCoverage: tc.length ? tc.filter((x) => x.targetCovered).length / tc.length : null,
+    targetWidth: tw.length ? quantile(tw, 0.5) : null,
   };
 }
