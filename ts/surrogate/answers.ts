@@ -93,11 +93,11 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
     // scatter. Its 95% interval runs from where the band's upper edge reaches the target to where
     // its lower edge does, and holds at least the trained sizes either side of the crossing.
     const seen = fit.observedN;
-    const below0 = Math.max(a, ...seen.filter((v) => v < n));
-    const above0 = Math.min(fit.observedMaxN, ...seen.filter((v) => v >= n));
+    const bracketLo = Math.max(a, ...seen.filter((v) => v < n));
+    const bracketHi = Math.min(fit.observedMaxN, ...seen.filter((v) => v >= n));
     const lower = firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b);
-    const lo = Math.min(below0, upper ?? below0);
-    const hi = lower === null ? null : Math.max(above0, lower);
+    const lo = Math.min(bracketLo, upper ?? bracketLo);
+    const hi = lower === null ? null : Math.max(bracketHi, lower);
     const range = hi === null ? `95% interval n ≥ ${round(lo)}: its lower edge never reaches ${dice}` : `95% interval n = ${round(lo)}–${round(hi)}`;
     return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, reachable: true, reason: `reached within the data (${range})` };
   }
