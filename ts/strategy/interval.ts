@@ -48,17 +48,9 @@ export function tolerance(o: StrategyOptions): number {
 function targetInterval(m: ModelAnswer, trained: number[], nFull: number): Pick<ModelInterval, 'status' | 'value' | 'lo' | 'hi' | 'spread'> {
   const t = m.target!;
   if (t.status === 'unreachable') return { status: 'unreachable', value: null, lo: null, hi: null, spread: 0 };
-  if (t.status === 'undetermined') {
-    const lo = t.lo ?? trained[0];
-    return { status: 'undetermined', value: null, lo, hi: null, spread: Math.log((UNDETERMINED_REACH * nFull) / lo) };
-  }
-  if (t.status === 'observed') {
-    // the engine's interval: the band's crossings, and at least the trained sizes either side
-    const lo = t.lo ?? trained[0];
-    if (t.hi === null) return { status: 'observed', value: t.n, lo, hi: null, spread: Math.log((UNDETERMINED_REACH * nFull) / lo) };
-    return { status: 'observed', value: t.n, lo, hi: t.hi, spread: Math.log(t.hi / lo) };
-  }
-  return { status: 'forecast', value: t.n, lo: t.lo, hi: t.hi, spread: Math.log(t.hi! / t.lo!) };
+  const lo = t.lo ?? trained[0];
+  const hi = t.hi ?? UNDETERMINED_REACH * nFull;
+  return { status: t.status, value: t.n, lo, hi: t.hi, spread: Math.log(hi / lo) };
 }
 
 export function intervalOf(m: ModelAnswer, trained: number[], nFull: number, o: StrategyOptions): ModelInterval {
