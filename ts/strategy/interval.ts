@@ -111,10 +111,12 @@ export function combined(ms: ModelInterval[], o: StrategyOptions): Answer | null
 
 
 /** The spread in words: "0.074" for a Dice, "×1.62" (hi/lo) for a target n, "undetermined". */
-export function spreadText(m: Pick<ModelInterval, 'question' | 'status' | 'spread'>): string {
+export function spreadText(m: Pick<ModelInterval, 'question' | 'status' | 'spread'> & { hi?: number | null }): string {
   if (m.question === 'dice') return m.spread.toFixed(3);
   if (m.status === 'undetermined') return 'undetermined';
   if (m.status === 'unreachable') return 'unreachable';
+  // reached within the data, but the band's lower edge never reaches the target: hi/lo is not a number to print
+  if (m.hi === null) return 'open above';
   return `×${Math.exp(m.spread).toFixed(2)}`;
 }
 

@@ -20,8 +20,9 @@ export interface StopState {
 }
 
 const s = (v: number) => `${Math.round(v).toLocaleString('en-US')} s`;
-/** A narrowing in the question's units: Dice width, or the factor on hi/lo of a target n. */
-export const narrowingText = (v: number, question: ModelInterval['question']) => (question === 'dice' ? Math.max(0, v).toFixed(4) : `×${Math.exp(Math.max(0, v)).toFixed(3)}`);
+/** A narrowing in the question's units: Dice width, or the factor on hi/lo of a target n (past ×1,000 it only says an interval is still open). */
+export const narrowingText = (v: number, question: ModelInterval['question']) =>
+  question === 'dice' ? Math.max(0, v).toFixed(4) : Math.exp(v) > 1000 ? 'more than ×1,000' : `×${Math.exp(Math.max(0, v)).toFixed(3)}`;
 
 export function stopReason(st: StopState): string | null {
   const open = st.intervals.filter((m) => m.excess > 0);

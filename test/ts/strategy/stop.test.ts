@@ -33,6 +33,16 @@ describe('stopReason says why', () => {
     expect(stopReason(state({ best: { job: 'a at 100%', narrowing: -0.01, cost: 50, restCost: 200 } }))).toMatch(/^diminishing returns: no job is expected to narrow the answer/);
   });
 
+  it('a target interval open above reads as such, not as a factor of thousands', () => {
+    const open: ModelInterval = {
+      model: 'a', question: 'target', status: 'observed', value: 200, lo: 150, hi: null, spread: Math.log(360_000 / 150),
+      excess: Math.log(360_000 / 150) - Math.log(1.25), tolerance: Math.log(1.25), floor: null, aim: Math.log(1.25), answer: {} as ModelAnswer,
+    };
+    const r = stopReason(state({ intervals: [open], best: { job: 'a at 50%', narrowing: Math.log(1.1), cost: 10, restCost: 500 } }))!;
+    expect(r).toBe('diminishing returns: the best job left (a at 50%) would narrow the answer by ×1.100 for 10 s; at that rate the excess over what is aimed at (more than ×1,000) would cost more than training every size left (500 s)');
+    expect(stopReason(state({ intervals: [open], best: { job: 'a at 50%', narrowing: 0, cost: 10, restCost: 500 } }))).toBe('diminishing returns: no job is expected to narrow the answer (a open above)');
+  });
+
   it('no reason while there is work to do', () => {
     expect(stopReason(state({}))).toBeNull();
     expect(stopReason(state({ budget: 1000 }))).toBeNull();
