@@ -4,9 +4,7 @@ import { defaultDbPath } from '../store/db';
 import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
 import { type View, VIEWS } from '../tui/viewNames';
 import { oneOf, targetDice } from './options';
-import { cacheFolder } from '../report/answerCache';
-import { keepFitsIn } from '../surrogate/fitMemo';
-import { chooseExperiment, openExisting } from './status';
+import { chooseExperiment, keepFits, openExisting } from './status';
 
 function view(raw: string, all: View[]): View[] {
   if (!(VIEWS as readonly string[]).includes(raw)) throw new UserError(`--view: unknown '${raw}' (one of ${VIEWS.join(', ')})`);
@@ -27,9 +25,7 @@ export function registerDashboard(program: Command): void {
       const [{ render, renderToString }, { createElement }, { experimentStats }, { Dashboard, DashboardView, initialViewState }, { dashboardAnswer }, { fullTrainingSizes, readSnapshot }, { LIVE }] = await Promise.all([
         import('ink'), import('react'), import('../report/stats'), import('../tui/Dashboard'), import('../tui/forecasts'), import('../tui/snapshot'), import('../tui/live'),
       ]);
-      // each family's fit and analogue match are kept on disk, as status keeps them: a refit after a new
-      // result refits only the changed curve (the answer is the same, byte for byte: fitMemo.test.ts)
-      keepFitsIn(cacheFolder('fits'));
+      keepFits();
       const db = openExisting(o.db);
       let experiment: string;
       try {

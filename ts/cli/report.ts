@@ -5,9 +5,7 @@ import { defaultDbPath } from '../store/db';
 import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
 import { oneOf, targetDice } from './options';
 import { progress } from './progress';
-import { cacheFolder } from '../report/answerCache';
-import { keepFitsIn } from '../surrogate/fitMemo';
-import { chooseExperiment, openExisting } from './status';
+import { chooseExperiment, keepFits, openExisting } from './status';
 
 export function registerReport(program: Command): void {
   program
@@ -23,9 +21,7 @@ export function registerReport(program: Command): void {
     .option('--seed <s>', 'seed for the LSTM surrogates', (v) => Number.parseInt(v, 10), 0)
     .action(async (o) => {
       const { buildReport, reportSteps, writeReport } = await import('../report/report'); // vega and the engine: only here
-      // each family's fit and analogue match are kept on disk, as status keeps them: a refit after a new
-      // result refits only the changed curve (the answer is the same, byte for byte: fitMemo.test.ts)
-      keepFitsIn(cacheFolder('fits'));
+      keepFits();
       const db = openExisting(o.db);
       try {
         const experiment = chooseExperiment(db, o.db, o.experiment);

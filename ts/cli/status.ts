@@ -46,12 +46,19 @@ interface Printed {
 }
 
 /**
+ * Keep each family's fit and analogue match on disk (`.plateau/cache/fits`) for this command: after
+ * a new result only the changed curve is fitted again, and the answer is the same, byte for byte
+ * (fitMemo.test.ts). status, report and the dashboard all do.
+ */
+export const keepFits = () => keepFitsIn(cacheFolder('fits'));
+
+/**
  * The engine's answer, computed (the engine, and tfjs behind the LSTMs, load only here: on a cache
  * miss). Each curve's fits are kept too, so after a new result only the curve it changed is fitted.
  */
 async function printedAnswer(rows: ReturnType<typeof resultRows>, name: string, o: { method?: Method; targetDice?: number }, full: Map<string, number>): Promise<Printed> {
   const [{ experimentAnswer, experimentLines }, { answerJson }] = await Promise.all([import('../report/answer'), import('../surrogate/engine')]);
-  keepFitsIn(cacheFolder('fits'));
+  keepFits();
   try {
     const a = await experimentAnswer(rows, name, o, full);
     return { json: a.answer && answerJson(a.answer), lines: a.answer ? experimentLines(a) : [], notes: a.notes };
