@@ -1,5 +1,5 @@
 import { MIN_POINTS } from '../surrogate/curve';
-import { type Candidate, candidates } from './candidates';
+import { type Candidate, candidates, nearest } from './candidates';
 import { type CostModel, costModel } from './cost';
 import { type ModelInterval, assessModel, spreadText, withFloor } from './interval';
 import { ladder } from './ladder';
@@ -111,8 +111,7 @@ function searchJob(study: Study, s: ModelState, cost: CostModel): SearchJob | nu
   const from = Math.max(m.lo, ...s.points.map((p) => p.n));
   const open = study.sizes.filter((g) => g.n > from && g.n <= study.nFull && !seeds.has(g.n));
   if (!open.length) return null;
-  const mid = Math.sqrt(from * study.nFull);
-  const g = open.reduce((a, b) => (Math.abs(Math.log(b.n / mid)) < Math.abs(Math.log(a.n / mid)) ? b : a));
+  const [g] = nearest(open, Math.sqrt(from * study.nFull), 1);
   const c = cost.seconds(s.model, g.n);
   const target = m.answer.target!.dice;
   const reason = `${s.model} at ${pct(g.fraction)}: the forecast does not reach Dice ${target}, but the points allow it from n ≈ ${int(m.lo)}; ` +
