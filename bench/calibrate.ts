@@ -10,7 +10,7 @@
  *   3. per method and bucket of observed points, conformal quantiles of |error| / scale;
  *   4. reliability on the held-out data sets: MAE, median error and 95% coverage per cut-off.
  *
- *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves 400] [--lstm-curves 100]
+ *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 100]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ import { analogue, leaveSourceOut } from '../ts/surrogate/analogue';
 import { corpus } from './lib/corpus';
 import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
-const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '400' }, 'lstm-curves': { type: 'string', default: '100' }, 'target-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '100' }, 'target-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false } } });
 // --ensemble-only: keep sigma0, the priors, the shared scale and every other method's quantiles;
 // relearn the stack, the ensemble's own scale, quantiles and reliability (minutes, not half an hour)
 const only = args['ensemble-only'];
@@ -34,22 +34,28 @@ const TAU = 4;
 const t0 = performance.now();
 const log = (s: string) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0)} s] ${s}`);
 
-const cal = corpus('dev', Number(args.curves), 1, 'calibrate');
+// 'all': every curve of the half; a sample of a few hundred leaves the quantiles to a few dozen data sets
+const count = args.curves === 'all' ? Number.POSITIVE_INFINITY : Number(args.curves);
+const cal = corpus('dev', count, 1, 'calibrate');
 // the analogue corpus is this half of LCDB: a curve is never matched against its own data set's curves
 leaveSourceOut((model) => Number.parseInt(model.split('/')[0], 10));
-const held = corpus('dev', Number(args.curves), 2, 'held-out');
+const held = corpus('dev', count, 2, 'held-out');
 log(`${cal.length} curves to calibrate on, ${held.length} held out`);
 const SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: false })), { cut: 0.25, pilot: true }];
+// Methods whose target intervals are their calibrated band's crossings, never a learnt spread: the
+// LSTMs, and the ensemble, whose band places a target past the data only where it can pin it (a
+// spread learnt on the few it places would then be applied to every target it cannot place).
+const bandTargets = (method: string) => method === 'ensemble' || method.startsWith('lstm');
 
 // --target-only: keep what was learnt, redo the target sizes' quantile and the reliability rows of
-// the parametric methods (minutes instead of half an hour; the LSTMs' target spread is dropped, so
-// their target intervals fall back to the band's crossings)
+// the parametric methods (minutes instead of half an hour; the methods in bandTargets keep none, so
+// their target intervals are their band's crossings)
 if (args['target-only']) {
   const c = calibration();
   for (const [method, mc] of Object.entries(c.methods)) {
-    if (method.startsWith('lstm')) {
+    if (bandTargets(method)) {
       Object.assign(mc, { target95: null, targetCount: 0 });
-      for (const r of c.reliability[method] ?? []) r.targetLogError = null;
+      if (method.startsWith('lstm')) for (const r of c.reliability[method] ?? []) r.targetLogError = null;
       continue;
     }
     const scores: number[] = [];
@@ -207,7 +213,7 @@ for (const { method, curves } of methods) {
     ...(method === 'ensemble' ? { scale: ensembleScale } : {}),
   };
   const logErr = scored.map((s) => s.targetScore).filter((x): x is number => x !== null);
-  if (logErr.length) Object.assign(methodsCal[method], { target95: conformal(logErr, 0.95), targetCount: logErr.length });
+  if (logErr.length && !bandTargets(method)) Object.assign(methodsCal[method], { target95: conformal(logErr, 0.95), targetCount: logErr.length });
   log(`${method}: quantiles ${JSON.stringify(methodsCal[method].quantiles)}`);
 }
 const calibrated: Calibration = { ...base, stack, scale, methods: only ? { ...previous.methods, ...methodsCal } : methodsCal, source: '', reliability: {} };

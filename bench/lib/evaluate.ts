@@ -155,3 +155,19 @@ export function summarise(s: Scored[]): Summary {
     targetWidth: tw.length ? quantile(tw, 0.5) : null,
   };
 }
+
+/**
+ * What the non-decreasing rule costs on curves that fall after the cut-off (LCDB's QDA and SVC
+ * curves whose F1 collapses with more data): a forecast that never falls below the last observation
+ * loses at least max(0, last − truth) on each. `floor` is that loss's mean over all curves; the
+ * MAE and median over the curves that do not fall by more than `by` show the error left elsewhere.
+ */
+export function fallSplit(s: Scored[], by = 0.02): { falling: number; floor: number; mae: number; median: number } {
+  const rest = s.filter((x) => x.truth >= x.last - by).map((x) => Math.abs(x.forecast - x.truth)).sort((a, b) => a - b);
+  return {
+    falling: s.length - rest.length,
+    floor: s.reduce((a, x) => a + Math.max(0, x.last - x.truth), 0) / s.length,
+    mae: rest.reduce((a, b) => a + b, 0) / rest.length,
+    median: quantile(rest, 0.5),
+  };
+}

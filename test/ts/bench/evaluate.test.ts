@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../../../bench/lib/corpus';
-import { byName, scoreMethod } from '../../../bench/lib/evaluate';
+import { byName, fallSplit, scoreMethod } from '../../../bench/lib/evaluate';
 import type { Curve } from '../../../ts/surrogate/curve';
 
 // the forecast benchmark and the calibration score each fit against its own curve's final value
@@ -29,5 +29,19 @@ describe('leave-future-out scoring', () => {
   it.skipIf(!existsSync(join(import.meta.dirname, '..', '..', '..', '.plateau', 'lcdb', 'curves-auc.json')))('names the development corpus uniquely', () => {
     const names = corpus('dev', 400, 1).map((c) => c.model);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('splits off the error a non-decreasing forecast cannot avoid on a curve that falls after the cut', async () => {
+    const n = rising('x', 0).n;
+    // rises to the cut, then collapses by 0.3 (as LCDB's QDA F1 curves do)
+    const falling: Curve = { model: 'falls', depth: null, n, dice: n.map((v) => (v <= 128 ? 0.8 - 0.3 * (v / 16) ** -0.5 : 0.4)) };
+    const scored = await scoreMethod([rising('a', 0.9), falling], 'ensemble', 0.25);
+    const fall = scored.find((s) => s.model === 'falls')!;
+    const rise = scored.find((s) => s.model === 'a')!;
+    expect(fall.forecast).toBeGreaterThanOrEqual(fall.last - 0.05);
+    const x = fallSplit(scored);
+    expect(x.falling).toBe(1);
+    expect(x.floor).toBeCloseTo((fall.last - fall.truth) / 2, 10);
+    expect(x.mae).toBeCloseTo(Math.abs(rise.forecast - rise.truth), 10);
   });
 });
