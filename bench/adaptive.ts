@@ -74,6 +74,12 @@ async function replayAll(w: World, base: StrategyOptions): Promise<Row[]> {
     console.log(`\n${w.name}: ${rs[0].jobs.length} adaptive jobs, ${(rs[0].share * 100).toFixed(1)}% of the grid`);
     for (const j of rs[0].jobs) console.log(`  ${j.reason}`);
     console.log(`  stop: ${rs[0].stop}`);
+    for (const r of rs) {
+      for (const [a, e] of r.answers.map((a, i) => [a, errors(w, r, o.targetDice)[i]] as const)) {
+        const v = (x: number | null) => (x === null ? '–' : a.question === 'dice' ? x.toFixed(4) : x.toFixed(0));
+        console.log(`  ${r.strategy}, ${a.model}: ${a.status} ${v(a.value)} [${v(a.lo)}, ${v(a.hi)}]; error ${e.dice ?? e.target ?? '–'}`);
+      }
+    }
   }
   const cheapest = [...new Set([...ladder(w.sizes, o.ladder), w.sizes[w.sizes.length - 1]])];
   const floor = w.models.reduce((t, m) => t + cheapest.reduce((u, s) => u + jobSeconds(w, m, w.sizes.indexOf(s), 0), 0), 0) / gridSeconds(w);
