@@ -75,9 +75,10 @@ async function replayAll(w: World, base: StrategyOptions): Promise<Row[]> {
     for (const j of rs[0].jobs) console.log(`  ${j.reason}`);
     console.log(`  stop: ${rs[0].stop}`);
     for (const r of rs) {
-      for (const [a, e] of r.answers.map((a, i) => [a, errors(w, r, o.targetDice)[i]] as const)) {
+      const es = errors(w, r, o.targetDice);
+      for (const [a, e] of r.answers.map((a, i) => [a, es[i]] as const)) {
         const v = (x: number | null) => (x === null ? '–' : a.question === 'dice' ? x.toFixed(4) : x.toFixed(0));
-        console.log(`  ${r.strategy}, ${a.model}: ${a.status} ${v(a.value)} [${v(a.lo)}, ${v(a.hi)}]; error ${e.dice ?? e.target ?? '–'}`);
+        console.log(`  ${r.strategy}, ${a.model}: ${a.status} ${v(a.value)} [${v(a.lo)}, ${v(a.hi)}]; error ${f(e.dice ?? e.target)}`);
       }
     }
   }

@@ -40,10 +40,10 @@ async function run(name: string, curves: CorpusCurve[]) {
   const falls: (string | number)[][] = [];
   for (const sc of SCENARIOS) {
     const { cut, pilot } = sc;
-    const name = label(sc);
+    const where = label(sc);
     const ref = summarise(pilot ? lastValue(curves.map((c) => pilotPart(c, cut)), 0.999) : lastValue(curves, cut));
-    rows.push([name, 'last value', ref.curves, f(ref.mae), f(ref.median), '1.00', '–', '–', '–', '–', '–', '–', '–']);
-    at[name] = { 'last value': ref };
+    rows.push([where, 'last value', ref.curves, f(ref.mae), f(ref.median), '1.00', '–', '–', '–', '–', '–', '–', '–']);
+    at[where] = { 'last value': ref };
     for (const method of methods) {
       if (pilot && method.startsWith('lstm')) continue;
       const some = method.startsWith('lstm') ? curves.slice(0, Number(args['lstm-curves'])) : curves;
@@ -52,21 +52,22 @@ async function run(name: string, curves: CorpusCurve[]) {
       const sec = (performance.now() - t) / 1000 / Math.max(1, scored.length);
       const s = summarise(scored);
       const r = method.startsWith('lstm') ? summarise(lastValue(some, cut)) : ref;
-      at[name][method] = s;
-      if (method === DEFAULT_METHOD) falls.push(fallRow(name, scored));
-      rows.push([name, method, s.curves, f(s.mae), f(s.median), f(s.mae / r.mae, 2), f(s.coverage95, 3), f(s.width95, 3), f(s.targetLogError, 3), f(s.targetFound, 2), f(s.targetCoverage, 3), f(s.targetWidth, 2), f(sec, 3)]);
+      at[where][method] = s;
+      if (method === DEFAULT_METHOD) falls.push(fallRow(where, scored));
+      rows.push([where, method, s.curves, f(s.mae), f(s.median), f(s.mae / r.mae, 2), f(s.coverage95, 3), f(s.width95, 3), f(s.targetLogError, 3), f(s.targetFound, 2), f(s.targetCoverage, 3), f(s.targetWidth, 2), f(sec, 3)]);
     }
   }
   console.log(table(['cut', 'method', 'curves', 'MAE', 'median', 'MAE / last', '95% cover', '95% width', 'target |ln|', 'target found', 'target covered', 'target ln(hi/lo)', 's/curve'], rows));
   console.log(`\n${DEFAULT_METHOD} where curves fall after the cut (a non-decreasing forecast cannot follow them down):`);
   console.log(table(['cut', 'curves', 'fall > 0.02', 'MAE floor from falls', 'MAE on the rest', 'median on the rest'], falls));
-  const d = at['25%'][DEFAULT_METHOD];
+  const d = at[label({ cut: 0.25, pilot: false })][DEFAULT_METHOD];
   const goal = (ok: boolean, what: string) => console.log(`${ok ? 'met   ' : 'MISSED'} ${what}`);
   goal(d.mae <= 0.015, `MAE ≤ 0.015 at 25% (${f(d.mae)})`);
   goal(d.median <= 0.006, `median ≤ 0.006 at 25% (${f(d.median)})`);
   goal(d.coverage95 >= 0.93 && d.coverage95 <= 0.97, `95% coverage in [0.93, 0.97] at 25% (${f(d.coverage95, 3)})`);
   for (const cut of CUTS) {
-    const [e, p, l] = [at[`${cut * 100}%`][DEFAULT_METHOD].mae, at[`${cut * 100}%`].pow4.mae, at[`${cut * 100}%`]['last value'].mae];
+    const row = at[label({ cut, pilot: false })];
+    const [e, p, l] = [row[DEFAULT_METHOD].mae, row.pow4.mae, row['last value'].mae];
     goal(e < p && e < l, `better than pow4 alone (${f(p)}) and the last value (${f(l)}) at ${cut * 100}% (${f(e)})`);
   }
 }
