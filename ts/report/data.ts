@@ -1,4 +1,5 @@
 import type { Db } from '../store/db';
+import { plannedFullN } from '../store/jobs';
 import type { ResultRow } from '../store/results';
 
 /** Test metrics of an experiment's finished jobs, with the training time in hours (Fig 8). */
@@ -10,9 +11,8 @@ export interface ReportData {
 }
 
 export function reportData(db: Db, experiment: string, rows: ResultRow[]): ReportData {
-  const full = new Map<string, number>();
-  const all = db.prepare(`SELECT model, MAX(n_train) AS n FROM jobs WHERE experiment = ? GROUP BY model`).all(experiment) as { model: string; n: number | null }[];
-  for (const a of all) if (a.n !== null) full.set(a.model, a.n);
+  // each model's 100% as every other view takes it; a row's own n_train where the jobs lack one
+  const full = plannedFullN(db, experiment);
   for (const r of rows) full.set(r.model, Math.max(full.get(r.model) ?? 0, r.n_train));
   return { experiment, rows, ratio: (r) => r.fraction ?? r.n_train / (full.get(r.model) ?? r.n_train) };
 }
