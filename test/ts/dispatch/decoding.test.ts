@@ -171,9 +171,11 @@ describe('the broker while a result is being stored', () => {
 
   it('a worker lost while its result is refused: the job goes to another worker', async () => {
     const { broker, log, held, worker, sendHeld, job, a } = await oneJobHeld();
-    const b = await worker('b');
+    let b: Dealer | undefined;
     try {
       await sendHeld(a, job);
+      // 'b' comes only now: two READYs sent together may arrive in either order, and 'a' must hold the job.
+      b = await worker('b');
       broker.workerExited('a', 'killed by SIGKILL');
       held[0].settle(false);
       await sendHeld(b, job);
@@ -182,7 +184,7 @@ describe('the broker while a result is being stored', () => {
       expect(log).toEqual([`retry ${job.key} from a: result rejected: bad table`, `stored ${job.key} from b`]);
     } finally {
       a.close();
-      b.close();
+      b?.close();
       await broker.close();
     }
   });
