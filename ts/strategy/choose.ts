@@ -1,7 +1,7 @@
 import { MIN_POINTS } from '../surrogate/curve';
 import { type Candidate, candidates, nearest } from './candidates';
 import { type CostModel, costModel } from './cost';
-import { type ModelInterval, assessModel, spreadText, withFloor } from './interval';
+import { type ModelInterval, assessModel, spreadChangeText, withFloor } from './interval';
 import { ladder } from './ladder';
 import { type Point, pointsOf, seedsAt, withFantasy } from './points';
 import { stopReason } from './stop';
@@ -126,7 +126,7 @@ const jobText = (c: Job & Pick<Candidate, 'kind'>) => (c.kind === 'seed' ? `${c.
 
 function reasonOf(c: Candidate, before: ModelInterval, after: ModelInterval, targetDice?: number): string {
   const what = before.question === 'dice' ? 'the Dice-at-100% interval' : `the interval of the n for Dice ${targetDice}`;
-  return `${jobText(c)}: narrows ${what} from ${spreadText(before)} to ${spreadText(after)} for ${secondsText(c.cost)}`;
+  return `${jobText(c)}: narrows ${what} ${spreadChangeText(before, after)} for ${secondsText(c.cost)}`;
 }
 
 /**

@@ -120,6 +120,18 @@ export function spreadText(m: Pick<ModelInterval, 'question' | 'status' | 'sprea
   return `×${Math.exp(m.spread).toFixed(2)}`;
 }
 
+/**
+ * How a job changes the spread, in words: "from 0.074 to 0.051", "from ×2.00 to ×1.41". Where the
+ * words alike hide the change (open above, or undetermined, before and after: the lower end rose
+ * or the upper end fell), each side says its range too: "from open above (n ≥ 176) to open above (n ≥ 190)".
+ */
+export function spreadChangeText(before: ModelInterval, after: ModelInterval): string {
+  const [a, b] = [spreadText(before), spreadText(after)];
+  if (a !== b || before.question !== 'target') return `from ${a} to ${b}`;
+  const range = (m: ModelInterval) => (m.lo === null ? a : m.hi === null ? `${a} (n ≥ ${int(m.lo)})` : `${a} (n ${int(m.lo)}–${int(m.hi)})`);
+  return `from ${range(before)} to ${range(after)}`;
+}
+
 /** One line per model: the answer, its interval, and whether it is within the precision asked. */
 export function intervalLine(m: ModelInterval): string {
   const w = (v: number) => (m.question === 'dice' ? v.toFixed(3) : `×${Math.exp(v).toFixed(2)}`);
