@@ -197,7 +197,7 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
   const finishers = scores.filter((x) => x.finishes);
   if (finishers.length) {
     const f = finishers.reduce((a, b) => (b.cost < a.cost ? b : a));
-    return { action: 'train', job: f.job, kind: f.kind, cost: f.cost, reason: `${f.reason}, which answers ${f.job.model} in one job`, intervals, scores };
+    return { action: 'train', job: f.job, kind: f.kind, cost: f.cost, reason: `${f.reason}, which is expected to answer ${f.job.model} in one job`, intervals, scores };
   }
   // For the Dice at 100%, only the job at 100% answers it outright. Where no other job would bring
   // a model within the aim and that job narrows the model's interval most, every path to the answer

@@ -39,7 +39,7 @@ describe('nextJob', () => {
     expect(same('dear').cost).toBeCloseTo(100 * same('cheap').cost, 6);
     const chosen = same('cheap');
     for (const s of d.scores.filter((x) => x.worth)) expect(chosen.perSecond).toBeGreaterThanOrEqual(s.perSecond);
-    const m = /narrows the Dice-at-100% interval from ([\d.]+) to ([\d.]+) for ~[\d.,]+ s(, which answers cheap in one job)?$/.exec(d.reason);
+    const m = /narrows the Dice-at-100% interval from ([\d.]+) to ([\d.]+) for ~[\d.,]+ s(, which is expected to answer cheap in one job)?$/.exec(d.reason);
     expect(m).not.toBeNull();
     expect(Number(m![2])).toBeLessThan(Number(m![1]));
   });
@@ -53,7 +53,7 @@ describe('nextJob', () => {
     expect(finishers.map((s) => s.job.fraction)).toEqual([1]);
     expect(d.job.fraction).toBe(1);
     expect(d.scores.some((s) => s.job.fraction < 1 && s.after <= finishers[0].after + 0.04)).toBe(true);
-    expect(d.reason).toMatch(/, which answers a in one job$/);
+    expect(d.reason).toMatch(/, which is expected to answer a in one job$/);
   });
 
   it('for the Dice at 100%, trains 100% first where no other job answers it and it narrows most, though mid-size jobs narrow more per second', async () => {
