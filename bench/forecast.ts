@@ -9,7 +9,8 @@
  * point is forecast, the share of targets given a point, the share whose range (open-ended where
  * undetermined) holds the true n, the median ln(hi/lo) of the placed targets' intervals, and
  * seconds per curve. Then, for the default method, how much of its MAE comes from curves that fall
- * after the cut (evaluate.ts: fallSplit) and its error on the others.
+ * after the cut (evaluate.ts: fallSplit) and its error on the others, and how well these curves
+ * know its MAE and coverage: 95% intervals over resampled data sets (evaluate.ts: resampledInterval).
  *
  *   bash scripts/node.sh --import tsx bench/forecast.ts [--curves 300] [--lstm-curves 300] [--no-lstm]
  */
@@ -18,7 +19,7 @@ import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { DEFAULT_METHOD, type Method } from '../ts/surrogate/surrogate';
 import { table } from '../ts/cli/format';
 import { type CorpusCurve, corpus } from './lib/corpus';
-import { type Scored, type Summary, fallSplit, lastValue, pilotPart, scoreMethod, summarise } from './lib/evaluate';
+import { type Scored, type Summary, dataSetOf, fallSplit, lastValue, pilotPart, resampledInterval, scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '300' }, 'lstm-curves': { type: 'string', default: '300' }, 'no-lstm': { type: 'boolean', default: false } } });
 const CUTS = [0.1, 0.25, 0.5];
@@ -27,6 +28,13 @@ const SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: false })), { cut: 0.25, p
 const label = (sc: { cut: number; pilot: boolean }) => `${sc.cut * 100}%${sc.pilot ? ', 4 points' : ''}`;
 const methods: Method[] = [DEFAULT_METHOD, 'pow4', ...(args['no-lstm'] ? [] : LSTM_VARIANTS)];
 const f = (v: number | null, d = 4) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(d));
+
+/** The default's MAE and coverage with their 95% intervals over resampled data sets, and how many data sets there are. */
+function spreadRow(cut: string, scored: Scored[]): (string | number)[] {
+  const ci = (stat: (s: Scored[]) => number, d: number) => resampledInterval(scored, stat, dataSetOf).map((v) => f(v, d)).join('–');
+  const s = summarise(scored);
+  return [cut, scored.length, new Set(scored.map(dataSetOf)).size, f(s.mae), ci((x) => summarise(x).mae, 4), f(s.coverage95, 3), ci((x) => summarise(x).coverage95, 3)];
+}
 
 function fallRow(cut: string, scored: Scored[]): (string | number)[] {
   const x = fallSplit(scored);
@@ -38,6 +46,7 @@ async function run(name: string, curves: CorpusCurve[]) {
   const rows: (string | number)[][] = [];
   const at: Record<string, Record<string, Summary>> = {};
   const falls: (string | number)[][] = [];
+  const spreads: (string | number)[][] = [];
   for (const sc of SCENARIOS) {
     const { cut, pilot } = sc;
     const where = label(sc);
@@ -53,13 +62,18 @@ async function run(name: string, curves: CorpusCurve[]) {
       const s = summarise(scored);
       const r = method.startsWith('lstm') ? summarise(lastValue(some, cut)) : ref;
       at[where][method] = s;
-      if (method === DEFAULT_METHOD) falls.push(fallRow(where, scored));
+      if (method === DEFAULT_METHOD) {
+        falls.push(fallRow(where, scored));
+        spreads.push(spreadRow(where, scored));
+      }
       rows.push([where, method, s.curves, f(s.mae), f(s.median), f(s.mae / r.mae, 2), f(s.coverage95, 3), f(s.width95, 3), f(s.targetLogError, 3), f(s.targetFound, 2), f(s.targetCoverage, 3), f(s.targetWidth, 2), f(sec, 3)]);
     }
   }
   console.log(table(['cut', 'method', 'curves', 'MAE', 'median', 'MAE / last', '95% cover', '95% width', 'target |ln|', 'target found', 'target covered', 'target ln(hi/lo)', 's/curve'], rows));
   console.log(`\n${DEFAULT_METHOD} where curves fall after the cut (a non-decreasing forecast cannot follow them down):`);
   console.log(table(['cut', 'curves', 'fall > 0.02', 'MAE floor from falls', 'MAE on the rest', 'median on the rest'], falls));
+  console.log(`\n${DEFAULT_METHOD}'s MAE and coverage as known from these curves (95% intervals, data sets resampled: curves of one data set move together):`);
+  console.log(table(['cut', 'curves', 'data sets', 'MAE', 'MAE 95% interval', '95% cover', 'cover 95% interval'], spreads));
   const d = at[label({ cut: 0.25, pilot: false })][DEFAULT_METHOD];
   const goal = (ok: boolean, what: string) => console.log(`${ok ? 'met   ' : 'MISSED'} ${what}`);
   goal(d.mae <= 0.015, `MAE ≤ 0.015 at 25% (${f(d.mae)})`);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../../../bench/lib/corpus';
-import { byName, fallSplit, scoreMethod } from '../../../bench/lib/evaluate';
+import { type Scored, byName, dataSetOf, fallSplit, resampledInterval, scoreMethod, summarise } from '../../../bench/lib/evaluate';
 import type { Curve } from '../../../ts/surrogate/curve';
 
 // the forecast benchmark and the calibration score each fit against its own curve's final value
@@ -43,5 +43,36 @@ describe('leave-future-out scoring', () => {
     expect(x.falling).toBe(1);
     expect(x.floor).toBeCloseTo((fall.last - fall.truth) / 2, 10);
     expect(x.mae).toBeCloseTo(Math.abs(rise.forecast - rise.truth), 10);
+  });
+});
+
+describe('resampledInterval', () => {
+  const scored = (model: string, covered: boolean): Scored => ({
+    model, truth: 0.5, last: 0.5, forecast: 0.5, lo95: covered ? 0.4 : 0.6, hi95: 0.7, score: 0, parts: null, points: 8,
+    targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null,
+  });
+  const coverage = (s: Scored[]) => summarise(s).coverage95;
+
+  it('resamples data sets, not curves: clustered outcomes know the coverage less well than as many independent ones', () => {
+    // 40 data sets × 10 curves; a data set's curves are all covered or all missed (8 of 40 missed)
+    const clustered = Array.from({ length: 400 }, (_, i) => scored(`${Math.floor(i / 10)}/l${i % 10}/f1`, Math.floor(i / 10) % 5 !== 0));
+    // the same 400 outcomes, each curve a data set of its own
+    const apart = clustered.map((x, i) => ({ ...x, model: `${i}/l/f1` }));
+    expect(coverage(clustered)).toBeCloseTo(0.8, 10);
+    const [lo, hi] = resampledInterval(clustered, coverage, dataSetOf);
+    const [lo1, hi1] = resampledInterval(apart, coverage, dataSetOf);
+    expect(lo).toBeLessThan(0.8);
+    expect(hi).toBeGreaterThan(0.8);
+    expect(lo1).toBeLessThan(0.8);
+    expect(hi1).toBeGreaterThan(0.8);
+    // a binomial's 95% half-width is about 0.039 on 400 independent curves, 0.124 on 40 data sets
+    expect(hi1 - lo1).toBeGreaterThan(0.05);
+    expect(hi1 - lo1).toBeLessThan(0.11);
+    expect(hi - lo).toBeGreaterThan(2 * (hi1 - lo1));
+  });
+
+  it('is a point where every data set gives the same outcome', () => {
+    const all = Array.from({ length: 30 }, (_, i) => scored(`${i % 6}/l${i}/auc`, true));
+    expect(resampledInterval(all, coverage, dataSetOf)).toEqual([1, 1]);
   });
 });
