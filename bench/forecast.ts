@@ -10,7 +10,8 @@
  * undetermined) holds the true n, the median ln(hi/lo) of the placed targets' intervals, and
  * seconds per curve. Then, for the default method, how much of its MAE comes from curves that fall
  * after the cut (evaluate.ts: fallSplit) and its error on the others, and how well these curves
- * know its MAE and coverage: 95% intervals over resampled data sets (evaluate.ts: resampledInterval).
+ * know its MAE and coverage: 95% intervals over resampled data sets (evaluate.ts: resampledInterval),
+ * and the error that the truth's own noise leaves to any forecaster (evaluate.ts: noiseFloor).
  *
  *   bash scripts/node.sh --import tsx bench/forecast.ts [--curves 300] [--lstm-curves 300] [--no-lstm]
  */
@@ -19,7 +20,7 @@ import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { DEFAULT_METHOD, type Method } from '../ts/surrogate/surrogate';
 import { table } from '../ts/cli/format';
 import { type CorpusCurve, corpus } from './lib/corpus';
-import { type Scored, type Summary, dataSetOf, fallSplit, lastValue, pilotPart, resampledInterval, scoreMethod, summarise } from './lib/evaluate';
+import { type Scored, type Summary, dataSetOf, fallSplit, lastValue, noiseFloor, pilotPart, resampledInterval, scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '300' }, 'lstm-curves': { type: 'string', default: '300' }, 'no-lstm': { type: 'boolean', default: false } } });
 const CUTS = [0.1, 0.25, 0.5];
@@ -74,6 +75,8 @@ async function run(name: string, curves: CorpusCurve[]) {
   console.log(table(['cut', 'curves', 'fall > 0.02', 'MAE floor from falls', 'MAE on the rest', 'median on the rest'], falls));
   console.log(`\n${DEFAULT_METHOD}'s MAE and coverage as known from these curves (95% intervals, data sets resampled: curves of one data set move together):`);
   console.log(table(['cut', 'curves', 'data sets', 'MAE', 'MAE 95% interval', '95% cover', 'cover 95% interval'], spreads));
+  const floor = noiseFloor(curves);
+  console.log(`the truth is a mean over seeds: a forecaster that knew each curve's expected end would still miss it by MAE ${f(floor.mae)}, median ${f(floor.median)} (${floor.curves} curves with seeds)`);
   const d = at[label({ cut: 0.25, pilot: false })][DEFAULT_METHOD];
   const goal = (ok: boolean, what: string) => console.log(`${ok ? 'met   ' : 'MISSED'} ${what}`);
   goal(d.mae <= 0.015, `MAE ≤ 0.015 at 25% (${f(d.mae)})`);

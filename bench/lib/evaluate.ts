@@ -2,7 +2,7 @@ import { groupBy } from '../../ts/report/data';
 import { targetSize } from '../../ts/surrogate/answers';
 import { TARGET_NEAR } from '../../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../../ts/surrogate/curve';
-import { quantile, rng } from '../../ts/surrogate/random';
+import { normal, quantile, rng } from '../../ts/surrogate/random';
 import { type FittedCurve, type Method, type ScaleParts, fitSurrogate } from '../../ts/surrogate/surrogate';
 
 /**
@@ -194,3 +194,23 @@ export function resampledInterval(s: Scored[], stat: (s: Scored[]) => number, gr
 
 /** The data set of a LCDB curve named `openmlid/learner/metric`. */
 export const dataSetOf = (x: Scored) => x.model.split('/')[0];
+
+/**
+ * What the truth's own noise costs a forecaster that knew each curve's expected end exactly: the
+ * truth is the mean of `count` seeds at the largest n, so it misses that expectation by about
+ * N(0, sd/√count). MAE and median of |that miss| over the curves with seeds (`draws` per curve,
+ * seeded); no method's error can be expected below them.
+ */
+export function noiseFloor(curves: Curve[], draws = 200, seed = 1): { curves: number; mae: number; median: number } {
+  const r = rng(seed);
+  const misses: number[] = [];
+  let used = 0;
+  for (const c of curves) {
+    const [sd, count] = [c.sd?.at(-1), c.count?.at(-1)];
+    if (sd === null || sd === undefined || !count || count < 2) continue;
+    used += 1;
+    for (let i = 0; i < draws; i++) misses.push(Math.abs(normal(r) * (sd / Math.sqrt(count))));
+  }
+  misses.sort((a, b) => a - b);
+  return { curves: used, mae: misses.reduce((a, b) => a + b, 0) / misses.length, median: quantile(misses, 0.5) };
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../../../bench/lib/corpus';
-import { type Scored, byName, dataSetOf, fallSplit, resampledInterval, scoreMethod, summarise } from '../../../bench/lib/evaluate';
+import { type Scored, byName, dataSetOf, fallSplit, noiseFloor, resampledInterval, scoreMethod, summarise } from '../../../bench/lib/evaluate';
 import type { Curve } from '../../../ts/surrogate/curve';
 
 // the forecast benchmark and the calibration score each fit against its own curve's final value
@@ -74,5 +74,18 @@ describe('resampledInterval', () => {
   it('is a point where every data set gives the same outcome', () => {
     const all = Array.from({ length: 30 }, (_, i) => scored(`${i % 6}/l${i}/auc`, true));
     expect(resampledInterval(all, coverage, dataSetOf)).toEqual([1, 1]);
+  });
+});
+
+describe('noiseFloor', () => {
+  it("is the error of knowing each curve's expected end: |N(0, sd/√count)|, over the curves with seeds", () => {
+    const n = [16, 32, 64];
+    // sd 0.05 over 25 seeds: the truth misses its expectation by N(0, 0.01); |N(0, s)| has mean 0.798·s, median 0.674·s
+    const seeded: Curve = { model: 's', depth: null, n, dice: [0.5, 0.6, 0.7], sd: [0.05, 0.05, 0.05], count: [25, 25, 25] };
+    const single: Curve = { model: 'o', depth: null, n, dice: [0.5, 0.6, 0.7] };
+    const f = noiseFloor([seeded, single], 20_000);
+    expect(f.curves).toBe(1);
+    expect(f.mae).toBeCloseTo(0.00798, 3);
+    expect(f.median).toBeCloseTo(0.00674, 3);
   });
 });
