@@ -1,4 +1,4 @@
-import { groupBy } from '../../ts/report/data';
+import { groupBy } from '../../ts/group';
 import { targetSize } from '../../ts/surrogate/answers';
 import { TARGET_NEAR } from '../../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../../ts/surrogate/curve';

@@ -12,6 +12,7 @@ import type { answerJson as AnswerJsonOf } from '../surrogate/engine';
 import { METHODS, type Method } from '../surrogate/methods';
 import { fixed, subsetLabel, table } from './format';
 import { oneOf, targetDice } from './options';
+import { groupBy } from '../group';
 
 /** A store that must exist, opened read-only; a store written by an older plateau is brought up to date first. */
 export function openExisting(file: string) {
@@ -121,8 +122,7 @@ export function registerStatus(program: Command): void {
         }
         if (results.length) {
           // The first paper's Table 1, from the runs: cost per model, and what training took.
-          const byModel = new Map<string, (typeof results)[number][]>();
-          for (const r of results) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
+          const byModel = groupBy(results, (r) => r.model);
           const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
           console.log();
           console.log(

@@ -19,9 +19,3 @@ export function reportData(db: Db, experiment: string, rows: ResultRow[]): Repor
 
 export const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
-/** Groups rows by a key, keeping first-seen order. */
-export function groupBy<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const r of rows) m.set(key(r), [...(m.get(key(r)) ?? []), r]);
-  return m;
-}

@@ -2,6 +2,7 @@ import { changedSettings } from '../experiment/changes';
 import { trainCount } from '../experiment/fractions';
 import type { Experiment } from '../experiment/schema';
 import { UserError } from '../errors';
+import { groupBy } from '../group';
 import type { Job } from '../experiment/job';
 import { modelDepth } from '../experiment/model';
 import { type Db, now } from './db';
@@ -145,9 +146,7 @@ export function experimentNames(db: Db): string[] {
  */
 export function plannedFullN(db: Db, experiment: string): Map<string, number> {
   const rows = db.prepare('SELECT model, fold, fraction, n_train FROM jobs WHERE experiment = ? AND n_train IS NOT NULL').all(experiment) as PlannedRow[];
-  const byModel = new Map<string, PlannedRow[]>();
-  for (const r of rows) byModel.set(r.model, [...(byModel.get(r.model) ?? []), r]);
-  return new Map([...byModel].map(([model, rs]) => [model, fullOf(rs)]));
+  return new Map([...groupBy(rows, (r) => r.model)].map(([model, rs]) => [model, fullOf(rs)]));
 }
 
 interface PlannedRow {
@@ -161,9 +160,7 @@ interface PlannedRow {
 function fullOf(rs: PlannedRow[]): number {
   const largest = Math.max(...rs.map((r) => r.n_train));
   if (rs.some((r) => r.fraction === null || r.fraction <= 0)) return largest;
-  const folds = new Map<number | null, PlannedRow[]>();
-  for (const r of rs) folds.set(r.fold, [...(folds.get(r.fold) ?? []), r]);
-  return Math.max(largest, ...[...folds.values()].map(poolOf));
+  return Math.max(largest, ...[...groupBy(rs, (r) => r.fold).values()].map(poolOf));
 }
 
 /** The pool a fold's sizes were cut from: the smallest that every (fraction, n_train) agrees with, else n / f of its largest fraction. */

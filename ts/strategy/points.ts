@@ -1,5 +1,6 @@
 import type { Curve } from '../surrogate/curve';
 import type { Job, Run, Study } from './study';
+import { groupBy } from '../group';
 
 /** What a model has at one size: the mean Dice over its seeds, their sd (≥ 2 seeds) and count. */
 export interface Point {
@@ -11,11 +12,11 @@ export interface Point {
 
 /** A model's points, one per trained size, in increasing n (repeats averaged, as a stored grid's curves are). */
 export function pointsOf(runs: Run[], model: string): Point[] {
-  const at = new Map<number, number[]>();
-  for (const r of runs) if (r.model === model) at.set(r.n, [...(at.get(r.n) ?? []), r.dice]);
+  const at = groupBy(runs.filter((r) => r.model === model), (r) => r.n);
   return [...at.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([n, ds]) => {
+    .map(([n, rs]) => {
+      const ds = rs.map((r) => r.dice);
       const dice = ds.reduce((s, d) => s + d, 0) / ds.length;
       const sd = ds.length > 1 ? Math.sqrt(ds.reduce((s, d) => s + (d - dice) ** 2, 0) / (ds.length - 1)) : null;
       return { n, dice, sd, count: ds.length };

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { type Cell, METRIC_LABEL, type Metric, rowLabel } from './snapshot';
+import { groupBy } from '../group';
 
 // A 5-step sequential scale (viridis); NO_COLOR drops it and the numbers remain.
 export const SCALE = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] as const;
@@ -26,8 +27,7 @@ function cellValue(cells: Cell[], metric: Metric): number | null {
 export function Heatmap(props: { cells: Cell[]; fractions: number[]; models: string[]; metric?: Metric; maxRows?: number; colour: boolean }) {
   const { models, colour } = props;
   const metric = props.metric ?? 'dice';
-  const byKey = new Map<string, Cell[]>();
-  for (const c of props.cells) byKey.set(`${c.fraction}|${c.model}`, [...(byKey.get(`${c.fraction}|${c.model}`) ?? []), c]);
+  const byKey = groupBy(props.cells, (c) => `${c.fraction}|${c.model}`);
   const values = [...byKey.values()].map((cs) => cellValue(cs, metric)).filter((v): v is number => v !== null);
   const lo = Math.min(...values);
   const hi = Math.max(...values);

@@ -1,4 +1,5 @@
-import { groupBy, mean, type ReportData } from '../data';
+import { groupBy } from '../../group';
+import { mean, type ReportData } from '../data';
 import { type ReportFigure, renderFigure } from '../figure';
 
 const METRICS = [

@@ -1,4 +1,5 @@
-import { groupBy, mean, type ReportData } from '../data';
+import { groupBy } from '../../group';
+import { mean, type ReportData } from '../data';
 import type { ReportTable } from '../table';
 
 /** Lee 2025 Table 1: parameters, FLOPs and inference throughput by depth, as the trainer measured them per job. */

@@ -1,7 +1,7 @@
 import { recordsFrame } from '../../stats/frame';
 import { tukeyHsd } from '../../stats/tukey';
 import type { ResultRow } from '../../store/results';
-import { groupBy } from '../data';
+import { groupBy } from '../../group';
 import { type ReportFigure, renderFigure } from '../figure';
 import { type LvRecord, lvRecords, netOrder } from './frame';
 
