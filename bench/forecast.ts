@@ -13,7 +13,9 @@
  * know its MAE and coverage: 95% intervals over resampled data sets (evaluate.ts: resampledInterval),
  * and the error that the truth's own noise leaves to any forecaster (evaluate.ts: noiseFloor).
  *
- *   bash scripts/node.sh --import tsx bench/forecast.ts [--curves 300] [--lstm-curves 300] [--no-lstm]
+ *   bash scripts/node.sh --import tsx bench/forecast.ts [--curves 300] [--lstm-curves 300] [--no-lstm] [--half calibrate]
+ *
+ * `--half calibrate` scores the F1/AUC curves the calibration learnt from instead (in-sample).
  */
 import { parseArgs } from 'node:util';
 import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
@@ -22,7 +24,9 @@ import { table } from '../ts/cli/format';
 import { type CorpusCurve, corpus } from './lib/corpus';
 import { type Scored, type Summary, dataSetOf, fallSplit, lastValue, noiseFloor, pilotPart, resampledInterval, scoreMethod, summarise } from './lib/evaluate';
 
-const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '300' }, 'lstm-curves': { type: 'string', default: '300' }, 'no-lstm': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { curves: { type: 'string', default: '300' }, 'lstm-curves': { type: 'string', default: '300' }, 'no-lstm': { type: 'boolean', default: false }, half: { type: 'string', default: 'held-out' } },
+});
 const CUTS = [0.1, 0.25, 0.5];
 // and a pilot grid: 4 points (25/50/75/100% of what was observed to 25%), the case few points cannot pin
 const SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: false })), { cut: 0.25, pilot: true }];
@@ -89,5 +93,11 @@ async function run(name: string, curves: CorpusCurve[]) {
   }
 }
 
-await run('F1 + AUC, held-out data sets (odd OpenML ids)', corpus('dev', Number(args.curves), 2, 'held-out'));
-await run('accuracy database (independent check: never used to calibrate)', corpus('check', Number(args.curves), 3));
+if (args.half === 'calibrate') {
+  // in-sample: how the quantiles cover the very curves they were learnt on (beside the held-out figures, it shows how far the halves differ)
+  await run('F1 + AUC, the calibration half (even OpenML ids: in-sample)', corpus('dev', Number(args.curves), 2, 'calibrate'));
+} else {
+  if (args.half !== 'held-out') throw new Error(`--half: 'held-out' or 'calibrate', not '${args.half}'`);
+  await run('F1 + AUC, held-out data sets (odd OpenML ids)', corpus('dev', Number(args.curves), 2, 'held-out'));
+  await run('accuracy database (independent check: never used to calibrate)', corpus('check', Number(args.curves), 3));
+}
