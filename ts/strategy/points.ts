@@ -1,4 +1,4 @@
-import type { Curve } from '../surrogate/curve';
+import { type Curve, pointOf } from '../surrogate/curve';
 import type { Job, Run, Study } from './study';
 import { groupBy } from '../group';
 
@@ -15,12 +15,7 @@ export function pointsOf(runs: Run[], model: string): Point[] {
   const at = groupBy(runs.filter((r) => r.model === model), (r) => r.n);
   return [...at.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([n, rs]) => {
-      const ds = rs.map((r) => r.dice);
-      const dice = ds.reduce((s, d) => s + d, 0) / ds.length;
-      const sd = ds.length > 1 ? Math.sqrt(ds.reduce((s, d) => s + (d - dice) ** 2, 0) / (ds.length - 1)) : null;
-      return { n, dice, sd, count: ds.length };
-    });
+    .map(([n, rs]) => ({ n, ...pointOf(rs.map((r) => r.dice)) }));
 }
 
 /**

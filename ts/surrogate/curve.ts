@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors';
+import { groupBy } from '../group';
 import type { Db } from '../store/db';
 import { type ResultRow, resultRows } from '../store/results';
+import { mean, sd } from './random';
 
 /** One performance-versus-data curve: a model's test Dice at increasing training-set sizes. */
 export interface Curve {
@@ -96,21 +98,22 @@ export function curvesFromRows(rows: CurveRow[], where: string, full?: Map<strin
   const byLr = varies((r) => r.lr);
   const byWd = varies((r) => r.weight_decay);
   const name = (r: CurveRow) => [r.model, byLr ? `lr=${r.lr}` : '', byWd ? `wd=${r.weight_decay}` : ''].filter(Boolean).join(' ');
-  const byModel = new Map<string, { depth: number | null; nFull: number | undefined; at: Map<number, number[]> }>();
-  for (const r of rows) {
-    const m = byModel.get(name(r)) ?? { depth: r.depth, nFull: full?.get(r.model), at: new Map() };
-    m.at.set(r.n_train, [...(m.at.get(r.n_train) ?? []), r.dice]);
-    byModel.set(name(r), m);
-  }
+  const byModel = groupBy(rows, name);
   if (!byModel.size) throw new UserError(`${where}: no finished runs to fit`);
-  return [...byModel.entries()].map(([model, m]) => {
-    const ns = [...m.at.keys()].sort((a, b) => a - b);
-    const runs = ns.map((n) => m.at.get(n)!);
-    const dice = runs.map((r) => r.reduce((s, d) => s + d, 0) / r.length);
-    const sd = runs.map((r, i) => (r.length > 1 ? Math.sqrt(r.reduce((s, d) => s + (d - dice[i]) ** 2, 0) / (r.length - 1)) : null));
-    const count = runs.map((r) => r.length);
-    return validateCurve({ model, depth: m.depth, n: ns, dice, ...(count.some((c) => c > 1) ? { sd, count } : {}), ...(m.nFull ? { nFull: m.nFull } : {}) }, where);
+  return [...byModel.entries()].map(([model, rs]) => {
+    const points = [...groupBy(rs, (r) => r.n_train)].sort((a, b) => a[0] - b[0]).map(([n, at]) => ({ n, ...pointOf(at.map((r) => r.dice)) }));
+    const count = points.map((p) => p.count);
+    const nFull = full?.get(rs[0].model);
+    return validateCurve({
+      model, depth: rs[0].depth, n: points.map((p) => p.n), dice: points.map((p) => p.dice),
+      ...(count.some((c) => c > 1) ? { sd: points.map((p) => p.sd), count } : {}), ...(nFull ? { nFull } : {}),
+    }, where);
   });
+}
+
+/** The runs at one size as one point: their mean Dice, their sd (null below 2 runs) and how many there are. */
+export function pointOf(dice: readonly number[]): { dice: number; sd: number | null; count: number } {
+  return { dice: mean(dice), sd: dice.length > 1 ? sd(dice) : null, count: dice.length };
 }
 
 /** The points of a curve with n ≤ f·max(n). */
