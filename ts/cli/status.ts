@@ -13,6 +13,7 @@ import { METHODS, type Method } from '../surrogate/methods';
 import { fixed, subsetLabel, table } from './format';
 import { oneOf, targetDice } from './options';
 import { groupBy } from '../group';
+import { mean } from '../surrogate/random';
 
 /** A store that must exist, opened read-only; a store written by an older plateau is brought up to date first. */
 export function openExisting(file: string) {
@@ -123,7 +124,6 @@ export function registerStatus(program: Command): void {
         if (results.length) {
           // The first paper's Table 1, from the runs: cost per model, and what training took.
           const byModel = groupBy(results, (r) => r.model);
-          const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
           console.log();
           console.log(
             table(

@@ -17,5 +17,3 @@ export function reportData(db: Db, experiment: string, rows: ResultRow[]): Repor
   return { experiment, rows, ratio: (r) => r.fraction ?? r.n_train / (full.get(r.model) ?? r.n_train) };
 }
 
-export const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-

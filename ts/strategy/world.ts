@@ -1,5 +1,6 @@
 import type { ResultRow } from '../store/results';
 import type { GridSize, Job, Run } from './study';
+import { mean } from '../surrogate/random';
 
 /**
  * A world: curves known at every grid size, replayed as if they were being trained, so a strategy
@@ -24,8 +25,6 @@ export interface World {
   epochs?: number;
   secondsPerImageEpoch?: number;
 }
-
-const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 
 /** The seconds of training a model at size i, seed r. */
 export function jobSeconds(w: World, m: WorldModel, i: number, r: number): number {

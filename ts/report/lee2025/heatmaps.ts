@@ -1,5 +1,6 @@
 import { groupBy } from '../../group';
-import { mean, type ReportData } from '../data';
+import { mean } from '../../surrogate/random';
+import type { ReportData } from '../data';
 import { type ReportFigure, renderFigure } from '../figure';
 
 const METRICS = [

@@ -1,5 +1,6 @@
 import { groupBy } from '../../group';
-import { mean, type ReportData } from '../data';
+import { mean } from '../../surrogate/random';
+import type { ReportData } from '../data';
 import type { ReportTable } from '../table';
 
 /** Lee 2025 Table 1: parameters, FLOPs and inference throughput by depth, as the trainer measured them per job. */
