@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { table } from '../ts/cli/format';
 import { openDb } from '../ts/store/db';
 import { resultRows } from '../ts/store/results';
-import { quantile } from '../ts/surrogate/random';
+import { mean, quantile } from '../ts/surrogate/random';
 import { type ModelError, type Replay, errors, replayAdaptive, replayGrid, replayLadder } from '../ts/strategy/simulate';
 import type { StrategyOptions } from '../ts/strategy/study';
 import { DEFAULT_LADDER, ladder } from '../ts/strategy/ladder';
@@ -88,7 +88,6 @@ async function replayAll(w: World, base: StrategyOptions): Promise<Row[]> {
 }
 
 const f = (v: number | null, d = 4) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(d));
-const avg = (v: number[]) => (v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN);
 const med = (v: number[]) => quantile([...v].sort((a, b) => a - b), 0.5);
 
 function summarise(name: string, rows: Row[], target: boolean) {
@@ -104,7 +103,7 @@ function summarise(name: string, rows: Row[], target: boolean) {
     const shares = mine.map((r) => r.share);
     // answers this strategy placed (a target n may be undetermined), compared or not
     const given = mine.flatMap((r) => r.errors.filter((e) => err(e) !== null)).length;
-    return { s, worlds: mine.length, given, answers: errs.length, share: avg(shares), shareMed: med(shares), mae: avg(errs), median: med(errs), cover: avg(cov.map(Number)), jobs: avg(mine.map((r) => r.jobs)) };
+    return { s, worlds: mine.length, given, answers: errs.length, share: mean(shares), shareMed: med(shares), mae: mean(errs), median: med(errs), cover: mean(cov.map(Number)), jobs: mean(mine.map((r) => r.jobs)) };
   });
   console.log(`\n== ${name}`);
   const what = target ? '|ln(n̂/n)|' : '|Dice@100% err|';
@@ -116,7 +115,7 @@ function summarise(name: string, rows: Row[], target: boolean) {
   for (const r of rows.filter((r) => r.strategy === 'adaptive')) stops.set(r.stop.split(':')[0], (stops.get(r.stop.split(':')[0]) ?? 0) + 1);
   console.log(`adaptive stopped on: ${[...stops.entries()].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const floors = rows.filter((r) => r.strategy === 'adaptive').map((r) => r.floor);
-  if (!target) console.log(`the starting ladder and 100% alone cost ${f(avg(floors), 3)} of the grid (mean; median ${f(med(floors), 3)}): the least a strategy pays that observes 100%`);
+  if (!target) console.log(`the starting ladder and 100% alone cost ${f(mean(floors), 3)} of the grid (mean; median ${f(med(floors), 3)}): the least a strategy pays that observes 100%`);
   const [a, g] = stats;
   const met = a.share <= GOAL_SHARE && a.mae <= g.mae + (target ? SAME_TARGET_ACCURACY : SAME_ACCURACY);
   console.log(

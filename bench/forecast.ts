@@ -34,10 +34,9 @@ const label = (sc: { cut: number; pilot: boolean }) => `${sc.cut * 100}%${sc.pil
 const methods: Method[] = [DEFAULT_METHOD, 'pow4', ...(args['no-lstm'] ? [] : LSTM_VARIANTS)];
 const f = (v: number | null, d = 4) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
-/** The default's MAE and coverage with their 95% intervals over resampled data sets, and how many data sets there are. */
-function spreadRow(cut: string, scored: Scored[]): (string | number)[] {
+/** The default's MAE and coverage (`s`, its summary) with their 95% intervals over resampled data sets, and how many data sets there are. */
+function spreadRow(cut: string, scored: Scored[], s: Summary): (string | number)[] {
   const ci = (stat: (s: Scored[]) => number, d: number) => resampledInterval(scored, stat, dataSetOf).map((v) => f(v, d)).join('–');
-  const s = summarise(scored);
   return [cut, scored.length, new Set(scored.map(dataSetOf)).size, f(s.mae), ci((x) => summarise(x).mae, 4), f(s.coverage95, 3), ci((x) => summarise(x).coverage95, 3)];
 }
 
@@ -69,7 +68,7 @@ async function run(name: string, curves: CorpusCurve[]) {
       at[where][method] = s;
       if (method === DEFAULT_METHOD) {
         falls.push(fallRow(where, scored));
-        spreads.push(spreadRow(where, scored));
+        spreads.push(spreadRow(where, scored, s));
       }
       rows.push([where, method, s.curves, f(s.mae), f(s.median), f(s.mae / r.mae, 2), f(s.coverage95, 3), f(s.width95, 3), f(s.targetLogError, 3), f(s.targetFound, 2), f(s.targetCoverage, 3), f(s.targetWidth, 2), f(sec, 3)]);
     }
