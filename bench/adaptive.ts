@@ -21,7 +21,7 @@ import { type ModelError, type Replay, errors, replayAdaptive, replayGrid, repla
 import type { StrategyOptions } from '../ts/strategy/study';
 import { DEFAULT_LADDER, ladder } from '../ts/strategy/ladder';
 import { type World, gridSeconds, jobSeconds, truth, worldFromRows } from '../ts/strategy/world';
-import { corpus } from './lib/corpus';
+import { corpus, leaveOwnDataSetOut } from './lib/corpus';
 
 const { values: args } = parseArgs({
   options: {
@@ -132,6 +132,7 @@ console.log(`adaptive (ladder ${(base.ladder ?? DEFAULT_LADDER).map((r) => r * 1
 
 const dev = args.corpus === 'dev';
 if (!dev && args.corpus !== 'check') throw new Error(`--corpus: 'dev' or 'check', not '${args.corpus}'`);
+leaveOwnDataSetOut();
 const curves = dev ? corpus('dev', Number(args.curves), Number(args.seed), 'calibrate') : corpus('check', Number(args.curves), Number(args.seed));
 const lcdb: Row[] = [];
 for (const c of curves) lcdb.push(...(await replayAll(lcdbWorld(c), base)));

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { leaveSourceOut } from '../../ts/surrogate/analogue';
+import type { Half } from '../../ts/surrogate/calibration';
 import type { Curve } from '../../ts/surrogate/curve';
 import { rng } from '../../ts/surrogate/random';
 
@@ -39,7 +41,7 @@ export function loadCorpus(metric: Metric): CorpusCurve[] {
  * with an even ('calibrate') or odd ('held-out') OpenML id, so tuning never sees the curves it is
  * judged on.
  */
-export function sample(curves: CorpusCurve[], count: number, seed: number, half?: 'calibrate' | 'held-out', minPoints = 8): CorpusCurve[] {
+export function sample(curves: CorpusCurve[], count: number, seed: number, half?: Half, minPoints = 8): CorpusCurve[] {
   const pool = curves.filter((c) => c.n.length >= minPoints && (!half || (c.openmlid % 2 === 0) === (half === 'calibrate')));
   const r = rng(seed);
   for (let i = pool.length - 1; i > 0; i--) {
@@ -50,7 +52,23 @@ export function sample(curves: CorpusCurve[], count: number, seed: number, half?
 }
 
 /** The development corpus (F1 and AUC, half each) or the independent check (accuracy). */
-export function corpus(which: 'dev' | 'check', count: number, seed: number, half?: 'calibrate' | 'held-out'): CorpusCurve[] {
+export function corpus(which: 'dev' | 'check', count: number, seed: number, half?: Half): CorpusCurve[] {
   if (which === 'check') return sample(loadCorpus('accuracy'), count, seed, half);
   return [...sample(loadCorpus('f1'), Math.ceil(count / 2), seed, half), ...sample(loadCorpus('auc'), Math.floor(count / 2), seed + 1, half)];
+}
+
+/** The data set (OpenML id) a corpus curve came from; null for any other curve (a store's runs). */
+export const dataSetId = (model: string): number | null => {
+  const m = /^(\d+)\//.exec(model);
+  return m ? Number(m[1]) : null;
+};
+
+/**
+ * For a benchmark on LCDB curves: the analogue library (every F1/AUC curve of LCDB's even-id data
+ * sets) never offers a curve cuts of its own data set, as a user's curve is never in it. Without
+ * this an even-id curve would be matched against its own future, and an accuracy curve against
+ * the F1 curve of the same learner on the same data.
+ */
+export function leaveOwnDataSetOut(): void {
+  leaveSourceOut(dataSetId);
 }

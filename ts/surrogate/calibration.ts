@@ -9,7 +9,7 @@ import type { CurveModelName, ParamPrior } from './parametric';
  * each method's uncertainty scale into calibrated intervals, and how reliable each method was at
  * each cut-off. Written by `bench/calibrate.ts` (every figure in it is computed there); read here.
  */
-export interface MethodCalibration {
+export interface Quantiles {
   /** quantiles of |error| / scale by bucket of observed points ('few' ≤ 5, 'mid' 6–9, 'many' ≥ 10), at each level */
   quantiles: Record<PointsBucket, Record<string, number>>;
   /** scores behind each bucket's quantiles */
@@ -17,8 +17,19 @@ export interface MethodCalibration {
   /** the 95% quantile of |ln(n̂ / n)| / (TARGET_NEAR + ln(n̂ / last n)) for a target size, and how many targets it rests on */
   target95: number | null;
   targetCount: number;
+}
+
+/** The halves of the corpus (data sets with an even / odd OpenML id). */
+export type Half = 'calibrate' | 'held-out';
+
+export interface MethodCalibration extends Quantiles {
   /** this method's own scale weights, where they were learnt apart from the shared ones */
   scale?: ScaleWeights;
+  /**
+   * The quantiles each half alone gave (the ones above pool both): each half's coverage is
+   * measured with the other half's, so a coverage figure never rests on the curves it is scored on.
+   */
+  halves?: Record<Half, Quantiles>;
 }
 
 export interface Reliability {
@@ -27,7 +38,10 @@ export interface Reliability {
   curves: number;
   mae: number;
   median: number;
+  /** cross-fitted: each half's curves scored with the quantiles the other half gave (`halves`) */
   coverage95: number;
+  /** the curves behind coverage95: both halves (mae and median are the held-out half's alone) */
+  coverageCurves?: number;
   /** median |ln(n̂ / n)| of the target n, where both exist */
   targetLogError: number | null;
 }
@@ -42,7 +56,7 @@ export interface Calibration {
   scale: ScaleWeights;
   priors: Partial<Record<CurveModelName, ParamPrior[]>>;
   methods: Record<string, MethodCalibration>;
-  /** held-out curves (data sets not used to calibrate): per method, per cut-off */
+  /** per method, per cut-off: errors on the held-out data sets (never used to learn the stack and scales), coverage cross-fitted */
   reliability: Record<string, Reliability[]>;
 }
 
@@ -131,4 +145,14 @@ export function multiplier(method: string, m: number, level: number): { q: numbe
     }
   }
   return { q: t[String(ls[ls.length - 1])], calibrated: !!table };
+}
+
+/**
+ * The calibration with each method's quantiles as one half of the corpus alone gave them (where
+ * they were kept): what a benchmark scoring the other half must use, so that no coverage it prints
+ * rests on the curves it scores.
+ */
+export function quantilesOf(c: Calibration, half: Half): Calibration {
+  const methods = Object.fromEntries(Object.entries(c.methods).map(([name, m]) => [name, m.halves ? { ...m, ...m.halves[half] } : m]));
+  return { ...c, methods };
 }

@@ -139,7 +139,9 @@ export function answerLines(a: Answer): string[] {
   if (r) {
     lines.push(
       `reliability of ${a.method} on ${r.curves} held-out real learning curves observed to ${pct(r.cut)}: ` +
-        `MAE ${f3(r.mae)} at the largest n (median ${f3(r.median)}), 95% intervals covered ${pct(r.coverage95)}`,
+        `MAE ${f3(r.mae)} at the largest n (median ${f3(r.median)}), 95% intervals covered ${pct(r.coverage95)}` +
+        // cross-fitted: each half of the corpus scored with the quantiles the other half gave (calibration.ts: halves)
+        (r.coverageCurves ? ` (cross-fitted on ${r.coverageCurves} curves)` : ''),
     );
   } else lines.push(`reliability of ${a.method}: not measured on the corpus of real learning curves`);
   for (const s of a.skipped) lines.push(`skipped ${s.model}: ${s.reason}`);
