@@ -117,11 +117,22 @@ export function targetLine(t: TargetAnswer): string {
 }
 
 export function plateauLine(p: PlateauPoint): string {
-  const range = p.lo !== null && p.hi !== null ? `, families' range ${int(p.lo)}–${int(p.hi)}` : '';
+  const range = p.lo !== null && p.hi !== null && p.n !== null ? familiesAlone(p.n, p.lo, p.hi) : '';
   if (p.status === 'observed' || p.status === 'forecast') {
     return `plateau at n ≈ ${int(p.n!)} (${pct(p.fraction!)})${p.status === 'observed' ? ', within the data' : range}: beyond it another ${pct(p.step)} of data adds < ${p.threshold} Dice`;
   }
   return `plateau ${p.reason}`;
+}
+
+/**
+ * Where the families with weight ≥ 5% level off on their own, beside the method's point: the
+ * ensemble carries the curve past the data with terms they lack (the recent slope, the analogue
+ * gain), so its point may lie outside their range. Said only where it adds something: one number
+ * where they agree, nothing where that number is the point itself (a single-family method).
+ */
+export function familiesAlone(n: number, lo: number, hi: number): string {
+  if (int(lo) !== int(hi)) return `, the families alone ${int(lo)}–${int(hi)}`;
+  return int(lo) === int(n) ? '' : `, the families alone ${int(lo)}`;
 }
 
 /** The answer as text, the same lines in every view (forecast, status, dashboard, report). */

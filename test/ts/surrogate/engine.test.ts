@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibration } from '../../../ts/surrogate/calibration';
 import type { Curve } from '../../../ts/surrogate/curve';
-import { OPEN_ABOVE, answer, answerLines, targetLine } from '../../../ts/surrogate/engine';
+import { OPEN_ABOVE, answer, answerLines, familiesAlone, plateauLine, targetLine } from '../../../ts/surrogate/engine';
 import { normal, rng } from '../../../ts/surrogate/random';
 import { METHODS, fitSurrogate } from '../../../ts/surrogate/surrogate';
 
@@ -169,5 +169,20 @@ describe("the engine's progress", () => {
     const line: string[] = [];
     await fitSurrogate(curves, 'linear', { onCurve: (m) => line.push(m) });
     expect(line).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('the plateau line beside the families alone', () => {
+  it('gives their range where they differ, one number where they agree, and nothing where that number is the point itself', () => {
+    expect(familiesAlone(400, 362, 380)).toBe(', the families alone 362–380');
+    expect(familiesAlone(364, 362, 362)).toBe(', the families alone 362');
+    expect(familiesAlone(593, 593, 593)).toBe('');
+  });
+
+  it('for a single family past the data says only its point', async () => {
+    const c: Curve = { model: 'a', depth: null, n: [10, 20, 40, 80, 160], dice: [0.3, 0.45, 0.58, 0.68, 0.76] };
+    const p = (await answer([c], { method: 'pow4' })).models[0].plateau;
+    expect(p.status).toBe('forecast');
+    expect(plateauLine(p)).toMatch(/^plateau at n ≈ [\d,]+ \(\d+(\.\d)?%\): beyond it/);
   });
 });
