@@ -1,8 +1,9 @@
 /**
  * How good is the answer on real learning curves? Leave-future-out on LCDB 1.0 (held-out data
  * sets of the F1/AUC databases, whose curves the stack and scales never saw and whose coverage is
- * scored with quantiles learnt without them, and the accuracy database as an independent check): each curve is observed up to 10/25/50% of its largest n and forecast at the
- * largest n, and once more from a pilot grid of 4 of the points observed to 25%. Printed side by
+ * scored with quantiles learnt without them, and the accuracy database as an independent check):
+ * each curve is observed up to 10/25/50% of its largest n and forecast at the largest n, and once
+ * more from a pilot grid of 4 of the points observed to 25%. Printed side by
  * side for the default method, pow4 alone, each LSTM variant and the last value carried forward
  * (the reference, measured in the same run): MAE and median error, MAE as a ratio of the
  * reference's, 95% coverage, mean interval width, the target-n error |ln(n̂/n)| (median) where a
