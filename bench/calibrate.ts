@@ -194,15 +194,18 @@ const conformal = (scores: number[], level: number) => {
 };
 const BUCKETS: PointsBucket[] = ['few', 'mid', 'many'];
 function quantilesFrom(scored: Scored[], method: Method): Quantiles {
-  const by = (b: PointsBucket) => scored.filter((s) => bucketOf(s.points) === b && Number.isFinite(s.score)).map((s) => s.score);
+  const finite = scored.filter((s) => Number.isFinite(s.score));
   // a bucket with few scores borrows the pooled ones
-  const pooled = scored.filter((s) => Number.isFinite(s.score)).map((s) => s.score);
-  const own = (b: PointsBucket) => (by(b).length >= 50 ? by(b) : pooled);
+  const bucket = (b: PointsBucket) => {
+    const own = finite.filter((s) => bucketOf(s.points) === b).map((s) => s.score);
+    return own.length >= 50 ? own : finite.map((s) => s.score);
+  };
+  const scores = Object.fromEntries(BUCKETS.map((b) => [b, bucket(b)])) as Record<PointsBucket, number[]>;
   const logErr = scored.map((s) => s.targetScore).filter((x): x is number => x !== null);
   const target = logErr.length && !bandTargets(method);
   return {
-    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(own(b), l)]))])) as Quantiles['quantiles'],
-    counts: Object.fromEntries(BUCKETS.map((b) => [b, own(b).length])) as Quantiles['counts'],
+    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(scores[b], l)]))])) as Quantiles['quantiles'],
+    counts: Object.fromEntries(BUCKETS.map((b) => [b, scores[b].length])) as Quantiles['counts'],
     target95: target ? conformal(logErr, 0.95) : null,
     targetCount: target ? logErr.length : 0,
   };

@@ -1,4 +1,5 @@
 import { groupBy } from '../../ts/group';
+import { dataSetId } from './corpus';
 import { targetSize } from '../../ts/surrogate/answers';
 import { TARGET_NEAR } from '../../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../../ts/surrogate/curve';
@@ -192,8 +193,8 @@ export function resampledInterval(s: Scored[], stat: (s: Scored[]) => number, gr
   return [quantile(values, 0.025), quantile(values, 0.975)];
 }
 
-/** The data set of a LCDB curve named `openmlid/learner/metric`. */
-export const dataSetOf = (x: Scored) => x.model.split('/')[0];
+/** The data set of a LCDB curve named `openmlid/learner/metric`, as a key to group by. */
+export const dataSetOf = (x: Scored) => String(dataSetId(x.model));
 
 /**
  * What the truth's own noise costs a forecaster that knew each curve's expected end exactly: the
