@@ -1,6 +1,5 @@
-import { type Curve, pointOf } from '../surrogate/curve';
+import { type Curve, pointsBySize } from '../surrogate/curve';
 import type { Job, Run, Study } from './study';
-import { groupBy } from '../group';
 
 /** What a model has at one size: the mean Dice over its seeds, their sd (≥ 2 seeds) and count. */
 export interface Point {
@@ -12,10 +11,7 @@ export interface Point {
 
 /** A model's points, one per trained size, in increasing n (repeats averaged, as a stored grid's curves are). */
 export function pointsOf(runs: Run[], model: string): Point[] {
-  const at = groupBy(runs.filter((r) => r.model === model), (r) => r.n);
-  return [...at.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([n, rs]) => ({ n, ...pointOf(rs.map((r) => r.dice)) }));
+  return pointsBySize(runs.filter((r) => r.model === model), (r) => r.n, (r) => r.dice);
 }
 
 /**

@@ -101,7 +101,7 @@ export function curvesFromRows(rows: CurveRow[], where: string, full?: Map<strin
   const byModel = groupBy(rows, name);
   if (!byModel.size) throw new UserError(`${where}: no finished runs to fit`);
   return [...byModel.entries()].map(([model, rs]) => {
-    const points = [...groupBy(rs, (r) => r.n_train)].sort((a, b) => a[0] - b[0]).map(([n, at]) => ({ n, ...pointOf(at.map((r) => r.dice)) }));
+    const points = pointsBySize(rs, (r) => r.n_train, (r) => r.dice);
     const count = points.map((p) => p.count);
     const nFull = full?.get(rs[0].model);
     return validateCurve({
@@ -109,6 +109,11 @@ export function curvesFromRows(rows: CurveRow[], where: string, full?: Map<strin
       ...(count.some((c) => c > 1) ? { sd: points.map((p) => p.sd), count } : {}), ...(nFull ? { nFull } : {}),
     }, where);
   });
+}
+
+/** Runs grouped by size, one point per size (pointOf), in increasing n. */
+export function pointsBySize<T>(runs: readonly T[], n: (r: T) => number, dice: (r: T) => number): { n: number; dice: number; sd: number | null; count: number }[] {
+  return [...groupBy(runs, n)].sort((a, b) => a[0] - b[0]).map(([size, at]) => ({ n: size, ...pointOf(at.map(dice)) }));
 }
 
 /** The runs at one size as one point: their mean Dice, their sd (null below 2 runs) and how many there are. */
