@@ -10,8 +10,11 @@
  *   3. per method and bucket of observed points, conformal quantiles of |error| / scale, from the
  *      scores of both halves (the stack and scales never saw the held-out half, so its scores are
  *      out of sample for them), and from each half alone;
+ *      Within the data, the same from |fit − observed| / scale at each observed size below the
+ *      last (the band there covered only 0.75–0.85 of LCDB's points with the forecast's quantiles);
  *   4. reliability: MAE and median error on the held-out data sets per cut-off, and 95% coverage
- *      cross-fitted (each half's curves against the quantiles the other half gave).
+ *      cross-fitted (each half's curves against the quantiles the other half gave), at the largest
+ *      n and at the observed sizes.
  *
  *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 100] [--ensemble-only | --quantiles-only]
  */
@@ -193,42 +196,55 @@ const conformal = (scores: number[], level: number) => {
   return s[Math.min(s.length - 1, Math.ceil((s.length + 1) * level) - 1)];
 };
 const BUCKETS: PointsBucket[] = ['few', 'mid', 'many'];
-function quantilesFrom(scored: Scored[], method: Method): Quantiles {
-  const finite = scored.filter((s) => Number.isFinite(s.score));
-  // a bucket with few scores borrows the pooled ones
+/** Per bucket of observed points, each level's conformal quantile of the scores; a bucket with few scores borrows the pooled ones. */
+function bucketQuantiles(scores: { points: number; score: number }[]): Pick<Quantiles, 'quantiles' | 'counts'> {
+  const finite = scores.filter((s) => Number.isFinite(s.score));
   const bucket = (b: PointsBucket) => {
     const own = finite.filter((s) => bucketOf(s.points) === b).map((s) => s.score);
     return own.length >= 50 ? own : finite.map((s) => s.score);
   };
-  const scores = Object.fromEntries(BUCKETS.map((b) => [b, bucket(b)])) as Record<PointsBucket, number[]>;
+  const by = Object.fromEntries(BUCKETS.map((b) => [b, bucket(b)])) as Record<PointsBucket, number[]>;
+  return {
+    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(by[b], l)]))])) as Quantiles['quantiles'],
+    counts: Object.fromEntries(BUCKETS.map((b) => [b, by[b].length])) as Quantiles['counts'],
+  };
+}
+/** A method's within-data scores: every observed size below the last, |fit − observed| over the method's scale there. */
+const withinScores = (scored: Scored[], w: ScaleWeights) => scored.flatMap((s) => s.within.map((x) => ({ points: s.points, score: x.error / scaleOf(w, x.parts) })));
+function quantilesFrom(scored: Scored[], method: Method, w: ScaleWeights): Quantiles {
   const logErr = scored.map((s) => s.targetScore).filter((x): x is number => x !== null);
   const target = logErr.length && !bandTargets(method);
   return {
-    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(scores[b], l)]))])) as Quantiles['quantiles'],
-    counts: Object.fromEntries(BUCKETS.map((b) => [b, scores[b].length])) as Quantiles['counts'],
+    ...bucketQuantiles(scored),
     target95: target ? conformal(logErr, 0.95) : null,
     targetCount: target ? logErr.length : 0,
+    within: bucketQuantiles(withinScores(scored, w)),
   };
 }
 /** Whether a scored curve's 95% interval holds the truth under these quantiles (its score within the bucket's quantile). */
 const covered = (s: Scored, q: Quantiles) => s.score <= q.quantiles[bucketOf(s.points)]['0.95'];
+/** How many of a scored curve's observed sizes below the last its band holds under these (within-data) quantiles. */
+const coveredWithin = (s: Scored, q: Quantiles, w: ScaleWeights) => withinScores([s], w).filter((x) => x.score <= q.within!.quantiles[bucketOf(x.points)]['0.95']).length;
 const methodsCal: Record<string, MethodCalibration> = {};
 const reliability: Record<string, Reliability[]> = {};
 for (const { method, curves, held: heldCurves } of methods) {
   // the ensemble's fits on the calibration half were scored above; only their scale changes with the weights just learnt
   const calScored = method === 'ensemble' ? ensembleScored.map((s) => ({ ...s, score: Math.abs(s.forecast - s.truth) / scaleOf(ensembleScale, s.parts!) })) : await scoreAll(curves, method);
   const heldScored = await scoreAll(heldCurves, method);
-  const halves: Record<Half, Quantiles> = { calibrate: quantilesFrom(calScored, method), 'held-out': quantilesFrom(heldScored, method) };
-  methodsCal[method] = { ...quantilesFrom([...calScored, ...heldScored], method), halves, ...(method === 'ensemble' ? { scale: ensembleScale } : {}) };
+  const w = method === 'ensemble' ? ensembleScale : scale;
+  const halves: Record<Half, Quantiles> = { calibrate: quantilesFrom(calScored, method, w), 'held-out': quantilesFrom(heldScored, method, w) };
+  methodsCal[method] = { ...quantilesFrom([...calScored, ...heldScored], method, w), halves, ...(method === 'ensemble' ? { scale: ensembleScale } : {}) };
   // 4. reliability: errors on the held-out half; coverage cross-fitted over both halves
   reliability[method] = CUTS.map((cut) => {
     const h = heldScored.filter((s) => s.cut === cut && !s.pilot);
     const c = calScored.filter((s) => s.cut === cut && !s.pilot);
     const s = summarise(h);
     const hits = h.filter((x) => covered(x, halves.calibrate)).length + c.filter((x) => covered(x, halves['held-out'])).length;
-    return { cut, curves: s.curves, mae: s.mae, median: s.median, coverage95: hits / (h.length + c.length), coverageCurves: h.length + c.length, targetLogError: s.targetLogError };
+    const sizes = [...h, ...c].reduce((t, x) => t + x.within.length, 0);
+    const inside = h.reduce((t, x) => t + coveredWithin(x, halves.calibrate, w), 0) + c.reduce((t, x) => t + coveredWithin(x, halves['held-out'], w), 0);
+    return { cut, curves: s.curves, mae: s.mae, median: s.median, coverage95: hits / (h.length + c.length), coverageCurves: h.length + c.length, coverageWithin95: inside / sizes, targetLogError: s.targetLogError };
   });
-  log(`${method}: quantiles ${JSON.stringify(methodsCal[method].quantiles)}; ${reliability[method].map((r) => `${r.cut}: MAE ${r.mae.toFixed(4)} cov ${r.coverage95.toFixed(3)}`).join('; ')}`);
+  log(`${method}: quantiles ${JSON.stringify(methodsCal[method].quantiles)}, within ${JSON.stringify(methodsCal[method].within!.quantiles)}; ${reliability[method].map((r) => `${r.cut}: MAE ${r.mae.toFixed(4)} cov ${r.coverage95.toFixed(3)} within ${r.coverageWithin95!.toFixed(3)}`).join('; ')}`);
 }
 
 const what = only ? 'the ensemble relearnt' : quantilesOnly ? 'the quantiles and reliability relearnt' : '';

@@ -22,6 +22,10 @@ export interface Scored {
   score: number;
   parts: ScaleParts | null;
   points: number;
+  /** |fit − observed| and the scale's parts at each observed size below the last: what the band within the data is calibrated on */
+  within: { error: number; parts: ScaleParts }[];
+  /** how many of those sizes' observed Dice the 95% band holds */
+  withinCovered: number;
   /** |ln(n̂/n)| for the target halfway from the last observation to the final value, where the curve still rises that far */
   targetLogError: number | null;
   /** that error over (TARGET_NEAR + ln(n̂ / last n)): the score the target interval is calibrated on */
@@ -80,7 +84,12 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
       targetScore = targetLogError / (TARGET_NEAR + Math.log(Math.max(t.n, fit.observedMaxN) / fit.observedMaxN));
     }
   }
-  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
+  const within = fit.observedN.filter((n) => n < fit.observedMaxN).map((n) => ({ n, y: c.dice[c.n.indexOf(n)] }));
+  const withinCovered = within.filter(({ n, y }) => {
+    const [lo, hi] = fit.band(n, 0.95);
+    return lo <= y && y <= hi;
+  }).length;
+  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, within: within.map(({ n, y }) => ({ error: Math.abs(fit.mean(n) - y), parts: fit.parts(n) })), withinCovered, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
 }
 
 export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = false, lstm?: { epochs?: number }): Promise<Scored[]> {
@@ -120,7 +129,7 @@ export function lastValue(curves: Curve[], cut: number): Scored[] {
     if (obs.n.length < 2 || obs.n.length === c.n.length) return [];
     const last = obs.dice[obs.dice.length - 1];
     const truth = c.dice[c.dice.length - 1];
-    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null }];
+    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, within: [], withinCovered: 0, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null }];
   });
 }
 
@@ -129,6 +138,8 @@ export interface Summary {
   mae: number;
   median: number;
   coverage95: number;
+  /** the share of observed sizes below the last whose Dice the 95% band holds */
+  coverageWithin95: number;
   width95: number;
   targetLogError: number | null;
   targetFound: number | null;
@@ -150,6 +161,7 @@ export function summarise(s: Scored[]): Summary {
     mae: e.reduce((a, b) => a + b, 0) / e.length,
     median: quantile(e, 0.5),
     coverage95: withBand.length ? withBand.filter((x) => x.lo95 <= x.truth && x.truth <= x.hi95).length / withBand.length : NaN,
+    coverageWithin95: withBand.reduce((a, x) => a + x.withinCovered, 0) / withBand.reduce((a, x) => a + x.within.length, 0),
     width95: withBand.length ? withBand.reduce((a, x) => a + x.hi95 - x.lo95, 0) / withBand.length : NaN,
     targetLogError: t.length ? quantile(t, 0.5) : null,
     targetFound: tf.length ? tf.filter((x) => x.targetFound).length / tf.length : null,

@@ -17,6 +17,13 @@ export interface Quantiles {
   /** the 95% quantile of |ln(n̂ / n)| / (TARGET_NEAR + ln(n̂ / last n)) for a target size, and how many targets it rests on */
   target95: number | null;
   targetCount: number;
+  /**
+   * Within the data (at observed sizes below the last): quantiles of |fit − observed Dice| / scale.
+   * A fit misses its own points by more than it misses the next size past them (the ensemble is
+   * anchored on the last observation, and the families bend differently from real curves), so the
+   * band there needs its own multiplier. Absent in calibrations written before it was learnt.
+   */
+  within?: { quantiles: Record<PointsBucket, Record<string, number>>; counts: Record<PointsBucket, number> };
 }
 
 /** The halves of the corpus (data sets with an even / odd OpenML id). */
@@ -42,6 +49,8 @@ export interface Reliability {
   coverage95: number;
   /** the curves behind coverage95: both halves (mae and median are the held-out half's alone) */
   coverageCurves?: number;
+  /** the same, within the data: the share of observed sizes below the last that the 95% band holds (cross-fitted) */
+  coverageWithin95?: number;
   /** median |ln(n̂ / n)| of the target n, where both exist */
   targetLogError: number | null;
 }
@@ -130,11 +139,14 @@ const NORMAL: Record<string, number> = { '0.5': 0.674, '0.8': 1.282, '0.9': 1.64
 
 /**
  * The multiplier of a method's scale for a central interval of `level` with m observed points:
- * the conformal quantile, interpolated linearly between the stored levels.
+ * the conformal quantile, interpolated linearly between the stored levels; `within`: the one for
+ * sizes inside the data (the forecast's where none was learnt).
  */
-export function multiplier(method: string, m: number, level: number): { q: number; calibrated: boolean } {
+export function multiplier(method: string, m: number, level: number, within = false): { q: number; calibrated: boolean } {
   const mc = calibration().methods[method];
-  const table = mc && mc.counts[bucketOf(m)] >= 20 ? mc.quantiles[bucketOf(m)] : null;
+  const q = within ? mc?.within : mc;
+  if (within && !q) return multiplier(method, m, level);
+  const table = q && q.counts[bucketOf(m)] >= 20 ? q.quantiles[bucketOf(m)] : null;
   const t = table ?? NORMAL;
   const ls = LEVELS.filter((l) => t[String(l)] !== undefined);
   if (level <= ls[0]) return { q: (t[String(ls[0])] * level) / ls[0], calibrated: !!table };

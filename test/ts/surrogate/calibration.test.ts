@@ -56,4 +56,30 @@ describe('the shipped calibration', () => {
       for (const r of c.reliability[name]) expect(r.coverageCurves, name).toBeGreaterThan(r.curves);
     }
   });
+
+  it('has a quantile of its own within the data for every method, and that band holds 93–97% of the observed sizes below the last, cross-fitted between the halves', () => {
+    const c = calibration();
+    for (const [name, m] of Object.entries(c.methods)) {
+      expect(m.within, name).toBeDefined();
+      expect(m.halves!.calibrate.within, name).toBeDefined();
+      for (const r of c.reliability[name]) {
+        expect(r.coverageWithin95, `${name} at ${r.cut}`).toBeGreaterThanOrEqual(0.93);
+        expect(r.coverageWithin95, `${name} at ${r.cut}`).toBeLessThanOrEqual(0.97);
+      }
+    }
+  });
+});
+
+describe('multiplier within the data', () => {
+  const inside = { quantiles: table(9, 100).quantiles, counts: table(9, 100).counts };
+  it("reads the within-data table where there is one, and the forecast's where a calibration has none", () => {
+    try {
+      useCalibration({ ...UNCALIBRATED, methods: { ensemble: { ...table(5, 200), within: inside }, linear: table(2, 100) } });
+      expect(multiplier('ensemble', 7, 0.95, true).q).toBe(9);
+      expect(multiplier('ensemble', 7, 0.95).q).toBe(5);
+      expect(multiplier('linear', 7, 0.95, true).q).toBe(2);
+    } finally {
+      useCalibration(null);
+    }
+  });
 });
