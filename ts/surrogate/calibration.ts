@@ -9,11 +9,14 @@ import type { CurveModelName, ParamPrior } from './parametric';
  * each method's uncertainty scale into calibrated intervals, and how reliable each method was at
  * each cut-off. Written by `bench/calibrate.ts` (every figure in it is computed there); read here.
  */
-export interface Quantiles {
+export interface QuantileTable {
   /** quantiles of |error| / scale by bucket of observed points ('few' ≤ 5, 'mid' 6–9, 'many' ≥ 10), at each level */
   quantiles: Record<PointsBucket, Record<string, number>>;
   /** scores behind each bucket's quantiles */
   counts: Record<PointsBucket, number>;
+}
+
+export interface Quantiles extends QuantileTable {
   /** the 95% quantile of |ln(n̂ / n)| / (TARGET_NEAR + ln(n̂ / last n)) for a target size, and how many targets it rests on */
   target95: number | null;
   targetCount: number;
@@ -23,7 +26,7 @@ export interface Quantiles {
    * anchored on the last observation, and the families bend differently from real curves), so the
    * band there needs its own multiplier. Absent in calibrations written before it was learnt.
    */
-  within?: { quantiles: Record<PointsBucket, Record<string, number>>; counts: Record<PointsBucket, number> };
+  within?: QuantileTable;
 }
 
 /** The halves of the corpus (data sets with an even / odd OpenML id). */

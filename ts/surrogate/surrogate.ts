@@ -188,8 +188,8 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
 /**
  * The band's multiplier at n: the forecast's quantile from the last observed size on, the one
  * learnt within the data up to the size before it, and between those two sizes a blend linear in
- * ln n (the band does not jump at a point). Both are conformal quantiles on real curves; the
- * forecast's alone covered only about 0.75–0.85 of LCDB's observed points below the last.
+ * ln n (the band does not jump at a point). Both are conformal quantiles on real curves; with the
+ * forecast's alone the default's band held only 0.73–0.91 of LCDB's observed sizes below the last.
  */
 function bandMultiplier(method: Method, ns: number[], n: number, level: number): number {
   const m = ns.length;
