@@ -205,8 +205,8 @@ function bucketQuantiles(scores: { points: number; score: number }[]): QuantileT
   };
   const by = Object.fromEntries(BUCKETS.map((b) => [b, bucket(b)])) as Record<PointsBucket, number[]>;
   return {
-    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(by[b], l)]))])) as Quantiles['quantiles'],
-    counts: Object.fromEntries(BUCKETS.map((b) => [b, by[b].length])) as Quantiles['counts'],
+    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(by[b], l)]))])) as QuantileTable['quantiles'],
+    counts: Object.fromEntries(BUCKETS.map((b) => [b, by[b].length])) as QuantileTable['counts'],
   };
 }
 /** A method's within-data scores: every observed size below the last, |fit − observed| over the method's scale there. */
@@ -221,10 +221,12 @@ function quantilesFrom(scored: Scored[], method: Method, w: ScaleWeights): Quant
     within: bucketQuantiles(withinScores(scored, w)),
   };
 }
-/** Whether a scored curve's 95% interval holds the truth under these quantiles (its score within the bucket's quantile). */
-const covered = (s: Scored, q: Quantiles) => s.score <= q.quantiles[bucketOf(s.points)]['0.95'];
+/** Whether a 95% interval holds the truth under this table: the score within its bucket's quantile. */
+const holds95 = (t: QuantileTable, x: { points: number; score: number }) => x.score <= t.quantiles[bucketOf(x.points)]['0.95'];
+/** Whether a scored curve's 95% interval holds the truth at the largest n under these quantiles. */
+const covered = (s: Scored, q: Quantiles) => holds95(q, s);
 /** How many of a scored curve's observed sizes below the last its band holds under these (within-data) quantiles. */
-const coveredWithin = (s: Scored, q: Quantiles, w: ScaleWeights) => withinScores([s], w).filter((x) => x.score <= q.within!.quantiles[bucketOf(x.points)]['0.95']).length;
+const coveredWithin = (s: Scored, q: Quantiles, w: ScaleWeights) => withinScores([s], w).filter((x) => holds95(q.within!, x)).length;
 const methodsCal: Record<string, MethodCalibration> = {};
 const reliability: Record<string, Reliability[]> = {};
 for (const { method, curves, held: heldCurves } of methods) {
