@@ -113,6 +113,15 @@ function summarise(name: string, rows: Row[], target: boolean) {
   ));
   const stops = new Map<string, number>();
   for (const r of rows.filter((r) => r.strategy === 'adaptive')) stops.set(r.stop.split(':')[0], (stops.get(r.stop.split(':')[0]) ?? 0) + 1);
+  if (target) {
+    // where the misses are: a crossing read within the data, or one forecast past it
+    const by = (s: string) => {
+      const es = rows.filter((r) => r.strategy === s).flatMap((r) => r.errors).filter((e) => e.covered !== null);
+      const part = (st: string) => es.filter((e) => e.status === st);
+      return ['observed', 'forecast', 'undetermined'].map((st) => `${st} ${part(st).length ? f(mean(part(st).map((e) => Number(e.covered))), 3) : '–'} of ${part(st).length}`).join(', ');
+    };
+    for (const s of strategies) console.log(`95% covered by status, ${s}: ${by(s)}`);
+  }
   console.log(`adaptive stopped on: ${[...stops.entries()].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const floors = rows.filter((r) => r.strategy === 'adaptive').map((r) => r.floor);
   if (!target) console.log(`the starting ladder and 100% alone cost ${f(mean(floors), 3)} of the grid (mean; median ${f(med(floors), 3)}): the least a strategy pays that observes 100%`);

@@ -70,7 +70,10 @@ export function answerTable(a: Answer, experiment: string, notes: string[] = [])
     if (t) {
       const placed = t.status === 'forecast' || t.status === 'observed';
       const open = placed && t.hi !== null && t.n !== null && t.fraction ? t.hi > OPEN_ABOVE * (t.n / t.fraction) : false;
-      const interval = placed && t.lo !== null && t.hi !== null ? `${int(t.lo)}–${open ? `> ${OPEN_ABOVE}× the data` : int(t.hi)}` : t.status !== 'unreachable' && t.lo !== null ? `≥ ${int(t.lo)}` : null;
+      const top = t.hi === null ? null : open ? `> ${OPEN_ABOVE}× the data` : int(t.hi);
+      const interval = t.status === 'unreachable' ? null
+        : t.openBelow ? (placed && top !== null ? `≤ ${top}` : 'any n')
+        : placed && t.lo !== null && top !== null ? `${int(t.lo)}–${top}` : t.lo !== null ? `≥ ${int(t.lo)}` : null;
       rows.push([m.model, `n for Dice ${t.dice}`, t.n, t.fraction === null ? null : pct(t.fraction), t.dice, interval, t.reason ? `${t.status}: ${t.reason}` : t.status]);
     }
     const p = m.plateau;

@@ -21,6 +21,8 @@ export interface ModelInterval {
   value: number | null;
   lo: number | null;
   hi: number | null;
+  /** a target n's interval reaches below the smallest size trained (the engine's `openBelow`): lo is no lower bound */
+  openBelow: boolean;
   spread: number;
   excess: number;
   /** the spread the precision asks for */
@@ -43,14 +45,16 @@ export function tolerance(o: StrategyOptions): number {
  * The target n's interval as the strategy reads it: the engine's. Where the data already reach
  * the target, that is where the 95% band's edges cross it, and at least the two trained sizes
  * that bracket the crossing (training near the crossing, or repeating a size there, narrows it).
- * An interval open above counts as reaching UNDETERMINED_REACH × the full set.
+ * An interval open above counts as reaching UNDETERMINED_REACH × the full set. One open below
+ * (the target allowed at the smallest size trained) is measured from that size: "n ≤ hi" is as
+ * useful an answer as the smallest size anyone trained, and training smaller would only widen it.
  */
-function targetInterval(m: ModelAnswer, trained: number[], nFull: number): Pick<ModelInterval, 'status' | 'value' | 'lo' | 'hi' | 'spread'> {
+function targetInterval(m: ModelAnswer, trained: number[], nFull: number): Pick<ModelInterval, 'status' | 'value' | 'lo' | 'hi' | 'openBelow' | 'spread'> {
   const t = m.target!;
-  if (t.status === 'unreachable') return { status: 'unreachable', value: null, lo: null, hi: null, spread: 0 };
+  if (t.status === 'unreachable') return { status: 'unreachable', value: null, lo: null, hi: null, openBelow: false, spread: 0 };
   const lo = t.lo ?? trained[0];
   const hi = t.hi ?? UNDETERMINED_REACH * nFull;
-  return { status: t.status, value: t.n, lo, hi: t.hi, spread: Math.log(hi / lo) };
+  return { status: t.status, value: t.n, lo, hi: t.hi, openBelow: t.openBelow, spread: Math.log(hi / lo) };
 }
 
 export function intervalOf(m: ModelAnswer, trained: number[], nFull: number, o: StrategyOptions): ModelInterval {
@@ -59,7 +63,7 @@ export function intervalOf(m: ModelAnswer, trained: number[], nFull: number, o: 
     ? targetInterval(m, trained, nFull)
     : (() => {
         const f = m.at[0];
-        return { status: 'forecast' as const, value: f.dice, lo: f.lo95, hi: f.hi95, spread: f.hi95 - f.lo95 };
+        return { status: 'forecast' as const, value: f.dice, lo: f.lo95, hi: f.hi95, openBelow: false, spread: f.hi95 - f.lo95 };
       })();
   return { model: m.model, question: o.targetDice !== undefined ? 'target' : 'dice', ...part, excess: Math.max(0, part.spread - tol), tolerance: tol, floor: null, aim: tol, answer: m };
 }
@@ -111,12 +115,12 @@ export function combined(ms: ModelInterval[], o: StrategyOptions): Answer | null
 
 
 /** The spread in words: "0.074" for a Dice, "×1.62" (hi/lo) for a target n, "undetermined". */
-export function spreadText(m: Pick<ModelInterval, 'question' | 'status' | 'spread'> & { hi?: number | null }): string {
+export function spreadText(m: Pick<ModelInterval, 'question' | 'status' | 'spread'> & { hi?: number | null; openBelow?: boolean }): string {
   if (m.question === 'dice') return m.spread.toFixed(3);
   if (m.status === 'undetermined') return 'undetermined';
   if (m.status === 'unreachable') return 'unreachable';
   // reached within the data, but the band's lower edge never reaches the target: hi/lo is not a number to print
-  if (m.hi === null) return 'open above';
+  if (m.hi === null) return m.openBelow ? 'open' : 'open above';
   return `×${Math.exp(m.spread).toFixed(2)}`;
 }
 
@@ -140,6 +144,7 @@ export function intervalLine(m: ModelInterval): string {
   if (m.question === 'dice') return `${m.model}: Dice at 100% ${m.value!.toFixed(4)} [${m.lo!.toFixed(3)}, ${m.hi!.toFixed(3)}] (${ok})`;
   const t = m.answer.target!;
   if (m.status === 'unreachable') return `${m.model}: Dice ${t.dice} ${t.reason}`;
-  if (m.status === 'undetermined') return `${m.model}: n for Dice ${t.dice} undetermined, n ≥ ${int(m.lo!)} (${ok})`;
-  return `${m.model}: n for Dice ${t.dice} ≈ ${int(m.value!)} [${int(m.lo!)}, ${int(m.hi!)}] (${ok})`;
+  if (m.status === 'undetermined') return `${m.model}: n for Dice ${t.dice} undetermined, ${m.openBelow ? `any n (allowed from the smallest size trained, ${int(m.lo!)})` : `n ≥ ${int(m.lo!)}`} (${ok})`;
+  const range = m.hi === null ? `n ≥ ${int(m.lo!)}` : m.openBelow ? `≤ ${int(m.hi)}` : `${int(m.lo!)}, ${int(m.hi)}`;
+  return `${m.model}: n for Dice ${t.dice} ≈ ${int(m.value!)} [${m.openBelow && m.hi === null ? 'open' : range}] (${ok})`;
 }

@@ -71,6 +71,8 @@ export interface ModelError {
   target: number | null;
   /** whether the 95% interval holds the true value */
   covered: boolean | null;
+  /** how the answer stood: forecast, or for a target n also observed / undetermined / unreachable */
+  status: ModelInterval['status'];
 }
 
 /** The error of a replay's answers against the world's truth at 100% (its largest size) or at the target. */
@@ -80,10 +82,10 @@ export function errors(w: World, r: Replay, targetDice?: number): ModelError[] {
     const y = truth(m);
     if (a.question === 'dice') {
       const t = y[w.sizes.findIndex((s) => s.n === w.nFull)] ?? y[y.length - 1];
-      return { model: a.model, dice: Math.abs(a.value! - t), target: null, covered: a.lo! <= t && t <= a.hi! };
+      return { model: a.model, dice: Math.abs(a.value! - t), target: null, covered: a.lo! <= t && t <= a.hi!, status: a.status };
     }
     const n = trueTargetN(w, m, targetDice!);
     const err = n !== null && a.value !== null ? Math.abs(Math.log(a.value / n)) : null;
-    return { model: a.model, dice: null, target: err, covered: n !== null && a.lo !== null ? a.lo <= n && n <= (a.hi ?? Infinity) : null };
+    return { model: a.model, dice: null, target: err, covered: n !== null && a.lo !== null ? (a.openBelow || a.lo <= n) && n <= (a.hi ?? Infinity) : null, status: a.status };
   });
 }

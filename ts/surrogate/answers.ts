@@ -40,6 +40,12 @@ export interface TargetAnswer {
   /** 95% interval on n: where the upper and the lower 95% band reach the target (null = not within the search) */
   lo: number | null;
   hi: number | null;
+  /**
+   * The 95% band's upper edge meets the target already at the smallest size observed: the points
+   * allow it there, and fewer may do, by how much they cannot say. `lo` is then that smallest size,
+   * the interval is read as "n ≤ hi" (or, undetermined, as any n).
+   */
+  openBelow: boolean;
   reachable: boolean;
   reason: string;
 }
@@ -80,6 +86,9 @@ export function firstCrossing(g: (n: number) => number, a: number, b: number, sc
  * Dice there is under the target: the points scatter, and the true curve may have reached it.
  * Where the mean curve does not reach the target, the answer is undetermined (the band's upper
  * edge reaches it: the data allow it, from that n on) or unreachable (not even the upper edge does).
+ * Where the upper edge reaches it already at the smallest size observed, the interval is open below
+ * (`openBelow`): a curve flat from the start, or one whose first points scatter above the target,
+ * says nothing about how few images would do, and `lo` (that smallest size) is no lower bound.
  */
 export function targetSize(fit: FittedCurve, dice: number, reach?: number): TargetAnswer {
   const R = reach ?? (fit.asymptote !== null ? 1000 : 3);
@@ -87,6 +96,8 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
   const b = R * fit.nRef;
   const base = { model: fit.model, dice, fraction: null as number | null };
   const upper = firstCrossing((v) => fit.band(v, 0.95)[1] - dice, a, b);
+  // the points allow the target at their smallest size: nothing observed bounds n from below
+  const openBelow = upper === a;
   const n = fit.asymptote !== null && fit.asymptote <= dice ? null : firstCrossing((v) => fit.mean(v) - dice, a, b);
   if (n !== null && n <= fit.observedMaxN) {
     // Within the data the n is still uncertain: the mean curve's crossing moves with the points'
@@ -98,25 +109,30 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
     const lower = firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b);
     const lo = Math.min(bracketLo, upper ?? bracketLo);
     const hi = lower === null ? null : Math.max(bracketHi, lower);
-    const range = hi === null ? `95% interval n ≥ ${round(lo)}: its lower edge never reaches ${dice}` : `95% interval n = ${round(lo)}–${round(hi)}`;
-    return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, reachable: true, reason: `reached within the data (${range})` };
+    const range = openBelow
+      ? hi === null
+        ? `95% interval open: its upper edge reaches ${dice} already at the smallest size observed, n = ${round(a)}, its lower edge never does`
+        : `95% interval n ≤ ${round(hi)}: its upper edge reaches ${dice} already at the smallest size observed, n = ${round(a)}, so fewer may do`
+      : hi === null ? `95% interval n ≥ ${round(lo)}: its lower edge never reaches ${dice}` : `95% interval n = ${round(lo)}–${round(hi)}`;
+    return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, openBelow, reachable: true, reason: `reached within the data (${range})` };
   }
   if (n === null) {
     if (upper === null) {
-      return { ...base, status: 'unreachable', n: null, lo: null, hi: null, reachable: false, reason: `not reachable: even the 95% interval's upper edge stays below ${dice} up to n = ${round(b)}` };
+      return { ...base, status: 'unreachable', n: null, lo: null, hi: null, openBelow: false, reachable: false, reason: `not reachable: even the 95% interval's upper edge stays below ${dice} up to n = ${round(b)}` };
     }
     const why = fit.asymptote !== null ? `the forecast levels off at ${fit.asymptote.toFixed(4)}` : `the forecast stays below it up to n = ${round(b)}`;
     const lo = upper;
-    return { ...base, status: 'undetermined', n: null, lo, hi: null, reachable: false, reason: `not determined by the points observed (${why}); consistent with n ≥ ${round(lo)}` };
+    const range = openBelow ? `consistent with any n: the 95% interval's upper edge reaches it already at the smallest size observed, n = ${round(a)}` : `consistent with n ≥ ${round(lo)}`;
+    return { ...base, status: 'undetermined', n: null, lo, hi: null, openBelow, reachable: false, reason: `not determined by the points observed (${why}); ${range}` };
   }
   const q = targetSpread(fit.method);
   const half = q === null ? 0 : q * (TARGET_NEAR + Math.log(n / fit.observedMaxN));
-  const lo = Math.max(a, q === null ? (upper ?? a) : n * Math.exp(-half));
+  const lo = openBelow ? a : Math.max(a, q === null ? (upper ?? a) : n * Math.exp(-half));
   const hi = q === null ? firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b) : n * Math.exp(half);
   if (hi === null) {
-    return { ...base, status: 'undetermined', n: null, lo, hi: null, reachable: false, reason: `not determined by the points observed (the forecast reaches it at n ≈ ${round(n)}, the 95% interval's lower edge never does); consistent with n ≥ ${round(lo)}` };
+    return { ...base, status: 'undetermined', n: null, lo, hi: null, openBelow, reachable: false, reason: `not determined by the points observed (the forecast reaches it at n ≈ ${round(n)}, the 95% interval's lower edge never does); ${openBelow ? `consistent with any n: the 95% interval's upper edge reaches it already at the smallest size observed, n = ${round(a)}` : `consistent with n ≥ ${round(lo)}`}` };
   }
-  return { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, reachable: true, reason: '' };
+  return { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, openBelow, reachable: true, reason: '' };
 }
 
 export interface PlateauPoint {

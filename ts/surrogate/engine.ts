@@ -110,9 +110,10 @@ export function targetLine(t: TargetAnswer): string {
   if (t.status === 'forecast') {
     const nRef = t.n! / t.fraction!;
     const hi = t.hi! > OPEN_ABOVE * nRef ? `beyond ${OPEN_ABOVE}× the data (open-ended: the points do not bound it)` : int(t.hi!);
-    return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), 95% interval ${int(t.lo!)}–${hi}`;
+    return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), 95% interval ${t.openBelow ? `≤ ${hi}` : `${int(t.lo!)}–${hi}`}`;
   }
-  if (t.status === 'observed') return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), ${t.reason}`;
+  // the mean curve at the target already at the smallest size observed: "≤", not "≈"
+  if (t.status === 'observed') return `Dice ${t.dice} at n ${t.openBelow && t.n! <= t.lo! ? '≤' : '≈'} ${int(t.n!)} (${pct(t.fraction!)}), ${t.reason}`;
   return `Dice ${t.dice}: ${t.reason}`;
 }
 

@@ -113,6 +113,7 @@ describe('forecast tables', () => {
     const row = db.prepare('SELECT * FROM forecast_answers WHERE fit = ?').get(id) as Record<string, unknown>;
     expect(row.target_status).toBe(m.target!.status);
     expect(row.target_n).toBe(m.target!.n);
+    expect(row.target_open_below).toBe(Number(m.target!.openBelow));
     expect(row.plateau_status).toBe(m.plateau.status);
     expect(row.plateau_n).toBe(m.plateau.n);
     expect(row.plateau_lo).toBe(m.plateau.lo);

@@ -4,7 +4,7 @@ import { type ModelInterval, UNDETERMINED_REACH, spreadChangeText } from '../../
 /** A model's interval as the strategy reads it; the engine's answer is not needed to word its spread. */
 function interval(question: ModelInterval['question'], status: ModelInterval['status'], lo: number | null, hi: number | null, nFull = 400): ModelInterval {
   const spread = question === 'dice' ? hi! - lo! : lo === null ? 0 : Math.log((hi ?? UNDETERMINED_REACH * nFull) / lo);
-  return { model: 'a', question, status, value: null, lo, hi, spread, excess: 0, tolerance: 0, floor: null, aim: 0, answer: undefined as never };
+  return { model: 'a', question, status, value: null, lo, hi, openBelow: false, spread, excess: 0, tolerance: 0, floor: null, aim: 0, answer: undefined as never };
 }
 
 describe('spreadChangeText', () => {

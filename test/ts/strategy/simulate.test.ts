@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errors, replayAdaptive, replayGrid, replayLadder } from '../../../ts/strategy/simulate';
-import { gridSeconds, reveal, worldFromRows } from '../../../ts/strategy/world';
+import { type World, gridSeconds, reveal, trueTargetN, worldFromRows } from '../../../ts/strategy/world';
+import { intervalLine } from '../../../ts/strategy/interval';
 import { POOL, saturatingWorld } from './worlds';
 
 describe('a simulated adaptive study', () => {
@@ -33,6 +34,25 @@ describe('a simulated adaptive study', () => {
     const ladder = await replayLadder(world);
     expect(ladder.jobs.map((j) => j.job.fraction)).toEqual([0.05, 0.1, 0.2, 0.4, 0.8, 1]);
     expect(ladder.share).toBeCloseTo((0.05 + 0.1 + 0.2 + 0.4 + 0.8 + 1) / 10.5, 9);
+  });
+});
+
+describe('a target reached before the smallest size a study trains', () => {
+  it('is answered "n ≤ …" (open below) and counted as covered: the points cannot say how few images would do', async () => {
+    // a curve flat from its first size (as many of LCDB's are): the target, its value, is reached at
+    // the grid's smallest size, which the adaptive ladder (from 1.25% of 4,096) never trains
+    const ns = Array.from({ length: 17 }, (_, k) => Math.round(16 * 2 ** (k / 2)));
+    const w: World = { name: 'flat', nFull: ns[16], sizes: ns.map((n) => ({ n, fraction: n / ns[16] })), models: [{ model: 'm', depth: null, dice: ns.map((_, k) => [0.864 + 0.001 * Math.sin(k)]) }] };
+    const target = w.models[0].dice[0][0];
+    expect(trueTargetN(w, w.models[0], target)).toBe(16);
+    const r = await replayAdaptive(w, { targetDice: target });
+    const smallest = Math.min(...r.jobs.map((j) => j.job.n));
+    expect(smallest).toBeGreaterThan(16);
+    const [a] = r.answers;
+    expect(a.openBelow).toBe(true);
+    expect(a.lo).toBe(smallest);
+    expect(errors(w, r, target)[0].covered).toBe(true);
+    expect(intervalLine(a)).not.toMatch(new RegExp(`n ≥ ${smallest}\\b|\\[${smallest},`));
   });
 });
 

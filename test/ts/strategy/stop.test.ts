@@ -6,7 +6,7 @@ import type { ModelAnswer } from '../../../ts/surrogate/engine';
 import { SIZES, pow3, runsOf, study } from './worlds';
 
 const dice = (model: string, spread: number, aim = 0.02, floor: number | null = null): ModelInterval => ({
-  model, question: 'dice', status: 'forecast', value: 0.8, lo: 0.8 - spread / 2, hi: 0.8 + spread / 2, spread,
+  model, question: 'dice', status: 'forecast', value: 0.8, lo: 0.8 - spread / 2, hi: 0.8 + spread / 2, openBelow: false, spread,
   excess: Math.max(0, spread - aim), tolerance: 0.02, floor, aim, answer: {} as ModelAnswer,
 });
 const state = (over: Partial<StopState>): StopState => ({ intervals: [dice('a', 0.05)], spent: 10, candidates: 3, overBudget: 0, ...over });
@@ -35,7 +35,7 @@ describe('stopReason says why', () => {
 
   it('a target interval open above reads as such, not as a factor of thousands', () => {
     const open: ModelInterval = {
-      model: 'a', question: 'target', status: 'observed', value: 200, lo: 150, hi: null, spread: Math.log(360_000 / 150),
+      model: 'a', question: 'target', status: 'observed', value: 200, lo: 150, hi: null, openBelow: false, spread: Math.log(360_000 / 150),
       excess: Math.log(360_000 / 150) - Math.log(1.25), tolerance: Math.log(1.25), floor: null, aim: Math.log(1.25), answer: {} as ModelAnswer,
     };
     const r = stopReason(state({ intervals: [open], best: { job: 'a at 50%', narrowing: Math.log(1.1), cost: 10, restCost: 500 } }))!;

@@ -128,6 +128,34 @@ describe('the calibration the engine reads', () => {
   });
 });
 
+describe('a target the points allow already at their smallest size', () => {
+  it('is "n ≤ …", not an interval starting at the smallest n: fewer images may do, and the points cannot say how few', async () => {
+    const a = await answer([flat91], { targetDice: 0.9 });
+    const t = a.models[0].target!;
+    // the band's upper edge is above 0.9 at n = 24: nothing observed bounds n from below
+    expect(a.models[0].fit.band(24, 0.95)[1]).toBeGreaterThanOrEqual(0.9);
+    expect(t).toMatchObject({ status: 'observed', n: 24, lo: 24, openBelow: true });
+    expect(t.hi!).toBeGreaterThan(24);
+    const line = answerLines(a).find((l) => l.includes('Dice 0.9 '))!;
+    expect(line).toMatch(/Dice 0\.9 at n ≤ 24 .*95% interval n ≤ \d+: .*smallest size observed, n = 24, so fewer may do/);
+    expect(line).not.toMatch(/n = 24–/);
+  });
+
+  it('an undetermined target the band allows from the smallest size reads "any n", not "n ≥ 24"', async () => {
+    const a = await answer([flatStart], { targetDice: 0.5005 });
+    const t = a.models[0].target!;
+    expect(t).toMatchObject({ status: 'undetermined', openBelow: true });
+    expect(t.reason).toMatch(/consistent with any n/);
+    expect(t.reason).not.toMatch(/n ≥/);
+  });
+
+  it('a rising curve whose band first reaches the target above its smallest size keeps its two-sided interval', async () => {
+    const t = (await answer([rising], { targetDice: 0.79 })).models[0].target!;
+    expect(t).toMatchObject({ status: 'observed', openBelow: false });
+    expect(t.reason).toMatch(/95% interval n = \d+–\d+/);
+  });
+});
+
 describe('a target interval the points do not bound above', () => {
   it('is printed as open-ended past 100× the data, not as a number nobody can act on', async () => {
     // 5 points still rising at the last: pow4 reaches Dice 0.855 just past the data, but real curves
