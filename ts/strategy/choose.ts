@@ -114,8 +114,11 @@ function searchJob(study: Study, s: ModelState, cost: CostModel): SearchJob | nu
   const [g] = nearest(open, Math.sqrt(from * study.nFull), 1);
   const c = cost.seconds(s.model, g.n);
   const target = m.answer.target!.dice;
-  const reason = `${s.model} at ${pct(g.fraction)}: the forecast does not reach Dice ${target}, but the points allow it from n ≈ ${int(m.lo)}; ` +
-    `this size, halfway in ln n from n = ${int(from)} to 100%, shows whether the grid reaches it; ${secondsText(c)}`;
+  // "from n ≈ 45 on" is where the band allows the target, often inside the data; the search starts
+  // from the largest size the model has (trained or in flight), so each number says what it is
+  const where = from > Math.max(...s.points.map((p) => p.n)) ? 'where the points allow it' : 'the largest size the model has';
+  const reason = `${s.model} at ${pct(g.fraction)}: the forecast does not reach Dice ${target}, but the points allow it from n ≈ ${int(m.lo)} on; ` +
+    `this size, halfway in ln n from n = ${int(from)} (${where}) to 100%, shows whether the grid reaches it; ${secondsText(c)}`;
   return { job: { model: s.model, fraction: g.fraction, n: g.n, repeat: 0 }, cost: c, reason };
 }
 

@@ -104,13 +104,13 @@ describe('nextJob', () => {
     expect(d.job.n).toBe(halfway(from, runs.map((r) => r.n)));
     expect(d.job.fraction).toBeGreaterThan(0.4);
     expect(d.job.fraction).toBeLessThan(1);
-    expect(d.reason).toMatch(new RegExp(`^a at ${Math.round(d.job.fraction * 100)}%: the forecast does not reach Dice ${target}, but the points allow it from n ≈ \\d+; this size, halfway in ln n from n = ${Math.round(from)} to 100%, shows whether the grid reaches it`));
+    expect(d.reason).toMatch(new RegExp(`^a at ${Math.round(d.job.fraction * 100)}%: the forecast does not reach Dice ${target}, but the points allow it from n ≈ \\d+ on; this size, halfway in ln n from n = ${Math.round(from)} \\((the largest size the model has|where the points allow it)\\) to 100%, shows whether the grid reaches it`));
     // with that job in flight (its fantasy still short of the target), the next halves what is left above it
     const next = await nextJob({ ...study(['a'], runs), pending: [d.job] }, { ladder: LADDER, targetDice: target });
     expect(next.action).toBe('train');
     if (next.action !== 'train') return;
     expect(next.job.n).toBeGreaterThan(d.job.n);
-    const from2 = Number(/halfway in ln n from n = (\d+) to 100%/.exec(next.reason)![1]);
+    const from2 = Number(/halfway in ln n from n = (\d+) \(/.exec(next.reason)![1]);
     expect(from2).toBeGreaterThanOrEqual(d.job.n);
     expect(next.job.n).toBe(halfway(from2, [...runs.map((r) => r.n), d.job.n]));
   });
