@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '../errors';
+import { folderProblem } from '../folder';
 import { FORMATS, type Format, PAPERS, type Paper } from '../report/layouts';
 import { defaultDbPath } from '../store/db';
 import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
@@ -21,6 +22,9 @@ export function registerReport(program: Command): void {
     .option('--seed <s>', 'seed for the LSTM surrogates', (v) => Number.parseInt(v, 10), 0)
     .action(async (o) => {
       const { buildReport, reportSteps, writeReport } = await import('../report/report'); // vega and the engine: only here
+      // the output folder is checked before minutes of fitting, not found unwritable after them
+      const outProblem = folderProblem(o.out);
+      if (outProblem) throw new UserError(`--out ${o.out}: ${outProblem}; pass another --out`);
       keepFits();
       const db = openExisting(o.db);
       try {
@@ -28,7 +32,15 @@ export function registerReport(program: Command): void {
         const bar = await progress('report', reportSteps(o.paper));
         const r = await buildReport(db, experiment, o.paper, { surrogate: o.surrogate, targetDice: o.targetDice, seed: o.seed, onStep: (made) => bar.step(made) }).finally(() => bar.done());
         if (!r.tables.length && !r.figures.length) throw new UserError(`${o.db}, experiment '${experiment}': nothing to report: ${r.notes.join('; ')}`);
-        const files = writeReport(r, o.out, o.format.length ? o.format : FORMATS);
+        const files = (() => {
+          try {
+            return writeReport(r, o.out, o.format.length ? o.format : FORMATS);
+          } catch (e) {
+            const err = e as NodeJS.ErrnoException;
+            if (!err.code) throw e;
+            throw new UserError(`--out ${o.out}: the report cannot be written there (${err.code}${err.path ? ` on ${err.path}` : ''}); pass another --out`);
+          }
+        })();
         for (const n of r.notes) console.error(`note: ${n}`);
         console.log(`${r.title}: ${r.tables.length} tables, ${r.figures.length} figures`);
         for (const f of files) console.log(`  ${f}`);

@@ -99,7 +99,10 @@ export function loadExperiment(file: string, sets: readonly string[] = []): Expe
   }
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
-    throw new UserError(`${file}: not valid YAML\n${doc.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+    // one line: yaml's first error without its code frame ("… at line 2, column 1"), and how many follow
+    const first = doc.errors[0].message.split('\n')[0].replace(/:\s*$/, '');
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? 's' : ''})` : '';
+    throw new UserError(`${file}: not valid YAML: ${first}${more}`);
   }
   // The file's paths first (against its folder), so what is still relative came from --set (cwd).
   const raw = resolvePaths(applyOverrides(resolvePaths(doc.toJS() ?? {}, dirname(resolve(file))), sets, file), process.cwd());

@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeFolder } from '../folder';
 import { join } from 'node:path';
 import type { Db } from '../store/db';
 import { plannedFullN } from '../store/jobs';
@@ -110,7 +111,7 @@ export async function buildReport(db: Db, experiment: string, paper: Paper, o: R
 
 /** Writes tables in the asked formats (html = one page with everything) and each figure as SVG; returns the files. */
 export function writeReport(r: Report, dir: string, formats: readonly Format[]): string[] {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const files: string[] = [];
   const put = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);

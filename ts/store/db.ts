@@ -1,7 +1,8 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError, translateErrors } from '../errors';
+import { can, makeFolder, nearestExisting } from '../folder';
 import { type Column, TABLES } from '../protocol/tables';
 
 export type Db = Database.Database;
@@ -79,27 +80,6 @@ function addMissingColumns(db: Db): void {
   }
 }
 
-const can = (path: string, mode: number) => {
-  try {
-    accessSync(path, mode);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** The nearest part of `file`'s path that exists (the file itself, or a folder above it). */
-function nearestExisting(file: string): { path: string; isFile: boolean } | undefined {
-  for (let p = resolve(file); ; p = dirname(p)) {
-    try {
-      return { path: p, isFile: !statSync(p).isDirectory() };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') return undefined;
-    }
-    if (dirname(p) === p) return undefined;
-  }
-}
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
@@ -232,7 +212,11 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
       }
     });
   }
-  mkdirSync(dirname(file), { recursive: true });
+  try {
+    makeFolder(dirname(file));
+  } catch (e) {
+    throw new UserError(`${file}: its folder cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)}); pass another --db`);
+  }
   return guarded(file, () => {
     const db = new Database(file);
     try {

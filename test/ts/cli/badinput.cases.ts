@@ -136,6 +136,39 @@ export const CASES: BadInput[] = [
     untouched: true,
   },
   { what: 'experiment file missing', args: (D) => ['run', join(D, 'missing.yaml'), '--db', join(D, 'store.db')], code: 2, names: (D) => join(D, 'missing.yaml'), untouched: true },
+  {
+    what: 'experiment file is not valid YAML',
+    setup: (D) => writeFileSync(join(D, 'bad.yaml'), 'models: [\n'),
+    args: (D) => ['run', join(D, 'bad.yaml'), '--db', join(D, 'store.db')],
+    code: 2,
+    names: (D) => join(D, 'bad.yaml'),
+    untouched: true,
+  },
+  {
+    // checked before the store is read and the surrogates fitted, not found after minutes of fitting
+    what: "report: `--out`'s folder is a file",
+    setup: (D) => {
+      store(join(D, 'store.db'));
+      writeFileSync(join(D, 'notes'), 'a file\n');
+    },
+    args: (D) => ['report', '--db', join(D, 'store.db'), '--out', join(D, 'notes', 'report')],
+    code: 2,
+    names: (D) => join(D, 'notes'),
+    untouched: true,
+  },
+  {
+    what: 'report: `--out` in a read-only folder',
+    setup: (D) => {
+      store(join(D, 'store.db'));
+      mkdirSync(join(D, 'ro'));
+      chmodSync(join(D, 'ro'), 0o555);
+    },
+    args: (D) => ['report', '--db', join(D, 'store.db'), '--out', join(D, 'ro', 'report')],
+    unprivileged: true,
+    code: 2,
+    names: (D) => join(D, 'ro'),
+    untouched: true,
+  },
   { what: 'no Python at `PLATEAU_PYTHON`: `run`', args: (D) => run(D), env: { PLATEAU_PYTHON: NO_PYTHON }, code: 3, names: () => NO_PYTHON, untouched: true },
   {
     what: 'no Python at `PLATEAU_PYTHON`: `run` on a file-based data set',
