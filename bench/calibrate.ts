@@ -16,7 +16,7 @@
  *      cross-fitted (each half's curves against the quantiles the other half gave), at the largest
  *      n and at the observed sizes.
  *
- *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 100] [--ensemble-only | --quantiles-only]
+ *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 200] [--ensemble-only | --quantiles-only]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -30,7 +30,7 @@ import { analogue } from '../ts/surrogate/analogue';
 import { corpus, leaveOwnDataSetOut } from './lib/corpus';
 import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
-const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '100' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '200' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false } } });
 // --ensemble-only: keep sigma0, the priors, the shared scale and every other method's quantiles;
 // relearn the stack, the ensemble's own scale, quantiles and reliability (minutes, not half an hour)
 const only = args['ensemble-only'];

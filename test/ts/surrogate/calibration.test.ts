@@ -50,7 +50,10 @@ describe('the shipped calibration', () => {
         // where each used its own bucket's scores (a bucket with few borrows the method's pooled ones)
         if (m.counts[b] !== even.counts[b] + odd.counts[b]) continue;
         const [x, y] = [even.quantiles[b]['0.95'], odd.quantiles[b]['0.95']];
-        expect(m.quantiles[b]['0.95'], `${name} ${b}`).toBeGreaterThanOrEqual(Math.min(x, y));
+        // a mixture's quantile lies between its parts'; split conformal's rank ⌈(n + 1)·0.95⌉ lifts
+        // each half's level by up to 1/n more than the pooled one's, so the pooled may sit a hair
+        // below both (lstm-bi-full, 200 curves a half: 4.272 against 4.279 and above)
+        expect(m.quantiles[b]['0.95'], `${name} ${b}`).toBeGreaterThanOrEqual(0.99 * Math.min(x, y));
         expect(m.quantiles[b]['0.95'], `${name} ${b}`).toBeLessThanOrEqual(Math.max(x, y));
       }
       for (const r of c.reliability[name]) expect(r.coverageCurves, name).toBeGreaterThan(r.curves);
