@@ -98,6 +98,8 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
   const upper = firstCrossing((v) => fit.band(v, 0.95)[1] - dice, a, b);
   // the points allow the target at their smallest size: nothing observed bounds n from below
   const openBelow = upper === a;
+  const consistent = (lo: number) =>
+    openBelow ? `consistent with any n: the 95% interval's upper edge reaches it already at the smallest size observed, n = ${round(a)}` : `consistent with n ≥ ${round(lo)}`;
   const n = fit.asymptote !== null && fit.asymptote <= dice ? null : firstCrossing((v) => fit.mean(v) - dice, a, b);
   if (n !== null && n <= fit.observedMaxN) {
     // Within the data the n is still uncertain: the mean curve's crossing moves with the points'
@@ -122,15 +124,14 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
     }
     const why = fit.asymptote !== null ? `the forecast levels off at ${fit.asymptote.toFixed(4)}` : `the forecast stays below it up to n = ${round(b)}`;
     const lo = upper;
-    const range = openBelow ? `consistent with any n: the 95% interval's upper edge reaches it already at the smallest size observed, n = ${round(a)}` : `consistent with n ≥ ${round(lo)}`;
-    return { ...base, status: 'undetermined', n: null, lo, hi: null, openBelow, reachable: false, reason: `not determined by the points observed (${why}); ${range}` };
+    return { ...base, status: 'undetermined', n: null, lo, hi: null, openBelow, reachable: false, reason: `not determined by the points observed (${why}); ${consistent(lo)}` };
   }
   const q = targetSpread(fit.method);
   const half = q === null ? 0 : q * (TARGET_NEAR + Math.log(n / fit.observedMaxN));
   const lo = openBelow ? a : Math.max(a, q === null ? (upper ?? a) : n * Math.exp(-half));
   const hi = q === null ? firstCrossing((v) => fit.band(v, 0.95)[0] - dice, a, b) : n * Math.exp(half);
   if (hi === null) {
-    return { ...base, status: 'undetermined', n: null, lo, hi: null, openBelow, reachable: false, reason: `not determined by the points observed (the forecast reaches it at n ≈ ${round(n)}, the 95% interval's lower edge never does); ${openBelow ? `consistent with any n: the 95% interval's upper edge reaches it already at the smallest size observed, n = ${round(a)}` : `consistent with n ≥ ${round(lo)}`}` };
+    return { ...base, status: 'undetermined', n: null, lo, hi: null, openBelow, reachable: false, reason: `not determined by the points observed (the forecast reaches it at n ≈ ${round(n)}, the 95% interval's lower edge never does); ${consistent(lo)}` };
   }
   return { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, openBelow, reachable: true, reason: '' };
 }
