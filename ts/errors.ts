@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeFolder } from './folder';
 
 /**
  * The exit codes every command uses (README, "Exit codes"):
@@ -33,7 +34,7 @@ export function writeLog(text: string): string | undefined {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   for (const dir of logFolders()) {
     try {
-      mkdirSync(dir, { recursive: true });
+      makeFolder(dir);
       const file = join(dir, `plateau-${stamp}-${process.pid}.log`);
       writeFileSync(file, text, { flag: 'wx' });
       return file;

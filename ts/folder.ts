@@ -40,7 +40,7 @@ export function folderProblem(dir: string): string | undefined {
  * Makes `dir` and the folders above it, one level at a time: Node's mkdirSync(…, { recursive: true })
  * never returns for a path under /proc (seen on Node 24), where one level fails at once with ENOENT.
  */
-export function makeFolder(dir: string): void {
+export function makeFolder(dir: string, mode?: number): void {
   const missing: string[] = [];
   for (let p = resolve(dir); ; p = dirname(p)) {
     try {
@@ -53,7 +53,7 @@ export function makeFolder(dir: string): void {
   }
   for (const p of missing.reverse()) {
     try {
-      mkdirSync(p);
+      mkdirSync(p, mode);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }

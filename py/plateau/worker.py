@@ -93,6 +93,31 @@ def _curve(sock: zmq.Socket, server_key: str, key_file: str) -> None:
     sock.curve_secretkey = keys["secretKey"].encode()
 
 
+def _is_curve_key(text: str) -> bool:
+    from zmq.utils import z85
+
+    try:
+        return len(text) == 40 and len(z85.decode(text)) == 32
+    except (ValueError, KeyError, IndexError):
+        return False
+
+
+def curve_problem(server_key: str, key_file: str) -> str | None:
+    """Why these CURVE settings cannot work, as one sentence, or None (so ZeroMQ never says only 'Invalid argument')."""
+    if not _is_curve_key(server_key):
+        return "--server-key: not a CURVE public key (40 Z85 characters, as the run printed it)"
+    try:
+        with open(key_file) as f:
+            keys = json.load(f)
+    except OSError as e:
+        return f"--key-file {key_file}: cannot be read ({e.strerror})"
+    except ValueError:
+        keys = None
+    if not isinstance(keys, dict) or not all(isinstance(keys.get(k), str) and _is_curve_key(keys[k]) for k in ("publicKey", "secretKey")):
+        return f"--key-file {key_file}: not a CURVE key pair (JSON with a publicKey and a secretKey, as --keygen writes it)"
+    return None
+
+
 REFUSED = "the broker refused this worker's key"
 # Handshake outcomes that mean this worker is not admitted: the ZAP handler said no to its key
 # (AUTH), or the two sides speak different mechanisms (PROTOCOL: no CURVE here, CURVE there).
@@ -233,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--connect is required")
     if bool(args.server_key) != bool(args.key_file):
         ap.error("--server-key and --key-file go together (CURVE needs both)")
+    if args.server_key and (problem := curve_problem(args.server_key, args.key_file)):
+        ap.error(problem)
     if args.data_root and not os.path.isdir(args.data_root):
         ap.error(f"--data-root {args.data_root}: not a folder")
     if args.threads > 0:

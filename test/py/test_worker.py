@@ -92,3 +92,28 @@ def test_a_key_beginning_with_a_dash_is_taken_either_way():
 
     assert _joined_values(["--server-key", "-abc", "--key-file", "k.json"]) == ["--server-key=-abc", "--key-file", "k.json"]
     assert _joined_values(["--server-key=-abc"]) == ["--server-key=-abc"]
+
+
+def test_bad_curve_settings_are_one_sentence_not_a_zmq_error(tmp_path):
+    from plateau.worker import curve_problem, keygen
+
+    good = tmp_path / "keys.json"
+    public = keygen(str(good))
+    assert curve_problem(public, str(good)) is None
+    assert curve_problem("abc", str(good)).startswith("--server-key:")
+    (tmp_path / "bad.json").write_text("not json")
+    assert "not a CURVE key pair" in curve_problem(public, str(tmp_path / "bad.json"))
+    (tmp_path / "short.json").write_text(json.dumps({"publicKey": public, "secretKey": public[:35]}))
+    assert "not a CURVE key pair" in curve_problem(public, str(tmp_path / "short.json"))
+    assert "cannot be read" in curve_problem(public, str(tmp_path / "missing.json"))
+    # through the command line: argparse's exit 2 and the sentence, no traceback
+    r = subprocess.run([sys.executable, "-m", "plateau.worker", "--connect", "tcp://127.0.0.1:9", f"--server-key={public}",
+                        "--key-file", str(tmp_path / "bad.json")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "not a CURVE key pair" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_worker_starts_without_monai_s_nvimagecodec_notice(tmp_path):
+    # MONAI 1.6's DICOM reader announced on every start that nvImageCodec is missing (plateau reads DICOM with pydicom)
+    r = subprocess.run([sys.executable, "-m", "plateau.worker", "--keygen", str(tmp_path / "k.json")], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0
+    assert r.stderr == ""

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Dataset } from '../experiment/dataset';
+import { makeFolder } from '../folder';
 
 /*
  * Data sets already checked, known without starting Python: a data set whose spec and whose files'
@@ -52,7 +53,7 @@ export function checkedBefore<T>(fingerprint: string | undefined): T | undefined
 export function rememberChecked(fingerprint: string | undefined, summary: unknown): void {
   if (!fingerprint) return;
   try {
-    mkdirSync(cacheDir(), { recursive: true });
+    makeFolder(cacheDir());
     const tmp = `${entry(fingerprint)}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(summary));
     renameSync(tmp, entry(fingerprint));

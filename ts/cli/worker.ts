@@ -28,7 +28,11 @@ export function registerWorker(program: Command): void {
       else {
         if (!o.connect) throw new UserError('plateau worker needs --connect tcp://HOST:PORT (the run prints it), or --keygen FILE');
         if (Boolean(o.serverKey) !== Boolean(o.keyFile)) throw new UserError('--server-key and --key-file go together (CURVE needs both)');
-        if (o.keyFile && !existsSync(o.keyFile)) throw new UserError(`--key-file ${o.keyFile}: no such file (make one with plateau worker --keygen ${o.keyFile})`);
+        if (o.serverKey) {
+          const { checkServerKey, readKeyPair } = await import('../dispatch/keyFile');
+          checkServerKey(o.serverKey);
+          readKeyPair(o.keyFile, `--key-file ${o.keyFile}`);
+        }
         if (o.dataRoot && !(existsSync(o.dataRoot) && statSync(o.dataRoot).isDirectory())) throw new UserError(`--data-root ${o.dataRoot}: not a folder`);
         args.push('--connect', o.connect);
         // joined with '=': a Z85 key may begin with '-'

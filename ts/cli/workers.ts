@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors';
+import { folderProblem } from '../folder';
 import { addSlurmOptions, slurmRequest } from './slurm';
 import { endpoint, intIn } from './options';
 
@@ -22,7 +22,13 @@ export function registerWorkers(program: Command): void {
       .option('--log-dir <dir>', 'where the worker script and logs go (a folder the compute nodes share)'),
     false,
   ).action(async (o) => {
-    if (!existsSync(o.keyFile)) throw new UserError(`--key-file ${o.keyFile}: no such file`);
+    const { checkServerKey, readKeyPair } = await import('../dispatch/keyFile');
+    checkServerKey(o.serverKey);
+    readKeyPair(o.keyFile, `--key-file ${o.keyFile}`);
+    if (o.logDir) {
+      const problem = folderProblem(o.logDir);
+      if (problem) throw new UserError(`--log-dir ${o.logDir}: ${problem}; pass another --log-dir`);
+    }
     const { pythonPath } = await import('../bridge/python');
     const { submitWorkers } = await import('../dispatch/slurm');
     const root = process.env.PLATEAU_ROOT ?? process.cwd();

@@ -1,7 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { curveKeyPair, Router } from 'zeromq';
 import { UserError } from '../errors';
+import { makeFolder } from '../folder';
+import { type KeyPair, readKeyPair } from './keyFile';
 import { isCurveKey, z85Decode } from './z85';
 
 /**
@@ -9,19 +11,12 @@ import { isCurveKey, z85Decode } from './z85';
  * admits only workers whose public key is listed in an authorized-keys file, so no unknown peer
  * can take jobs or submit results.
  */
-export interface KeyPair {
-  publicKey: string;
-  secretKey: string;
-}
+export type { KeyPair };
 
 /** The broker's key pair, made once and kept (owner-only) so workers keep one server key to trust. */
 export function brokerKeys(file: string): KeyPair {
-  if (existsSync(file)) {
-    const k = JSON.parse(readFileSync(file, 'utf8')) as KeyPair;
-    if (!isCurveKey(k.publicKey) || !isCurveKey(k.secretKey)) throw new UserError(`${file}: not a CURVE key pair`);
-    return k;
-  }
-  mkdirSync(dirname(file), { recursive: true });
+  if (existsSync(file)) return readKeyPair(file);
+  makeFolder(dirname(file));
   const k = curveKeyPair();
   writeFileSync(file, `${JSON.stringify(k)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { curveKeyPair } from 'zeromq';
 import { EXIT, UserError } from '../errors';
+import { makeFolder } from '../folder';
 import type { KeyPair } from './curve';
 import { z85Decode } from './z85';
 
@@ -41,7 +42,7 @@ export interface WorkerLaunch {
 
 /** A run's own CURVE keys for its Slurm workers: the broker's pair and the workers' pair (owner-only file). */
 export function slurmRunKeys(dir: string): { broker: KeyPair; workerFile: string; workerHex: string } {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeFolder(dir, 0o700);
   const worker = curveKeyPair();
   const workerFile = join(dir, 'worker-keys.json');
   writeFileSync(workerFile, JSON.stringify(worker), { mode: 0o600 });
@@ -111,7 +112,11 @@ async function slurmCommand(cmd: string, args: string[]) {
 /** Writes the worker script and submits the array; a missing sbatch is set-up (exit 3), a refused one bad input. */
 export async function submitWorkers(r: SlurmRequest, l: WorkerLaunch): Promise<SlurmArray> {
   const dir = resolve(l.dir);
-  mkdirSync(dir, { recursive: true });
+  try {
+    makeFolder(dir);
+  } catch (e) {
+    throw new UserError(`${dir}: the folder for the workers' script and logs cannot be made (${(e as NodeJS.ErrnoException).code ?? String(e)}); pass another --log-dir`);
+  }
   const script = join(dir, 'worker.sh');
   writeFileSync(script, workerScript(l), { mode: 0o700 });
   const out = await slurmCommand('sbatch', sbatchArgs(r, dir, script));

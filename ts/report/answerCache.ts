@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../root';
+import { makeFolder } from '../folder';
 
 /**
  * The answer a view printed, kept on disk by what it was computed from: the experiment's stored
@@ -43,7 +44,7 @@ export function readAnswer<T>(key: string): T | null {
 /** Written whole (a temporary file, then a rename), so a reader never sees half an answer; a cache that cannot be written is skipped. */
 export function saveAnswer(key: string, value: unknown): void {
   try {
-    mkdirSync(dir(), { recursive: true });
+    makeFolder(dir());
     const tmp = join(dir(), `${key}.${process.pid}.tmp`);
     writeFileSync(tmp, JSON.stringify(value));
     renameSync(tmp, join(dir(), `${key}.json`));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolder } from '../folder';
 
 /**
  * The engine's costly pieces (one family's fit to one curve, one curve's analogue match) kept on
@@ -70,7 +71,7 @@ function kept<T>(file: string, read: (f: string) => T, write: (f: string, v: T) 
   }
   const v = compute();
   try {
-    mkdirSync(dir!, { recursive: true });
+    makeFolder(dir!);
     const tmp = `${file}.${process.pid}.tmp`;
     write(tmp, v);
     renameSync(tmp, file);

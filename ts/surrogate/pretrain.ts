@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { repoRoot } from '../root';
+import { makeFolder } from '../folder';
 
 /**
  * Pre-trained LSTM weights, cached in memory and on disk: pre-training on the synthetic family
@@ -76,7 +77,7 @@ function writeWeights(file: string, key: string, w: Weights): void {
   });
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    mkdirSync(dirname(file), { recursive: true });
+    makeFolder(dirname(file));
     writeFileSync(tmp, body);
     renameSync(tmp, file);
   } catch {

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,7 +27,24 @@ from .listing import ListingError, finish
 from .scan import Scan, check_of, failure
 from .volume import NIFTI, allowed_labels, label_channels, stem
 
-_read = LoadImage(image_only=True, ensure_channel_first=True)
+
+
+@lru_cache(maxsize=1)
+def _reader() -> LoadImage:
+    """MONAI's LoadImage, made when a data list is first read, not when a worker starts.
+
+    MONAI 1.6 makes every reader it knows, and its GPU DICOM reader says on each start (a log line
+    and a warning) that nvImageCodec is missing before it falls back to pydicom, which is what
+    plateau uses: that notice is silenced, not the reader's other warnings.
+    """
+    logging.getLogger("monai.data.nvimgcodec_pydicom_plugin").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="NvImgCodecPydicomReader")
+        return LoadImage(image_only=True, ensure_channel_first=True)
+
+
+def _read(path):
+    return _reader()(path)
 
 
 def _where(spec: dict) -> dict:

@@ -29,6 +29,9 @@ export interface BadInput {
 }
 
 const NO_PYTHON = '/nonexistent/python3';
+// ZeroMQ's CURVE example keys (RFC 26): well-formed, never a real broker's or worker's
+const SAMPLE_KEYS = { publicKey: 'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7', secretKey: 'JTKVSB%%)wK0E.X)V>+}o?pNmC{O&4W4b!Ni{Lh6' };
+const keyFile = (D: string, text: string) => writeFileSync(join(D, 'keys.json'), text);
 
 /** The tiny synthetic experiment (test/ts/helpers.ts) as a YAML file. */
 function experiment(D: string, over: Record<string, unknown> = {}): string {
@@ -167,6 +170,34 @@ export const CASES: BadInput[] = [
     unprivileged: true,
     code: 2,
     names: (D) => join(D, 'ro'),
+    untouched: true,
+  },
+  {
+    what: '`worker --server-key` that is not a CURVE key',
+    setup: (D) => keyFile(D, JSON.stringify(SAMPLE_KEYS)),
+    args: (D) => ['worker', '--connect', 'tcp://127.0.0.1:5555', '--server-key=abc', '--key-file', join(D, 'keys.json')],
+    code: 2,
+    names: () => '--server-key',
+    untouched: true,
+  },
+  {
+    what: '`worker --key-file` that is not a key pair',
+    setup: (D) => keyFile(D, 'not json\n'),
+    args: (D) => ['worker', '--connect', 'tcp://127.0.0.1:5555', `--server-key=${SAMPLE_KEYS.publicKey}`, '--key-file', join(D, 'keys.json')],
+    code: 2,
+    names: (D) => join(D, 'keys.json'),
+    untouched: true,
+  },
+  {
+    // checked before the worker script is written and sbatch asked (was exit 4, and a path under /proc hung)
+    what: "`workers slurm --log-dir`'s folder is a file",
+    setup: (D) => {
+      keyFile(D, JSON.stringify(SAMPLE_KEYS));
+      writeFileSync(join(D, 'notes'), 'a file\n');
+    },
+    args: (D) => ['workers', 'slurm', '--connect', 'tcp://127.0.0.1:5555', `--server-key=${SAMPLE_KEYS.publicKey}`, '--key-file', join(D, 'keys.json'), '--log-dir', join(D, 'notes', 'logs')],
+    code: 2,
+    names: (D) => join(D, 'notes'),
     untouched: true,
   },
   { what: 'no Python at `PLATEAU_PYTHON`: `run`', args: (D) => run(D), env: { PLATEAU_PYTHON: NO_PYTHON }, code: 3, names: () => NO_PYTHON, untouched: true },
