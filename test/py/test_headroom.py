@@ -32,3 +32,14 @@ def test_curve_features_read_the_recent_slope_per_ln_n():
     assert abs(f["slope1"] - 0.1 / math.log(2)) < 1e-12
     assert abs(f["slope3"] - 0.1 / math.log(2)) < 1e-9
     assert abs(f["distance"] - math.log(1024 / 64)) < 1e-12
+
+
+def test_shape_features_read_the_rise_back_in_ln_n_and_the_dips():
+    r = record(1, "f1", 0.7)  # 0.5, 0.6, 0.7 at n = 16, 32, 64
+    s = headroom.shape_features(r)
+    assert abs(s["rise_0.35"] - 0.1 * 0.35 / math.log(2)) < 1e-12
+    assert abs(s["rise_1.04"] - (0.1 + 0.1 * (1.04 - math.log(2)) / math.log(2))) < 1e-9  # between n = 16 and 32
+    assert math.isnan(s["rise_2.1"])  # before the first size
+    assert s["rising"] == 1.0 and s["dip"] == 0.0
+    r["y"] = [0.5, 0.8, 0.7]
+    assert abs(headroom.shape_features(r)["dip"] - 0.1) < 1e-12
