@@ -17,7 +17,6 @@ export function program(): Command {
   const p = new Command('plateau')
     .description('How much labelled data is enough? Train segmentation grids on nested fractions, store, forecast.')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRun(p);
   registerRecord(p);
@@ -30,7 +29,18 @@ export function program(): Command {
   registerStats(p);
   registerWorker(p);
   registerWorkers(p);
+  oneLineUsageErrors(p, 'plateau');
   return p;
+}
+
+/**
+ * A usage mistake (an unknown option, a missing argument) as one line like every other bad input:
+ * "plateau: unknown option '--model' (see plateau forecast --help)", where commander writes
+ * "error: …" and a hint on a second line.
+ */
+function oneLineUsageErrors(c: Command, path: string): void {
+  c.configureOutput({ outputError: (text, write) => write(`plateau: ${text.trim().replace(/^error: /, '')} (see ${path} --help)\n`) });
+  for (const sub of c.commands) oneLineUsageErrors(sub, `${path} ${sub.name()}`);
 }
 
 /** Prints an error as one line (`plateau: …`) and gives its exit code; see describeError. */

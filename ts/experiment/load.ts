@@ -28,9 +28,15 @@ export function leafIssues(issues: readonly z.core.$ZodIssue[], prefix: readonly
   });
 }
 
+/** zod's "Invalid input: expected string, received undefined" as a user would say it: "missing (a string)". */
+function issueText(i: z.core.$ZodIssue): string {
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(i.message);
+  return missing ? `missing (${/^[aeiou]/.test(missing[1]) ? 'an' : 'a'} ${missing[1]})` : i.message;
+}
+
+/** Every problem of an experiment file on one line, each named by its field: `f.yaml: invalid experiment: a.b: …; c: …`. */
 export function formatIssues(file: string, issues: readonly z.core.$ZodIssue[]): string {
-  const lines = leafIssues(issues).map((i) => `  - ${issuePath(i.path)}: ${i.message}`);
-  return `${file}: invalid experiment\n${lines.join('\n')}`;
+  return `${file}: invalid experiment: ${leafIssues(issues).map((i) => `${issuePath(i.path)}: ${issueText(i)}`).join('; ')}`;
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

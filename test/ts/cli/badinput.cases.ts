@@ -101,6 +101,8 @@ export const CASES: BadInput[] = [
     { what: `run: ${s.what}`, setup: s.setup, unprivileged: s.unprivileged, args: (D) => ['run', experiment(D), '--db', s.db(D)], code: 2, names: s.names ?? s.db, untouched: true },
     ...(s.runOnly ? [] : [{ what: `status: ${s.what}`, setup: s.setup, unprivileged: s.unprivileged, args: (D: string) => ['status', '--db', s.db(D)], code: 2 as const, names: s.names ?? s.db, untouched: true }]),
   ]),
+  { what: 'an unknown option (`forecast --model`)', args: (D) => ['forecast', '--db', join(D, 'store.db'), '--model', 'x'], code: 2, names: () => "unknown option '--model' (see plateau forecast --help)", untouched: true },
+  { what: '`run` without an experiment file', args: () => ['run'], code: 2, names: () => "missing required argument 'experiment'", untouched: true },
   { what: '`--threads abc`', args: (D) => run(D, '--threads', 'abc'), code: 2, names: () => '--threads', untouched: true },
   { what: '`--threads -1`', args: (D) => run(D, '--threads', '-1'), code: 2, names: () => '--threads', untouched: true },
   { what: '`--threads 1.5`', args: (D) => run(D, '--threads', '1.5'), code: 2, names: () => '--threads', untouched: true },
@@ -145,6 +147,18 @@ export const CASES: BadInput[] = [
     args: (D) => ['run', join(D, 'bad.yaml'), '--db', join(D, 'store.db')],
     code: 2,
     names: (D) => join(D, 'bad.yaml'),
+    untouched: true,
+  },
+  {
+    what: 'experiment with `training.epochs: 0` and no `name`',
+    setup: (D) => {
+      const { name: _, ...spec } = tinySpec();
+      writeFileSync(join(D, 'tiny.yaml'), stringify({ ...spec, training: { ...spec.training, epochs: 0 } }));
+    },
+    args: (D) => ['run', join(D, 'tiny.yaml'), '--db', join(D, 'store.db')],
+    code: 2,
+    // every problem on the one line, each by its field
+    names: () => 'name: missing (a string); training.epochs: Too small',
     untouched: true,
   },
   {
