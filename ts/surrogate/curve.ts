@@ -50,8 +50,10 @@ export const depthOf = (model: string): number | null => {
 };
 
 /**
- * Curves from a CSV with columns `n,dice` and optionally `model` (one curve per model, rows in
- * increasing n). Any other columns are ignored.
+ * Curves from a CSV with columns `n,dice` and optionally `model` (one curve per model), rows in any
+ * order. Several rows of a model at one n (seeds, repeats, folds) are one point: their mean Dice,
+ * with their sd and count, as the store's repeated runs are (curvesFromRows). Any other columns
+ * are ignored.
  */
 export function readCurveCsv(file: string): Curve[] {
   let text: string;
@@ -60,30 +62,35 @@ export function readCurveCsv(file: string): Curve[] {
   } catch {
     throw new UserError(`${file}: cannot read the curve file`);
   }
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text.split(/\r?\n/).map((l, i) => ({ l: l.trim(), line: i + 1 })).filter(({ l }) => l && !l.startsWith('#'));
   if (!lines.length) throw new UserError(`${file}: empty; expected a header with columns n,dice[,model]`);
-  const header = lines[0].split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
+  const header = lines[0].l.split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
   const col = (name: string) => header.indexOf(name);
   for (const name of ['n', 'dice']) {
-    if (col(name) < 0) throw new UserError(`${file}: missing column '${name}' (header: ${lines[0]})`);
+    if (col(name) < 0) throw new UserError(`${file}: missing column '${name}' (header: ${lines[0].l})`);
   }
-  const byModel = new Map<string, Curve>();
-  lines.slice(1).forEach((line, i) => {
-    const cells = line.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  const rows = lines.slice(1).map(({ l, line }) => {
+    const cells = l.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
     const num = (name: string) => {
       const raw = cells[col(name)];
       const v = raw === undefined || raw === '' ? NaN : Number(raw);
-      if (!Number.isFinite(v)) throw new UserError(`${file}: line ${i + 2}: column '${name}' is not a number (got '${raw ?? ''}')`);
+      if (!Number.isFinite(v)) throw new UserError(`${file}: line ${line}: column '${name}' is not a number (got '${raw ?? ''}')`);
       return v;
     };
-    const model = col('model') >= 0 ? cells[col('model')] || 'curve' : 'curve';
-    const c = byModel.get(model) ?? { model, depth: depthOf(model), n: [], dice: [] };
-    c.n.push(num('n'));
-    c.dice.push(num('dice'));
-    byModel.set(model, c);
+    const [n, dice] = [num('n'), num('dice')];
+    if (n <= 0) throw new UserError(`${file}: line ${line}: n must be a positive number (got ${n})`);
+    if (dice < 0 || dice > 1) throw new UserError(`${file}: line ${line}: dice must lie in [0, 1] (got ${dice})`);
+    return { model: (col('model') >= 0 && cells[col('model')]) || 'curve', n, dice };
   });
-  if (!byModel.size) throw new UserError(`${file}: no rows under the header`);
-  return [...byModel.values()].map((c) => validateCurve(c, file));
+  if (!rows.length) throw new UserError(`${file}: no rows under the header`);
+  return [...groupBy(rows, (r) => r.model)].map(([model, rs]) => {
+    const points = pointsBySize(rs, (r) => r.n, (r) => r.dice);
+    const count = points.map((p) => p.count);
+    return validateCurve({
+      model, depth: depthOf(model), n: points.map((p) => p.n), dice: points.map((p) => p.dice),
+      ...(count.some((c) => c > 1) ? { sd: points.map((p) => p.sd), count } : {}),
+    }, file);
+  });
 }
 
 type CurveRow = Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'> & Partial<Pick<ResultRow, 'lr' | 'weight_decay'>>;

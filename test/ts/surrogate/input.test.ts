@@ -25,10 +25,22 @@ describe('curve input', () => {
     expect(curves.map((c) => [c.model, c.depth, c.n.length])).toEqual([['resunet-d3', 3, 10], ['resunet-d4', 4, 10]]);
   });
 
+  it('takes rows in any order, and several rows at one n (seeds, folds) as one point with their sd and count', () => {
+    const [c] = readCurveCsv(csv('n,dice\n4,0.8\n1,0.5\n2,0.55\n2,0.65\n3,0.7\n2,0.6'));
+    expect(c.n).toEqual([1, 2, 3, 4]);
+    expect(c.dice.map((d) => +d.toFixed(12))).toEqual([0.5, 0.6, 0.7, 0.8]);
+    expect(c.count).toEqual([1, 3, 1, 1]);
+    expect(c.sd![0]).toBeNull();
+    expect(c.sd![1]).toBeCloseTo(0.05, 12);
+    // one row per n: no sd or count, as a store without repeats
+    expect(readCurveCsv(csv('n,dice\n1,0.5\n2,0.6\n3,0.7\n4,0.8'))[0].count).toBeUndefined();
+  });
+
   const bad: [string, string, RegExp][] = [
     ['fewer than 4 points', 'n,dice\n1,0.5\n2,0.6\n3,0.7', /3 point\(s\); a curve needs at least 4/],
-    ['non-monotone n', 'n,dice\n1,0.5\n3,0.6\n2,0.7\n4,0.8', /point 3: n must increase \(n=2 after n=3\)/],
-    ['dice outside [0,1]', 'n,dice\n1,0.5\n2,0.6\n3,1.2\n4,0.8', /point 3: dice must lie in \[0, 1\] \(got 1.2\)/],
+    ['fewer than 4 sizes (repeats are one point)', 'n,dice\n1,0.5\n2,0.6\n3,0.7\n3,0.72', /3 point\(s\); a curve needs at least 4/],
+    ['dice outside [0,1]', 'n,dice\n1,0.5\n2,0.6\n3,1.2\n4,0.8', /line 4: dice must lie in \[0, 1\] \(got 1.2\)/],
+    ['n not positive', 'n,dice\n1,0.5\n0,0.6\n3,0.7\n4,0.8', /line 3: n must be a positive number \(got 0\)/],
     ['a missing column', 'n,score\n1,0.5\n2,0.6\n3,0.7\n4,0.8', /missing column 'dice'/],
     ['a non-number', 'n,dice\n1,0.5\n2,x\n3,0.7\n4,0.8', /line 3: column 'dice' is not a number/],
   ];
@@ -43,9 +55,9 @@ describe('curve input', () => {
   }
 
   it('the CLI exits 2 on bad input and prints the reason', async () => {
-    const r = await cli(['forecast', '--curve', csv('n,dice\n1,0.5\n3,0.6\n2,0.7\n4,0.8'), '--method', 'pow3']);
+    const r = await cli(['forecast', '--curve', csv('n,dice\n1,0.5\n3,0.6\n2,1.7\n4,0.8'), '--method', 'pow3']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/plateau: .*n must increase/);
+    expect(r.stderr).toMatch(/plateau: .*line 4: dice must lie in \[0, 1\]/);
   });
 });
 
