@@ -83,14 +83,7 @@ export function readCurveCsv(file: string): Curve[] {
     return { model: (col('model') >= 0 && cells[col('model')]) || 'curve', n, dice };
   });
   if (!rows.length) throw new UserError(`${file}: no rows under the header`);
-  return [...groupBy(rows, (r) => r.model)].map(([model, rs]) => {
-    const points = pointsBySize(rs, (r) => r.n, (r) => r.dice);
-    const count = points.map((p) => p.count);
-    return validateCurve({
-      model, depth: depthOf(model), n: points.map((p) => p.n), dice: points.map((p) => p.dice),
-      ...(count.some((c) => c > 1) ? { sd: points.map((p) => p.sd), count } : {}),
-    }, file);
-  });
+  return [...groupBy(rows, (r) => r.model)].map(([model, rs]) => curveOf(model, depthOf(model), pointsBySize(rs, (r) => r.n, (r) => r.dice), file));
 }
 
 type CurveRow = Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'> & Partial<Pick<ResultRow, 'lr' | 'weight_decay'>>;
@@ -107,15 +100,16 @@ export function curvesFromRows(rows: CurveRow[], where: string, full?: Map<strin
   const name = (r: CurveRow) => [r.model, byLr ? `lr=${r.lr}` : '', byWd ? `wd=${r.weight_decay}` : ''].filter(Boolean).join(' ');
   const byModel = groupBy(rows, name);
   if (!byModel.size) throw new UserError(`${where}: no finished runs to fit`);
-  return [...byModel.entries()].map(([model, rs]) => {
-    const points = pointsBySize(rs, (r) => r.n_train, (r) => r.dice);
-    const count = points.map((p) => p.count);
-    const nFull = full?.get(rs[0].model);
-    return validateCurve({
-      model, depth: rs[0].depth, n: points.map((p) => p.n), dice: points.map((p) => p.dice),
-      ...(count.some((c) => c > 1) ? { sd: points.map((p) => p.sd), count } : {}), ...(nFull ? { nFull } : {}),
-    }, where);
-  });
+  return [...byModel.entries()].map(([model, rs]) => curveOf(model, rs[0].depth, pointsBySize(rs, (r) => r.n_train, (r) => r.dice), where, full?.get(rs[0].model)));
+}
+
+/** A checked curve from its points; sd and count only where some size has several runs. */
+function curveOf(model: string, depth: number | null, points: ReturnType<typeof pointsBySize>, where: string, nFull?: number): Curve {
+  const count = points.map((p) => p.count);
+  return validateCurve({
+    model, depth, n: points.map((p) => p.n), dice: points.map((p) => p.dice),
+    ...(count.some((c) => c > 1) ? { sd: points.map((p) => p.sd), count } : {}), ...(nFull ? { nFull } : {}),
+  }, where);
 }
 
 /** Runs grouped by size, one point per size (pointOf), in increasing n. */
