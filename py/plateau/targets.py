@@ -77,9 +77,32 @@ def _locate(path: str, field: str) -> Any:
     return obj
 
 
+def _unknown_arguments(obj: Any, node: dict, target: str, where: str) -> list[str]:
+    """Keys of ``node`` that ``obj`` takes no argument for (none where it takes ``**kwargs``), with
+    the nearest name it does take; ConfigParser's own keys (``_mode_``, ``_requires_``…) aside."""
+    import difflib
+    import inspect
+
+    try:
+        params = inspect.signature(obj).parameters
+    except (TypeError, ValueError):  # builtins and some C types have no signature to read
+        return []
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return []
+    named = [n for n, p in params.items() if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)]
+    out = []
+    for key in node:
+        if key.startswith("_") and key.endswith("_") or key in named:
+            continue
+        near = difflib.get_close_matches(key, named, n=1)
+        out.append(f"{where}: {target} takes no argument '{key}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+    return out
+
+
 def unresolved(spec: Any, field: str) -> list[str]:
-    """Every ``_target_`` in ``spec`` (nested ones too) that does not import, one sentence each:
-    checked before training, so a typo stops the run (exit 2) rather than failing every job."""
+    """Every ``_target_`` in ``spec`` (nested ones too) that does not import, or is given an argument
+    it does not take, one sentence each: checked before training, so a typo stops the run (exit 2)
+    rather than failing every job."""
     problems: list[str] = []
 
     def walk(node: Any, where: str) -> None:
@@ -87,7 +110,7 @@ def unresolved(spec: Any, field: str) -> list[str]:
             target = node.get("_target_")
             if isinstance(target, str):
                 try:
-                    _locate(target, where)
+                    problems.extend(_unknown_arguments(_locate(target, where), node, target, where))
                 except TargetError as err:
                     problems.append(str(err))
             for k, v in node.items():

@@ -81,3 +81,18 @@ def test_a_bad_target_names_the_field_and_the_target(spec, words):
     with pytest.raises(TargetError, match="model x") as err:
         build_model({"name": "x", "family": "target", "target": spec}, 2, 1)
     assert words in str(err.value)
+
+
+def test_an_argument_the_target_does_not_take_is_found_before_training():
+    from plateau.targets import unresolved
+
+    spec = {"_target_": "monai.networks.nets.SegResNet", "spatial_dims": 2, "blocks_upp": [1],
+            "act": {"_target_": "torch.nn.ReLU", "inplace": True, "slope": 1}}
+    problems = unresolved(spec, "models SegResNet")
+    assert problems == [
+        "models SegResNet: monai.networks.nets.SegResNet takes no argument 'blocks_upp' (did you mean 'blocks_up'?)",
+        "models SegResNet.act: torch.nn.ReLU takes no argument 'slope'",
+    ]
+    # ConfigParser's own keys, and targets taking **kwargs, are not arguments to check
+    assert unresolved({"_target_": "monai.networks.nets.SegResNet", "_mode_": "callable", "spatial_dims": 2}, "m") == []
+    assert unresolved({"_target_": "monai.transforms.LoadImaged", "keys": ["image"], "reader_option": 1}, "t") == []  # passed on to its reader

@@ -87,4 +87,23 @@ describe('_target_ entries checked before training', () => {
     expect(r.stderr).not.toContain('AdamW');
     expect(existsSync(db)).toBe(false);
   });
+
+  it('an argument the target does not take stops run with exit 2, with the nearest it does take (jobs failed one by one before)', async () => {
+    const dir = tmp();
+    const file = join(dir, 'e.yaml');
+    const db = join(dir, 's.db');
+    writeFileSync(file, stringify({
+      name: 'typo',
+      dataset: { kind: 'synthetic-2d', count: 8, size: 16 },
+      split: { train: 4, val: 2, test: 2 },
+      fractions: [0.5, 1],
+      models: [{ _target_: 'monai.networks.nets.SegResNet', spatial_dims: 2, blocks_upp: [1] }],
+      training: { epochs: 1, optimizer: { _target_: 'torch.optim.SGD', momentum: 0.9 } },
+    }));
+    const r = await cli(['run', file, '--db', db, '--workers', '1']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("models SegResNet: monai.networks.nets.SegResNet takes no argument 'blocks_upp' (did you mean 'blocks_up'?)");
+    expect(r.stderr).not.toContain('SGD');
+    expect(existsSync(db)).toBe(false);
+  });
 });
