@@ -74,10 +74,18 @@ def check_dataset(arg: dict) -> dict:
 
 @_answer
 def check_targets(arg: dict) -> dict:
-    """``{field: spec}`` → ``{"problems": [...]}``: every ``_target_`` that does not import."""
+    """``{field: spec}`` → ``{"problems": [...]}``: every ``_target_`` that does not import or takes
+    no such argument, and every bundle (``{"bundle": DIR, "config": FILE}``) that cannot train."""
     from .targets import unresolved
 
-    return {"problems": [p for field, spec in arg.items() for p in unresolved(spec, field)]}
+    def problems(field: str, spec: object) -> list[str]:
+        if isinstance(spec, dict) and "bundle" in spec and "_target_" not in spec:
+            from .bundle import bundle_problems
+
+            return bundle_problems(spec, field)
+        return unresolved(spec, field)
+
+    return {"problems": [p for field, spec in arg.items() for p in problems(field, spec)]}
 
 
 @_answer

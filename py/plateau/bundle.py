@@ -88,6 +88,32 @@ def score(network: torch.nn.Module, inferer, loader, spec: dict, device: torch.d
     }
 
 
+# What train_bundle reads from a bundle's config, or sets in it (the data, through their datasets)
+NEEDS = ("network", "loss", "train#trainer", "train#dataset", "validate#dataset", "validate#inferer", "validate#preprocessing")
+
+
+def bundle_problems(model: dict, field: str) -> list[str]:
+    """Why a bundle entry cannot train, one sentence each, checked before training (every job
+    failed on its own with a KeyError or a FileNotFoundError before): its folder, its config file
+    (JSON or YAML, as MONAI reads it) and the parts of the config plateau uses."""
+    from monai.bundle import ConfigParser
+
+    root = Path(model["bundle"])
+    if not root.is_dir():
+        return [f"{field}: bundle {root}: no such folder"]
+    config = root / model.get("config", "configs/train.json")
+    if not config.is_file():
+        return [f"{field}: bundle {root}: no config file {config.relative_to(root)}"]
+    try:
+        parser = ConfigParser(ConfigParser.load_config_file(str(config)))
+    except Exception as err:  # noqa: BLE001 - JSON and YAML parsers raise their own types
+        return [f"{field}: {config}: cannot be read as a config ({type(err).__name__}: {str(err).splitlines()[0]})"]
+    missing = [key for key in NEEDS if key not in parser]
+    if missing:
+        return [f"{field}: {config} has no {', '.join(missing)} (a training config in the model-zoo layout, like spleen_ct_segmentation's train.json, has them)"]
+    return []
+
+
 def train_bundle(job: dict, train: list[Case], val: list[Case], test: list[Case], device: torch.device,
                  on_epoch: Callable[[dict], None] | None = None) -> tuple[list[dict], dict, torch.nn.Module]:
     """Runs the bundle's training workflow on the job's cases; returns the epoch rows, the test

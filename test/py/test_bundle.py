@@ -124,3 +124,18 @@ def test_a_grid_trained_through_a_bundle(tmp_path):
     assert [r[:3] for r in rows] == [("tiny_bundle", "bundle", 3), ("tiny_bundle", "bundle", 6)]
     assert all(0.0 <= dice <= 1.0 and n_test == 2 and params > 0 and run == 2 for _, _, _, dice, n_test, params, run in rows)
     assert epochs == 4 and cases == 4 and classes == [("foreground",)]
+
+
+def test_a_bundle_that_cannot_train_is_found_before_training(tmp_path):
+    from plateau.bundle import bundle_problems
+
+    root = write_bundle(tmp_path / "tiny_bundle")
+    assert bundle_problems({"bundle": str(root)}, "models b") == []
+    assert bundle_problems({"bundle": str(tmp_path / "none")}, "models b") == [f"models b: bundle {tmp_path / 'none'}: no such folder"]
+    assert bundle_problems({"bundle": str(root), "config": "configs/x.json"}, "models b") == [f"models b: bundle {root}: no config file configs/x.json"]
+    (root / "configs" / "bad.json").write_text("nope{")
+    assert "configs/bad.json: cannot be read as a config (JSONDecodeError" in bundle_problems({"bundle": str(root), "config": "configs/bad.json"}, "m")[0]
+    # an inference config has no trainer, training data or loss
+    (root / "configs" / "infer.json").write_text(json.dumps({"network": {"_target_": "UNet"}, "validate": {}}))
+    [p] = bundle_problems({"bundle": str(root), "config": "configs/infer.json"}, "m")
+    assert "configs/infer.json has no loss, train#trainer, train#dataset, validate#dataset, validate#inferer, validate#preprocessing" in p

@@ -40,12 +40,13 @@ export async function checkData(exp: Experiment, file: string, progress = false)
   return summary;
 }
 
-/** Every `_target_` entry of an experiment by the field it is written in (none: an empty object). */
+/** Every `_target_` entry and bundle of an experiment by the field it is written in (none: an empty object). */
 export async function targetsOf(exp: Experiment): Promise<Record<string, unknown>> {
   const { expandModels } = await import('../experiment/model');
   const out: Record<string, unknown> = {};
   exp.models.flatMap(expandModels).forEach((m) => {
     if (m.family === 'target') out[`models ${m.name}`] = m.target;
+    if (m.family === 'bundle') out[`models ${m.name}`] = { bundle: m.bundle, config: m.config };
   });
   for (const field of ['loss', 'optimizer', 'scheduler'] as const) {
     if (typeof exp.training[field] === 'object') out[`training.${field}`] = exp.training[field];
@@ -56,7 +57,7 @@ export async function targetsOf(exp: Experiment): Promise<Record<string, unknown
   return out;
 }
 
-/** Every `_target_` must import (checked in Python, without building anything): a typo is exit 2 before training. */
+/** Every `_target_` must import and take its arguments, every bundle have its config (checked in Python, without building anything): a typo is exit 2 before training. */
 export async function checkTargets(exp: Experiment, file: string): Promise<void> {
   const targets = await targetsOf(exp);
   if (Object.keys(targets).length === 0) return; // nothing to import: no Python started

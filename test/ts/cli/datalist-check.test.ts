@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
@@ -104,6 +104,27 @@ describe('_target_ entries checked before training', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("models SegResNet: monai.networks.nets.SegResNet takes no argument 'blocks_upp' (did you mean 'blocks_up'?)");
     expect(r.stderr).not.toContain('SGD');
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('a MONAI bundle without a training config stops run with exit 2 naming the file and what it lacks', async () => {
+    const dir = tmp();
+    const file = join(dir, 'e.yaml');
+    const db = join(dir, 's.db');
+    mkdirSync(join(dir, 'b', 'configs'), { recursive: true });
+    writeFileSync(join(dir, 'b', 'configs', 'train.json'), JSON.stringify({ network_def: { _target_: 'UNet' } }));
+    writeFileSync(file, stringify({
+      name: 'bundle',
+      dataset: { kind: 'synthetic-2d', count: 8, size: 16 },
+      split: { train: 4, val: 2, test: 2 },
+      fractions: [0.5, 1],
+      models: [{ bundle: 'b' }, { bundle: 'missing' }],
+      training: { epochs: 1 },
+    }));
+    const r = await cli(['run', file, '--db', db, '--workers', '1']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`models b: ${join(dir, 'b', 'configs', 'train.json')} has no network, loss, train#trainer`);
+    expect(r.stderr).toContain(`models missing: bundle ${join(dir, 'missing')}: no such folder`);
     expect(existsSync(db)).toBe(false);
   });
 });
