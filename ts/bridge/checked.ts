@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Dataset } from '../experiment/dataset';
 import { makeFolder } from '../folder';
 
@@ -17,22 +17,54 @@ const VERSION = 1; // bump when what a check reports changes
 /** The folder both caches live in: $PLATEAU_CACHE_DIR, else ~/.cache/plateau (as check.py). */
 const cacheDir = () => process.env.PLATEAU_CACHE_DIR || join(homedir(), '.cache', 'plateau');
 
-/** Hash of the spec and every file's relative path, size and mtime under its root; undefined without a readable root. */
+/** Every file under `dir`, sorted. */
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+
+/**
+ * The files a data list names: every string in it that is, relative to its folder, a file or a
+ * folder (a DICOM series: the files under it), and the list itself. A name that is not there adds
+ * nothing, so a file that goes missing changes the set, and with it the fingerprint.
+ */
+function listedFiles(list: string): string[] {
+  const base = dirname(list);
+  const found = new Set<string>([list]);
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      const path = resolve(base, v);
+      try {
+        const st = statSync(path);
+        if (st.isFile()) found.add(path);
+        else if (st.isDirectory() && v.trim() && path !== base) for (const f of filesUnder(path)) found.add(f);
+      } catch {
+        /* not a path, or not there */
+      }
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk(JSON.parse(readFileSync(list, 'utf8')));
+  return [...found].sort();
+}
+
+/**
+ * Hash of the spec and every file's path (relative to the data set's folder), size and mtime: the
+ * files under its root, or those its data list names; undefined where they cannot be read.
+ */
 export function dataFingerprint(spec: Dataset): string | undefined {
-  const root = 'root' in spec ? spec.root : undefined;
+  const root = 'root' in spec ? spec.root : spec.kind === 'datalist' ? dirname(spec.datalist) : undefined;
   if (!root) return undefined;
   const h = createHash('sha256').update(JSON.stringify([VERSION, spec]));
   try {
-    const files = readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath, e.name))
-      .sort();
+    const files = spec.kind === 'datalist' ? listedFiles(spec.datalist) : filesUnder(root);
     for (const path of files) {
       const st = statSync(path, { bigint: true });
       h.update(`${relative(root, path)}\0${st.size}\0${st.mtimeNs}\n`);
     }
   } catch {
-    return undefined; // a missing or unreadable root: the real check says what is wrong
+    return undefined; // a missing or unreadable root or list: the real check says what is wrong
   }
   return h.digest('hex');
 }

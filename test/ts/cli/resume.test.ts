@@ -64,6 +64,26 @@ describe('resume at once', () => {
     expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
 
+  it('a data list is fingerprinted by the list and the files it names (relative to its folder, DICOM series folders by their files)', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'cases', 'series1'), { recursive: true });
+    for (const f of ['a.png', 'a_seg.png', 'unlisted.png', 'series1/1.dcm']) writeFileSync(join(dir, 'cases', f), f);
+    const list = join(dir, 'cases', 'list.json');
+    writeFileSync(list, JSON.stringify({ training: [{ image: 'a.png', label: 'a_seg.png', subject: 'p1' }, { image: 'series1', label: 'a_seg.png' }] }));
+    const dataset = Experiment.parse({ ...spec(dir), dataset: { kind: 'datalist', datalist: list } }).dataset;
+    const before = dataFingerprint(dataset)!;
+    expect(before).toMatch(/^[0-9a-f]{64}$/);
+    // a file the list does not name changes nothing; one it names (or one inside a named series) does
+    writeFileSync(join(dir, 'cases', 'unlisted.png'), 'changed');
+    expect(dataFingerprint(dataset)).toBe(before);
+    writeFileSync(join(dir, 'cases', 'series1', '2.dcm'), 'another slice');
+    const grown = dataFingerprint(dataset)!;
+    expect(grown).not.toBe(before);
+    utimesSync(join(dir, 'cases', 'a_seg.png'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    expect(dataFingerprint(dataset)).not.toBe(grown);
+    expect(dataFingerprint({ ...dataset, datalist: join(dir, 'missing.json') } as typeof dataset)).toBeUndefined();
+  });
+
   it('checkData answers from the remembered check without starting Python', async () => {
     const dir = tmp();
     const root = join(dir, 'kvasir');
