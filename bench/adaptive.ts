@@ -7,6 +7,8 @@
  *
  *   bash scripts/node.sh --import tsx bench/adaptive.ts [--curves 100] [--candidates 6] [--budget-share 0.4]
  *     [--target-at 0.5] [--ladder 0.05,0.1,0.2,0.4] [--corpus check|dev] [--db .plateau/plateau.db] [--experiment synthetic-2d] [--verbose]
+ *     [--grid-slack 0.25] [--precision P]   (the study's options of those names: how close to the full grid's spread is
+ *     "as precise as the grid allows", and the precision asked: a Dice width, or hi/lo of a target n)
  *
  * About 3 minutes on 2 cores for 100 curves (one engine fit per candidate and step; 6 candidates).
  */
@@ -31,6 +33,8 @@ const { values: args } = parseArgs({
     'budget-share': { type: 'string' },
     'target-at': { type: 'string' },
     ladder: { type: 'string' },
+    'grid-slack': { type: 'string' },
+    precision: { type: 'string' },
     db: { type: 'string', default: join(import.meta.dirname, '..', '.plateau', 'plateau.db') },
     experiment: { type: 'string', default: 'synthetic-2d' },
     // tune on 'dev' (LCDB's F1/AUC curves of even-id data sets); judge on 'check' (accuracy, never tuned on)
@@ -134,7 +138,12 @@ function summarise(name: string, rows: Row[], target: boolean) {
 }
 
 const t0 = performance.now();
-const base: StrategyOptions = { maxCandidates: Number(args.candidates), ...(args.ladder ? { ladder: args.ladder.split(',').map(Number) } : {}) };
+const base: StrategyOptions = {
+  maxCandidates: Number(args.candidates),
+  ...(args.ladder ? { ladder: args.ladder.split(',').map(Number) } : {}),
+  ...(args['grid-slack'] ? { gridSlack: Number(args['grid-slack']) } : {}),
+  ...(args.precision ? { precision: Number(args.precision) } : {}),
+};
 const target = !!args['target-at'];
 console.log(`adaptive (ladder ${(base.ladder ?? DEFAULT_LADDER).map((r) => r * 100).join('/')}%, then the job that narrows the answer most per second) vs the full grid vs the fixed ladder 5/10/20/40/80/100%; ` +
   `${target ? `target: the true Dice at ${args['target-at']} of the data` : 'question: the Dice at 100%'}; ${base.maxCandidates} candidate sizes per step${args['budget-share'] ? `; adaptive budget ${args['budget-share']} × the grid's cost` : ''}`);
