@@ -3,7 +3,7 @@ import type { ResultRow } from '../store/results';
 import { type Curve, curvesFromRows } from '../surrogate/curve';
 import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines } from '../surrogate/engine';
 import type { CellValue, ReportTable } from './table';
-import { f3, int, pct } from '../surrogate/words';
+import { diceText, f3, int, pct } from '../surrogate/words';
 
 /** What every view answers from: the curves of a store's results, and the models left out, with why. */
 export interface AnswerCurves {
@@ -74,7 +74,7 @@ export function answerTable(a: Answer, experiment: string, notes: string[] = [])
       const interval = t.status === 'unreachable' ? null
         : t.openBelow ? (placed && top !== null ? `≤ ${top}` : 'any n')
         : placed && t.lo !== null && top !== null ? `${int(t.lo)}–${top}` : t.lo !== null ? `≥ ${int(t.lo)}` : null;
-      rows.push([m.model, `n for Dice ${t.dice}`, t.n, t.fraction === null ? null : pct(t.fraction), t.dice, interval, t.reason ? `${t.status}: ${t.reason}` : t.status]);
+      rows.push([m.model, `n for Dice ${diceText(t.dice)}`, t.n, t.fraction === null ? null : pct(t.fraction), t.dice, interval, t.reason ? `${t.status}: ${t.reason}` : t.status]);
     }
     const p = m.plateau;
     rows.push([

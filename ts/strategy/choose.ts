@@ -6,7 +6,7 @@ import { ladder } from './ladder';
 import { type Point, pointsOf, seedsAt, withFantasy } from './points';
 import { stopReason } from './stop';
 import { DEFAULTS, type Job, type Study, type StrategyOptions, pct, spentOf } from './study';
-import { int } from '../surrogate/words';
+import { diceText, int } from '../surrogate/words';
 
 /** A candidate as scored: how much a fantasy observation there narrows its model's answer, per expected second. */
 export interface Score {
@@ -117,7 +117,7 @@ function searchJob(study: Study, s: ModelState, cost: CostModel): SearchJob | nu
   // "from n ≈ 45 on" is where the band allows the target, often inside the data; the search starts
   // from the largest size the model has (trained or in flight), so each number says what it is
   const where = from > Math.max(...s.points.map((p) => p.n)) ? 'where the points allow it' : 'the largest size the model has';
-  const reason = `${s.model} at ${pct(g.fraction)}: the forecast does not reach Dice ${target}, but the points allow it from n ≈ ${int(m.lo)} on; ` +
+  const reason = `${s.model} at ${pct(g.fraction)}: the forecast does not reach Dice ${diceText(target)}, but the points allow it from n ≈ ${int(m.lo)} on; ` +
     `this size, halfway in ln n from n = ${int(from)} (${where}) to 100%, shows whether the grid reaches it; ${secondsText(c)}`;
   return { job: { model: s.model, fraction: g.fraction, n: g.n, repeat: 0 }, cost: c, reason };
 }
@@ -128,7 +128,7 @@ const focusOf = (m: ModelInterval, nFull: number) => (m.question === 'dice' ? nF
 const jobText = (c: Job & Pick<Candidate, 'kind'>) => (c.kind === 'seed' ? `${c.model}, seed ${c.repeat + 1} at ${pct(c.fraction)}` : `${c.model} at ${pct(c.fraction)}`);
 
 function reasonOf(c: Candidate, before: ModelInterval, after: ModelInterval, targetDice?: number): string {
-  const what = before.question === 'dice' ? 'the Dice-at-100% interval' : `the interval of the n for Dice ${targetDice}`;
+  const what = before.question === 'dice' ? 'the Dice-at-100% interval' : `the interval of the n for Dice ${diceText(targetDice!)}`;
   return `${jobText(c)}: narrows ${what} ${spreadChangeText(before, after)} for ${secondsText(c.cost)}`;
 }
 

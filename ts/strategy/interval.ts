@@ -4,7 +4,7 @@ import { bestModelAt } from '../surrogate/answers';
 import type { FittedCurve } from '../surrogate/surrogate';
 import { type Point, engineInput } from './points';
 import { DEFAULTS, type StrategyOptions } from './study';
-import { int } from '../surrogate/words';
+import { diceText, int } from '../surrogate/words';
 
 /**
  * How wide a model's answer still is. The question is the Dice at 100% (its 95% interval's width,
@@ -143,8 +143,8 @@ export function intervalLine(m: ModelInterval): string {
   const ok = m.excess === 0 ? (m.aim > m.tolerance ? `as precise as the grid allows${grid}` : 'within the precision asked') : `${spreadText(m)} wide, asked ${w(m.tolerance)}${grid}`;
   if (m.question === 'dice') return `${m.model}: Dice at 100% ${m.value!.toFixed(4)} [${m.lo!.toFixed(3)}, ${m.hi!.toFixed(3)}] (${ok})`;
   const t = m.answer.target!;
-  if (m.status === 'unreachable') return `${m.model}: Dice ${t.dice} ${t.reason}`;
-  if (m.status === 'undetermined') return `${m.model}: n for Dice ${t.dice} undetermined, ${m.openBelow ? `any n (allowed from the smallest size trained, ${int(m.lo!)})` : `n ≥ ${int(m.lo!)}`} (${ok})`;
+  if (m.status === 'unreachable') return `${m.model}: Dice ${diceText(t.dice)} ${t.reason}`;
+  if (m.status === 'undetermined') return `${m.model}: n for Dice ${diceText(t.dice)} undetermined, ${m.openBelow ? `any n (allowed from the smallest size trained, ${int(m.lo!)})` : `n ≥ ${int(m.lo!)}`} (${ok})`;
   const range = m.hi === null ? `n ≥ ${int(m.lo!)}` : m.openBelow ? `≤ ${int(m.hi)}` : `${int(m.lo!)}, ${int(m.hi)}`;
-  return `${m.model}: n for Dice ${t.dice} ≈ ${int(m.value!)} [${m.openBelow && m.hi === null ? 'open' : range}] (${ok})`;
+  return `${m.model}: n for Dice ${diceText(t.dice)} ≈ ${int(m.value!)} [${m.openBelow && m.hi === null ? 'open' : range}] (${ok})`;
 }

@@ -1,6 +1,6 @@
 import { TARGET_NEAR, targetSpread } from './calibration';
 import type { FittedCurve } from './surrogate';
-import { int as round } from './words';
+import { diceText, int as round } from './words';
 
 /** One forecast row, as `plateau forecast --json` prints it. */
 export interface Forecast {
@@ -113,14 +113,14 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
     const hi = lower === null ? null : Math.max(bracketHi, lower);
     const range = openBelow
       ? hi === null
-        ? `95% interval open: its upper edge reaches ${dice} already at the smallest size observed, n = ${round(a)}, its lower edge never does`
-        : `95% interval n ≤ ${round(hi)}: its upper edge reaches ${dice} already at the smallest size observed, n = ${round(a)}, so fewer may do`
-      : hi === null ? `95% interval n ≥ ${round(lo)}: its lower edge never reaches ${dice}` : `95% interval n = ${round(lo)}–${round(hi)}`;
+        ? `95% interval open: its upper edge reaches ${diceText(dice)} already at the smallest size observed, n = ${round(a)}, its lower edge never does`
+        : `95% interval n ≤ ${round(hi)}: its upper edge reaches ${diceText(dice)} already at the smallest size observed, n = ${round(a)}, so fewer may do`
+      : hi === null ? `95% interval n ≥ ${round(lo)}: its lower edge never reaches ${diceText(dice)}` : `95% interval n = ${round(lo)}–${round(hi)}`;
     return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, openBelow, reachable: true, reason: `reached within the data (${range})` };
   }
   if (n === null) {
     if (upper === null) {
-      return { ...base, status: 'unreachable', n: null, lo: null, hi: null, openBelow: false, reachable: false, reason: `not reachable: even the 95% interval's upper edge stays below ${dice} up to n = ${round(b)}` };
+      return { ...base, status: 'unreachable', n: null, lo: null, hi: null, openBelow: false, reachable: false, reason: `not reachable: even the 95% interval's upper edge stays below ${diceText(dice)} up to n = ${round(b)}` };
     }
     const why = fit.asymptote !== null ? `the forecast levels off at ${fit.asymptote.toFixed(4)}` : `the forecast stays below it up to n = ${round(b)}`;
     const lo = upper;

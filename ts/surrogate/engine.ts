@@ -4,7 +4,7 @@ import { type Reliability, calibration } from './calibration';
 import { type Curve, observedPart } from './curve';
 import type { LstmOptions } from './lstm';
 import { DEFAULT_METHOD, type FittedCurve, type Method, fitSurrogate } from './surrogate';
-import { f3, f4, int, pct } from './words';
+import { diceText, f3, f4, int, pct } from './words';
 
 /**
  * The answer engine: the one place that turns curves into what plateau tells a user — the Dice
@@ -110,11 +110,11 @@ export function targetLine(t: TargetAnswer): string {
   if (t.status === 'forecast') {
     const nRef = t.n! / t.fraction!;
     const hi = t.hi! > OPEN_ABOVE * nRef ? `beyond ${OPEN_ABOVE}× the data (open-ended: the points do not bound it)` : int(t.hi!);
-    return `Dice ${t.dice} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), 95% interval ${t.openBelow ? `≤ ${hi}` : `${int(t.lo!)}–${hi}`}`;
+    return `Dice ${diceText(t.dice)} at n ≈ ${int(t.n!)} (${pct(t.fraction!)}), 95% interval ${t.openBelow ? `≤ ${hi}` : `${int(t.lo!)}–${hi}`}`;
   }
   // the mean curve at the target already at the smallest size observed: "≤", not "≈"
-  if (t.status === 'observed') return `Dice ${t.dice} at n ${t.openBelow && t.n! <= t.lo! ? '≤' : '≈'} ${int(t.n!)} (${pct(t.fraction!)}), ${t.reason}`;
-  return `Dice ${t.dice}: ${t.reason}`;
+  if (t.status === 'observed') return `Dice ${diceText(t.dice)} at n ${t.openBelow && t.n! <= t.lo! ? '≤' : '≈'} ${int(t.n!)} (${pct(t.fraction!)}), ${t.reason}`;
+  return `Dice ${diceText(t.dice)}: ${t.reason}`;
 }
 
 export function plateauLine(p: PlateauPoint): string {

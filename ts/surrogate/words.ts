@@ -10,3 +10,5 @@ export const int = (n: number) => {
 export const pct = (f: number) => `${+(f * 100).toFixed(1)}%`;
 export const f3 = (v: number) => v.toFixed(3);
 export const f4 = (v: number) => v.toFixed(4);
+/** A Dice as given, to 6 significant digits: a target worked out from data (0.8675800000000001) prints as 0.86758, one typed (0.9) as typed. */
+export const diceText = (d: number) => String(+d.toPrecision(6));

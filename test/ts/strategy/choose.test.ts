@@ -83,7 +83,8 @@ describe('nextJob', () => {
     if (d.action !== 'train') return;
     expect(d.job.fraction).toBeGreaterThan(0.2);
     expect(d.job.fraction).toBeLessThan(0.4);
-    expect(d.reason).toMatch(new RegExp(`the interval of the n for Dice ${target} from ×2\\.00 to ×`));
+    // the target worked out from the curve, to 6 significant digits
+    expect(d.reason).toMatch(new RegExp(`the interval of the n for Dice ${target.toPrecision(6).replace(/0+$/, '').replace('.', '\\.')} from ×2\\.00 to ×`));
   });
 
   it('for a target the forecast does not reach but the points allow within the grid, observes halfway in ln n to 100% (a bisection)', async () => {
