@@ -17,10 +17,13 @@ const OPERATORS = ['**', '//', '==', '!=', '<=', '>=', '<<', '>>', '+', '-', '*'
 const NUMBER = /^(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
-/** A formula or data error with a caret under the offending position. */
+/**
+ * A formula or data error, on one line as every error is, with ▸ marking the offending position in
+ * the formula (a caret on a line of its own would be a second and third line).
+ */
 export function formulaError(formula: string, start: number, message: string): UserError {
   const col = Math.max(0, Math.min(start, formula.length));
-  return new UserError(`formula position ${col + 1}: ${message}\n  ${formula}\n  ${' '.repeat(col)}^`);
+  return new UserError(`formula position ${col + 1}: ${message}, at ▸ in '${formula.slice(0, col)}▸${formula.slice(col)}'`);
 }
 
 export function tokenize(code: string): Token[] {

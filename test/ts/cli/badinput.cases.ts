@@ -214,6 +214,14 @@ export const CASES: BadInput[] = [
     names: (D) => join(D, 'notes'),
     untouched: true,
   },
+  {
+    what: '`stats ols` formula naming a column the CSV lacks',
+    setup: (D) => writeFileSync(join(D, 'd.csv'), 'y,x\n1,2\n2,3\n3,5\n'),
+    args: (D) => ['stats', 'ols', '--data', join(D, 'd.csv'), '--formula', 'y ~ z'],
+    code: 2,
+    names: () => "unknown column 'z' (columns: y, x), at ▸ in 'y ~ ▸z'",
+    untouched: true,
+  },
   { what: 'no Python at `PLATEAU_PYTHON`: `run`', args: (D) => run(D), env: { PLATEAU_PYTHON: NO_PYTHON }, code: 3, names: () => NO_PYTHON, untouched: true },
   {
     what: 'no Python at `PLATEAU_PYTHON`: `run` on a file-based data set',
