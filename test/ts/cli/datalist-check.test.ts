@@ -67,20 +67,22 @@ describe('data checked before training', () => {
   });
 });
 
-describe('_target_ entries checked before training', () => {
+/**
+ * `plateau run` on a tiny synthetic grid with these models and training settings, in a fresh folder
+ * (`dir`, made first so a test can put files beside the experiment): its result, and the store path.
+ */
+async function runTiny(models: unknown[], training: Record<string, unknown>, dir = tmp()) {
+  const file = join(dir, 'e.yaml');
+  const db = join(dir, 's.db');
+  writeFileSync(file, stringify({
+    name: 'typo', dataset: { kind: 'synthetic-2d', count: 8, size: 16 }, split: { train: 4, val: 2, test: 2 }, fractions: [0.5, 1], models, training: { epochs: 1, ...training },
+  }));
+  return { r: await cli(['run', file, '--db', db, '--workers', '1']), db };
+}
+
+describe('_target_ entries and bundles checked before training', () => {
   it('a target that does not import stops run with exit 2 naming the field, and nothing is stored', async () => {
-    const dir = tmp();
-    const file = join(dir, 'e.yaml');
-    const db = join(dir, 's.db');
-    writeFileSync(file, stringify({
-      name: 'typo',
-      dataset: { kind: 'synthetic-2d', count: 8, size: 16 },
-      split: { train: 4, val: 2, test: 2 },
-      fractions: [1],
-      models: [{ _target_: 'monai.networks.nets.SegResNett', spatial_dims: 2 }],
-      training: { epochs: 1, loss: { _target_: 'mylosses:focal' }, optimizer: { _target_: 'torch.optim.AdamW' } },
-    }));
-    const r = await cli(['run', file, '--db', db, '--workers', '1']);
+    const { r, db } = await runTiny([{ _target_: 'monai.networks.nets.SegResNett', spatial_dims: 2 }], { loss: { _target_: 'mylosses:focal' }, optimizer: { _target_: 'torch.optim.AdamW' } });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('models SegResNett: monai.networks.nets.SegResNett is not an importable class or function');
     expect(r.stderr).toContain("training.loss: cannot import mylosses:focal (No module named 'mylosses')");
@@ -89,18 +91,7 @@ describe('_target_ entries checked before training', () => {
   });
 
   it('an argument the target does not take stops run with exit 2, with the nearest it does take (jobs failed one by one before)', async () => {
-    const dir = tmp();
-    const file = join(dir, 'e.yaml');
-    const db = join(dir, 's.db');
-    writeFileSync(file, stringify({
-      name: 'typo',
-      dataset: { kind: 'synthetic-2d', count: 8, size: 16 },
-      split: { train: 4, val: 2, test: 2 },
-      fractions: [0.5, 1],
-      models: [{ _target_: 'monai.networks.nets.SegResNet', spatial_dims: 2, blocks_upp: [1] }],
-      training: { epochs: 1, optimizer: { _target_: 'torch.optim.SGD', momentum: 0.9 } },
-    }));
-    const r = await cli(['run', file, '--db', db, '--workers', '1']);
+    const { r, db } = await runTiny([{ _target_: 'monai.networks.nets.SegResNet', spatial_dims: 2, blocks_upp: [1] }], { optimizer: { _target_: 'torch.optim.SGD', momentum: 0.9 } });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain("models SegResNet: monai.networks.nets.SegResNet takes no argument 'blocks_upp' (did you mean 'blocks_up'?)");
     expect(r.stderr).not.toContain('SGD');
@@ -109,19 +100,9 @@ describe('_target_ entries checked before training', () => {
 
   it('a MONAI bundle without a training config stops run with exit 2 naming the file and what it lacks', async () => {
     const dir = tmp();
-    const file = join(dir, 'e.yaml');
-    const db = join(dir, 's.db');
     mkdirSync(join(dir, 'b', 'configs'), { recursive: true });
     writeFileSync(join(dir, 'b', 'configs', 'train.json'), JSON.stringify({ network_def: { _target_: 'UNet' } }));
-    writeFileSync(file, stringify({
-      name: 'bundle',
-      dataset: { kind: 'synthetic-2d', count: 8, size: 16 },
-      split: { train: 4, val: 2, test: 2 },
-      fractions: [0.5, 1],
-      models: [{ bundle: 'b' }, { bundle: 'missing' }],
-      training: { epochs: 1 },
-    }));
-    const r = await cli(['run', file, '--db', db, '--workers', '1']);
+    const { r, db } = await runTiny([{ bundle: 'b' }, { bundle: 'missing' }], {}, dir);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain(`models b: ${join(dir, 'b', 'configs', 'train.json')} has no network, loss, train#trainer`);
     expect(r.stderr).toContain(`models missing: bundle ${join(dir, 'missing')}: no such folder`);
