@@ -28,11 +28,7 @@ export function registerWorker(program: Command): void {
       else {
         if (!o.connect) throw new UserError('plateau worker needs --connect tcp://HOST:PORT (the run prints it), or --keygen FILE');
         if (Boolean(o.serverKey) !== Boolean(o.keyFile)) throw new UserError('--server-key and --key-file go together (CURVE needs both)');
-        if (o.serverKey) {
-          const { checkServerKey, readKeyPair } = await import('../dispatch/keyFile');
-          checkServerKey(o.serverKey);
-          readKeyPair(o.keyFile, `--key-file ${o.keyFile}`);
-        }
+        if (o.serverKey) (await import('../dispatch/keyFile')).checkWorkerKeys(o.serverKey, o.keyFile);
         if (o.dataRoot && !(existsSync(o.dataRoot) && statSync(o.dataRoot).isDirectory())) throw new UserError(`--data-root ${o.dataRoot}: not a folder`);
         args.push('--connect', o.connect);
         // joined with '=': a Z85 key may begin with '-'

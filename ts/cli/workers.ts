@@ -22,9 +22,7 @@ export function registerWorkers(program: Command): void {
       .option('--log-dir <dir>', 'where the worker script and logs go (a folder the compute nodes share)'),
     false,
   ).action(async (o) => {
-    const { checkServerKey, readKeyPair } = await import('../dispatch/keyFile');
-    checkServerKey(o.serverKey);
-    readKeyPair(o.keyFile, `--key-file ${o.keyFile}`);
+    (await import('../dispatch/keyFile')).checkWorkerKeys(o.serverKey, o.keyFile);
     if (o.logDir) {
       const problem = folderProblem(o.logDir);
       if (problem) throw new UserError(`--log-dir ${o.logDir}: ${problem}; pass another --log-dir`);

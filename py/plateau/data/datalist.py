@@ -28,7 +28,6 @@ from .scan import Scan, check_of, failure
 from .volume import NIFTI, allowed_labels, label_channels, stem
 
 
-
 @lru_cache(maxsize=1)
 def _reader() -> LoadImage:
     """MONAI's LoadImage, made when a data list is first read, not when a worker starts.
