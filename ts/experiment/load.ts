@@ -48,7 +48,8 @@ export function applyOverrides(doc: unknown, sets: readonly string[], file: stri
     const eq = set.indexOf('=');
     if (eq <= 0) throw new UserError(`${file}: --set ${set}: expected FIELD=VALUE, e.g. training.epochs=5`);
     const field = set.slice(0, eq);
-    const path = field.split('.');
+    // `models[0].depths` as the error messages write a path, or `models.0.depths`
+    const path = field.replace(/\[(\d+)\]/g, '.$1').split('.');
     if (path.some((p) => p.trim() === '')) throw new UserError(`${file}: --set ${set}: '${field}' has an empty field name`);
     // These would reach Object.prototype, not a field of the experiment.
     const forbidden = path.find((p) => FORBIDDEN_KEYS.has(p));
@@ -59,13 +60,23 @@ export function applyOverrides(doc: unknown, sets: readonly string[], file: stri
     }
     const value = valueDoc.toJS();
     let node: Record<string, unknown> = root;
+    let at = '';
+    // a list takes an index up to its length (the next entry), not a name: a name would be dropped unseen
+    const checkIndex = (part: string) => {
+      if (!Array.isArray(node)) return;
+      if (!/^\d+$/.test(part)) throw new UserError(`${file}: --set ${set}: ${at} is a list; give an index, e.g. ${at}[0]`);
+      if (Number(part) > node.length) throw new UserError(`${file}: --set ${set}: ${at} has ${node.length} entr${node.length === 1 ? 'y' : 'ies'}; an index goes up to ${node.length} (a new one)`);
+    };
     for (const part of path.slice(0, -1)) {
+      checkIndex(part);
       const next = Object.hasOwn(node, part) ? node[part] : undefined;
       if (next === undefined) node[part] = {};
       else if (typeof next !== 'object' || next === null)
         throw new UserError(`${file}: --set ${set}: '${part}' is not an object`);
       node = node[part] as Record<string, unknown>;
+      at = /^\d+$/.test(part) ? `${at}[${part}]` : at ? `${at}.${part}` : part;
     }
+    checkIndex(path[path.length - 1]);
     node[path[path.length - 1]] = value;
   }
   return root;

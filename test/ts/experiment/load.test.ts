@@ -46,4 +46,17 @@ describe('loadExperiment', () => {
     expect(() => loadExperiment(file, ['training.epochs=-3'])).toThrow(/training\.epochs/);
     expect(() => loadExperiment(file, ['training.epochs'])).toThrow(/FIELD=VALUE/);
   });
+
+  it('--set reaches a list entry by index, as errors write it (models[0].depths) or dotted (models.0.depths)', () => {
+    const file = write(stringify(tinySpec()));
+    const first = tinySpec().models[0] as Record<string, unknown>;
+    expect(loadExperiment(file, ['models[0].depths=[4]']).models[0]).toMatchObject({ ...first, depths: [4] });
+    expect(loadExperiment(file, ['models.0.depths=[3]']).models[0]).toMatchObject({ depths: [3] });
+    // the next index adds an entry
+    expect(loadExperiment(file, [`models[1]={family: resunet, depths: [4], channels: 4, res_units: 1}`]).models).toHaveLength(2);
+    // past the end, or a name on a list, is refused (a name on a list was dropped unseen, so the grid ran as written)
+    expect(() => loadExperiment(file, ['models[3].depths=[3]'])).toThrow(/--set models\[3\]\.depths=\[3\]: models has 1 entry; an index goes up to 1/);
+    expect(() => loadExperiment(file, ['models.depths=[3]'])).toThrow(/models is a list; give an index, e.g\. models\[0\]/);
+    expect(() => loadExperiment(file, ['models[0].depths.x=1'])).toThrow(/models\[0\]\.depths is a list/);
+  });
 });
