@@ -12,7 +12,7 @@ import type { RunLock } from '../store/lock';
 import { UserError } from '../errors';
 import { fixed, subsetLabel, table } from './format';
 import { endpoint, intIn, numberIn, targetDice } from './options';
-import { addSlurmOptions, checkSlurmOptions, onSlurm } from './slurm';
+import { addSlurmOptions, checkSlurmOptions, onSlurm, slurmRequest } from './slurm';
 
 /*
  * The dispatch, the strategy, Ink and the Python bridge load inside the action, not when the CLI
@@ -165,6 +165,7 @@ export function registerRun(program: Command): void {
       const problem = storeProblem(o.db, true);
       if (problem) throw new UserError(`${o.db}: ${problem}`);
       checkSlurmOptions(o);
+      if (o.slurm) await (await import('../dispatch/slurm')).checkSlurmRequest(slurmRequest(o, `plateau-${exp.name}`));
       // --slurm makes its own keys (ts/cli/slurm.ts)
       const curve = o.slurm ? undefined : await securityOf(o);
       // Resume at once: a grid whose every job is stored needs no Python, no data scan, no workers.

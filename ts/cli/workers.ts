@@ -28,7 +28,8 @@ export function registerWorkers(program: Command): void {
       if (problem) throw new UserError(`--log-dir ${o.logDir}: ${problem}; pass another --log-dir`);
     }
     const { pythonPath } = await import('../bridge/python');
-    const { submitWorkers } = await import('../dispatch/slurm');
+    const { checkSlurmRequest, submitWorkers } = await import('../dispatch/slurm');
+    await checkSlurmRequest(slurmRequest(o, 'plateau-workers'));
     const root = process.env.PLATEAU_ROOT ?? process.cwd();
     const dir = resolve(o.logDir ?? join(root, '.plateau', 'slurm', `extra-${Date.now()}`));
     const a = await submitWorkers(slurmRequest(o, 'plateau-workers'), {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { curveKeyPair } from 'zeromq';
@@ -109,6 +109,22 @@ async function slurmCommand(cmd: string, args: string[]) {
   }
 }
 
+/** sbatch's answer as plateau's: a missing sbatch is set-up (exit 3), a refusal bad input (its last line). */
+function sbatchAnswered(out: Awaited<ReturnType<typeof slurmCommand>>): string {
+  if (!out || out.exitCode === undefined) throw new UserError('--slurm: sbatch was not found; run plateau on a Slurm login node (or drop --slurm)', EXIT.setup);
+  if (out.exitCode !== 0) throw new UserError(`--slurm: sbatch refused the worker array: ${String(out.stderr).trim().split('\n').pop()?.replace(/^sbatch: (error|fatal): /, '')}`);
+  return String(out.stdout);
+}
+
+/**
+ * Whether Slurm would take this array (`sbatch --test-only`: nothing is queued), asked before a run
+ * writes its store, so an unreachable controller or an unknown partition is exit 2 with nothing
+ * written, not a store of queued jobs and then the refusal.
+ */
+export async function checkSlurmRequest(r: SlurmRequest): Promise<void> {
+  sbatchAnswered(await slurmCommand('sbatch', ['--test-only', ...sbatchArgs(r, tmpdir(), '--wrap=true')]));
+}
+
 /** Writes the worker script and submits the array; a missing sbatch is set-up (exit 3), a refused one bad input. */
 export async function submitWorkers(r: SlurmRequest, l: WorkerLaunch): Promise<SlurmArray> {
   const dir = resolve(l.dir);
@@ -119,11 +135,8 @@ export async function submitWorkers(r: SlurmRequest, l: WorkerLaunch): Promise<S
   }
   const script = join(dir, 'worker.sh');
   writeFileSync(script, workerScript(l), { mode: 0o700 });
-  const out = await slurmCommand('sbatch', sbatchArgs(r, dir, script));
-  if (!out || out.exitCode === undefined) throw new UserError('--slurm: sbatch was not found; run plateau on a Slurm login node (or drop --slurm)', EXIT.setup);
-  if (out.exitCode !== 0) throw new UserError(`--slurm: sbatch refused the worker array: ${String(out.stderr).trim().split('\n').pop()?.replace(/^sbatch: error: /, '')}`);
   // --parsable prints "jobid" or "jobid;cluster"
-  const id = String(out.stdout).trim().split(';')[0];
+  const id = sbatchAnswered(await slurmCommand('sbatch', sbatchArgs(r, dir, script))).trim().split(';')[0];
   let cancelled = false;
   return {
     id,
