@@ -165,6 +165,8 @@ export function registerRun(program: Command): void {
       const problem = storeProblem(o.db, true);
       if (problem) throw new UserError(`${o.db}: ${problem}`);
       checkSlurmOptions(o);
+      const study = (['targetDice', 'precision', 'budget'] as const).filter((k) => o[k] !== undefined);
+      if (study.length && !o.adaptive) throw new UserError(`--target-dice, --precision and --budget go with --adaptive (a full grid trains every job; plateau forecast --target-dice answers a stored one)`);
       if (o.slurm) await (await import('../dispatch/slurm')).checkSlurmRequest(slurmRequest(o, `plateau-${exp.name}`));
       // --slurm makes its own keys (ts/cli/slurm.ts)
       const curve = o.slurm ? undefined : await securityOf(o);

@@ -103,6 +103,7 @@ export const CASES: BadInput[] = [
   ]),
   { what: 'an unknown option (`forecast --model`)', args: (D) => ['forecast', '--db', join(D, 'store.db'), '--model', 'x'], code: 2, names: () => "unknown option '--model' (see plateau forecast --help)", untouched: true },
   { what: '`run` without an experiment file', args: () => ['run'], code: 2, names: () => "missing required argument 'experiment'", untouched: true },
+  { what: '`--target-dice` without `--adaptive`', args: (D) => run(D, '--target-dice', '0.9'), code: 2, names: () => '--target-dice, --precision and --budget go with --adaptive', untouched: true },
   { what: '`--threads abc`', args: (D) => run(D, '--threads', 'abc'), code: 2, names: () => '--threads', untouched: true },
   { what: '`--threads -1`', args: (D) => run(D, '--threads', '-1'), code: 2, names: () => '--threads', untouched: true },
   { what: '`--threads 1.5`', args: (D) => run(D, '--threads', '1.5'), code: 2, names: () => '--threads', untouched: true },
