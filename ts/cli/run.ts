@@ -167,7 +167,6 @@ export function registerRun(program: Command): void {
       checkSlurmOptions(o);
       const study = (['targetDice', 'precision', 'budget'] as const).filter((k) => o[k] !== undefined);
       if (study.length && !o.adaptive) throw new UserError(`--target-dice, --precision and --budget go with --adaptive (a full grid trains every job; plateau forecast --target-dice answers a stored one)`);
-      if (o.slurm) await (await import('../dispatch/slurm')).checkSlurmRequest(slurmRequest(o, `plateau-${exp.name}`));
       // --slurm makes its own keys (ts/cli/slurm.ts)
       const curve = o.slurm ? undefined : await securityOf(o);
       // Resume at once: a grid whose every job is stored needs no Python, no data scan, no workers.
@@ -176,6 +175,8 @@ export function registerRun(program: Command): void {
         else console.log(`all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`);
         return;
       }
+      // Slurm would take the array (sbatch --test-only), asked before the store is touched
+      if (o.slurm) await (await import('../dispatch/slurm')).checkSlurmRequest(slurmRequest(o, `plateau-${exp.name}`));
       const [{ checkPython, pythonPath }, { checkData, checkTargets, hasFiles }, { acquireRunLock, describeHolder }, { jobCounts, pendingJobs, registerExperiment }, { runJobs }] = await Promise.all([
         import('../bridge/python'), import('./data'), import('../store/lock'), import('../store/jobs'), import('../dispatch/run'),
       ]);
