@@ -34,7 +34,6 @@ export function checkServerKey(key: string): string {
   return key;
 }
 
-
 /** A worker's CURVE settings as typed (`--server-key`, `--key-file`), checked before a worker starts or is submitted. */
 export function checkWorkerKeys(serverKey: string, keyFile: string): void {
   checkServerKey(serverKey);

@@ -60,23 +60,22 @@ export function applyOverrides(doc: unknown, sets: readonly string[], file: stri
     }
     const value = valueDoc.toJS();
     let node: Record<string, unknown> = root;
-    let at = '';
     // a list takes an index up to its length (the next entry), not a name: a name would be dropped unseen
-    const checkIndex = (part: string) => {
+    const checkIndex = (depth: number) => {
       if (!Array.isArray(node)) return;
-      if (!/^\d+$/.test(part)) throw new UserError(`${file}: --set ${set}: ${at} is a list; give an index, e.g. ${at}[0]`);
-      if (Number(part) > node.length) throw new UserError(`${file}: --set ${set}: ${at} has ${node.length} entr${node.length === 1 ? 'y' : 'ies'}; an index goes up to ${node.length} (a new one)`);
+      const at = issuePath(path.slice(0, depth).map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
+      if (!/^\d+$/.test(path[depth])) throw new UserError(`${file}: --set ${set}: ${at} is a list; give an index, e.g. ${at}[0]`);
+      if (Number(path[depth]) > node.length) throw new UserError(`${file}: --set ${set}: ${at} has ${node.length} entr${node.length === 1 ? 'y' : 'ies'}; an index goes up to ${node.length} (a new one)`);
     };
-    for (const part of path.slice(0, -1)) {
-      checkIndex(part);
+    for (const [depth, part] of path.slice(0, -1).entries()) {
+      checkIndex(depth);
       const next = Object.hasOwn(node, part) ? node[part] : undefined;
       if (next === undefined) node[part] = {};
       else if (typeof next !== 'object' || next === null)
         throw new UserError(`${file}: --set ${set}: '${part}' is not an object`);
       node = node[part] as Record<string, unknown>;
-      at = /^\d+$/.test(part) ? `${at}[${part}]` : at ? `${at}.${part}` : part;
     }
-    checkIndex(path[path.length - 1]);
+    checkIndex(path.length - 1);
     node[path[path.length - 1]] = value;
   }
   return root;
