@@ -27,7 +27,7 @@ import { type Half, calibration, quantilesOf, useCalibration } from '../ts/surro
 import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { DEFAULT_METHOD, type Method } from '../ts/surrogate/surrogate';
 import { table } from '../ts/cli/format';
-import { type CorpusCurve, corpus, leaveOwnDataSetOut } from './lib/corpus';
+import { type CorpusCurve, corpus, leaveOwnDataSetOut, otherHalf } from './lib/corpus';
 import { type Scored, type Summary, dataSetOf, fallSplit, lastValue, noiseFloor, pilotPart, resampledInterval, scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({
@@ -120,12 +120,11 @@ function crossFitted(a: Record<string, Scored[]>, b: Record<string, Scored[]>) {
 // the other half gave alone (calibration.ts: quantilesOf), so no coverage here rests on its own curves.
 leaveOwnDataSetOut();
 const shipped = calibration();
-const other: Record<Half, Half> = { calibrate: 'held-out', 'held-out': 'calibrate' };
 if (!['held-out', 'calibrate', 'both'].includes(args.half)) throw new Error(`--half: 'held-out', 'calibrate' or 'both', not '${args.half}'`);
 const halves: Half[] = args.half === 'both' ? ['held-out', 'calibrate'] : [args.half as Half];
 const scored: Record<string, Scored[]>[] = [];
 for (const half of halves) {
-  useCalibration(quantilesOf(shipped, other[half]));
+  useCalibration(quantilesOf(shipped, otherHalf(half)));
   const ids = half === 'calibrate' ? 'even' : 'odd';
   scored.push(await run(`F1 + AUC, the ${half} half (${ids} OpenML ids; stack and scales learnt on the even half, quantiles on the other half)`, corpus('dev', Number(args.curves), 2, half)));
 }

@@ -14,16 +14,16 @@ import { parseArgs } from 'node:util';
 import { type Half, calibration, quantilesOf, useCalibration } from '../ts/surrogate/calibration';
 import { observedPart } from '../ts/surrogate/curve';
 import { DEFAULT_METHOD } from '../ts/surrogate/surrogate';
-import { type CorpusCurve, corpus, leaveOwnDataSetOut } from './lib/corpus';
-import { scoreMethod } from './lib/evaluate';
+import { type CorpusCurve, corpus, leaveOwnDataSetOut, otherHalf } from './lib/corpus';
+import { byName, scoreMethod } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { cut: { type: 'string', default: '0.25' } } });
 const cut = Number(args.cut);
 
 async function forecasts(curves: CorpusCurve[], half: Half | 'accuracy') {
-  const byName = new Map(curves.map((c) => [c.model, c]));
+  const named = byName(curves);
   return (await scoreMethod(curves, DEFAULT_METHOD, cut)).map((s) => {
-    const c = byName.get(s.model)!;
+    const c = named.get(s.model)!;
     const seen = observedPart(c, cut);
     return { half, openmlid: c.openmlid, metric: c.metric, truth: s.truth, last: s.last, forecast: s.forecast, lo: s.lo95, hi: s.hi95, n: seen.n, y: seen.dice, N: c.n[c.n.length - 1] };
   });
@@ -33,7 +33,7 @@ leaveOwnDataSetOut();
 const shipped = calibration();
 const records = [];
 for (const half of ['held-out', 'calibrate'] as Half[]) {
-  useCalibration(quantilesOf(shipped, half === 'held-out' ? 'calibrate' : 'held-out'));
+  useCalibration(quantilesOf(shipped, otherHalf(half)));
   records.push(...(await forecasts(corpus('dev', 6000, 2, half), half)));
 }
 useCalibration(shipped);

@@ -51,6 +51,9 @@ export function sample(curves: CorpusCurve[], count: number, seed: number, half?
   return pool.slice(0, count);
 }
 
+/** The half whose quantiles score this one, so no coverage rests on the curves it scores. */
+export const otherHalf = (half: Half): Half => (half === 'held-out' ? 'calibrate' : 'held-out');
+
 /** The development corpus (F1 and AUC, half each) or the independent check (accuracy). */
 export function corpus(which: 'dev' | 'check', count: number, seed: number, half?: Half): CorpusCurve[] {
   if (which === 'check') return sample(loadCorpus('accuracy'), count, seed, half);
