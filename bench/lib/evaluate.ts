@@ -46,6 +46,19 @@ export function pilotPart(c: Curve, cut: number): Curve {
   return { ...c, n: [...pick(obs.n)!, c.n[c.n.length - 1]], dice: [...pick(obs.dice)!, c.dice[c.dice.length - 1]], sd: c.sd && [...pick(c.sd)!, c.sd[c.sd.length - 1]], count: c.count && [...pick(c.count)!, c.count[c.count.length - 1]] };
 }
 
+/**
+ * The target a benchmark asks a fit about: halfway from the last observation to the final value,
+ * where the curve still climbs ≥ 0.01 past the last observation, and the n where the observed curve
+ * first reaches it (null where it has no such target).
+ */
+export function targetOf(c: Curve, fit: FittedCurve): { dice: number; n: number | null } | null {
+  const lastIdx = c.n.findIndex((n) => n === fit.observedMaxN);
+  const [last, truth] = [c.dice[lastIdx], c.dice[c.dice.length - 1]];
+  if (!(truth > last + 0.01)) return null;
+  const dice = last + 0.5 * (truth - last);
+  return { dice, n: trueCrossing({ ...c, n: c.n.slice(lastIdx), dice: c.dice.slice(lastIdx) }, dice) };
+}
+
 /** First n where the (interpolated) observed curve reaches d, or null. */
 function trueCrossing(c: Curve, d: number): number | null {
   for (let i = 0; i < c.n.length; i++) {
@@ -65,17 +78,15 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
   const last = c.dice[lastIdx];
   const forecast = fit.mean(N);
   const [lo95, hi95] = fit.band(N, 0.95);
-  // the target: the final value, where the curve still has ≥ 0.01 to climb past the last observation
   let targetLogError: number | null = null;
   let targetScore: number | null = null;
   let targetFound: boolean | null = null;
   let targetCovered: boolean | null = null;
   let targetWidth: number | null = null;
-  // the target: halfway from the last observation to the final value, where the curve still climbs ≥ 0.01
-  if (truth > last + 0.01) {
-    const d = last + 0.5 * (truth - last);
-    const n = trueCrossing({ ...c, n: c.n.slice(lastIdx), dice: c.dice.slice(lastIdx) }, d);
-    const t = targetSize(fit, d);
+  const target = targetOf(c, fit);
+  if (target) {
+    const n = target.n;
+    const t = targetSize(fit, target.dice);
     targetFound = t.n !== null;
     if (n !== null) targetCovered = t.lo !== null && t.lo <= n && n <= (t.hi ?? Infinity);
     if (t.n !== null && t.lo !== null) targetWidth = t.hi === null ? Infinity : Math.log(t.hi / t.lo);

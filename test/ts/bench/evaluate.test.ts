@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../../../bench/lib/corpus';
-import { type Scored, byName, dataSetOf, fallSplit, noiseFloor, resampledInterval, scoreMethod, summarise } from '../../../bench/lib/evaluate';
+import { type Scored, byName, dataSetOf, fallSplit, noiseFloor, resampledInterval, scoreMethod, summarise, targetOf } from '../../../bench/lib/evaluate';
+import { fitSurrogate } from '../../../ts/surrogate/surrogate';
 import type { Curve } from '../../../ts/surrogate/curve';
 
 // the forecast benchmark and the calibration score each fit against its own curve's final value
@@ -29,6 +30,25 @@ describe('leave-future-out scoring', () => {
   it.skipIf(!existsSync(join(import.meta.dirname, '..', '..', '..', '.plateau', 'lcdb', 'curves-auc.json')))('names the development corpus uniquely', () => {
     const names = corpus('dev', 400, 1).map((c) => c.model);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('asks each fit for the Dice halfway from its last observation to the end, reached where the observed curve first crosses it', async () => {
+    const c = rising('a', 0.9);
+    const { fits: [fit] } = await fitSurrogate([c], 'ensemble', { observedUpTo: 0.25, seed: 0 });
+    // observed to 128 (index 6); the final value is at 512
+    const [last, end] = [c.dice[6], c.dice[10]];
+    const t = targetOf(c, fit)!;
+    expect(t.dice).toBeCloseTo((last + end) / 2, 12);
+    // between two observed sizes, interpolated in ln n
+    const i = c.dice.findIndex((d) => d >= t.dice);
+    expect(t.n!).toBeGreaterThan(c.n[i - 1]);
+    expect(t.n!).toBeLessThanOrEqual(c.n[i]);
+    const w = (Math.log(t.n!) - Math.log(c.n[i - 1])) / (Math.log(c.n[i]) - Math.log(c.n[i - 1]));
+    expect(c.dice[i - 1] + w * (c.dice[i] - c.dice[i - 1])).toBeCloseTo(t.dice, 10);
+    // a curve that hardly rises past the cut asks nothing
+    const flat: Curve = { ...c, model: 'flat', dice: c.n.map((v) => (v <= 128 ? c.dice[c.n.indexOf(v)] : c.dice[6] + 0.005)) };
+    const { fits: [flatFit] } = await fitSurrogate([flat], 'ensemble', { observedUpTo: 0.25, seed: 0 });
+    expect(targetOf(flat, flatFit)).toBeNull();
   });
 
   it('splits off the error a non-decreasing forecast cannot avoid on a curve that falls after the cut', async () => {
