@@ -29,9 +29,8 @@ export function readKeyPair(file: string, what = file): KeyPair {
 }
 
 /** A broker's public key as a user typed it (`--server-key`): a sentence, not ZeroMQ's 'Invalid argument', when it is not one. */
-export function checkServerKey(key: string): string {
+function checkServerKey(key: string): void {
   if (!isCurveKey(key)) throw new UserError(`--server-key: not a CURVE public key (40 Z85 characters, as the run printed it; quote it, it may hold shell characters)`);
-  return key;
 }
 
 /** A worker's CURVE settings as typed (`--server-key`, `--key-file`), checked before a worker starts or is submitted. */
