@@ -59,6 +59,25 @@ export function targetOf(c: Curve, fit: FittedCurve): { dice: number; n: number 
   return { dice, n: trueCrossing({ ...c, n: c.n.slice(lastIdx), dice: c.dice.slice(lastIdx) }, dice) };
 }
 
+/** The observed curve at n, interpolated linearly in ln n between its sizes (its first value below them). */
+export function observedAt(c: Curve, n: number): number {
+  const i = c.n.findIndex((v) => v >= n);
+  if (i < 0) return c.dice[c.dice.length - 1];
+  if (i === 0) return c.dice[0];
+  const w = (Math.log(n) - Math.log(c.n[i - 1])) / (Math.log(c.n[i]) - Math.log(c.n[i - 1]));
+  return c.dice[i - 1] + w * (c.dice[i] - c.dice[i - 1]);
+}
+
+/**
+ * Whether a plateau claimed at n ("another `step` of nRef adds < `threshold`") held on the curve:
+ * its observed gain from n to its largest size is at most what the threshold allows over that
+ * stretch, plus `tolerance` for the noise of the observed values themselves.
+ */
+export function plateauHolds(c: Curve, n: number, nRef: number, threshold: number, step: number, tolerance: number): boolean {
+  const N = c.n[c.n.length - 1];
+  return c.dice[c.dice.length - 1] - observedAt(c, n) <= threshold * ((N - n) / (step * nRef)) + tolerance;
+}
+
 /** First n where the (interpolated) observed curve reaches d, or null. */
 function trueCrossing(c: Curve, d: number): number | null {
   for (let i = 0; i < c.n.length; i++) {

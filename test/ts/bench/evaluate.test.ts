@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../../../bench/lib/corpus';
-import { type Scored, byName, dataSetOf, fallSplit, noiseFloor, resampledInterval, scoreMethod, summarise, targetOf } from '../../../bench/lib/evaluate';
+import { type Scored, byName, dataSetOf, fallSplit, noiseFloor, observedAt, plateauHolds, resampledInterval, scoreMethod, summarise, targetOf } from '../../../bench/lib/evaluate';
 import { fitSurrogate } from '../../../ts/surrogate/surrogate';
 import type { Curve } from '../../../ts/surrogate/curve';
 
@@ -49,6 +49,21 @@ describe('leave-future-out scoring', () => {
     const flat: Curve = { ...c, model: 'flat', dice: c.n.map((v) => (v <= 128 ? c.dice[c.n.indexOf(v)] : c.dice[6] + 0.005)) };
     const { fits: [flatFit] } = await fitSurrogate([flat], 'ensemble', { observedUpTo: 0.25, seed: 0 });
     expect(targetOf(flat, flatFit)).toBeNull();
+  });
+
+  it('checks a plateau point against what the curve did next, at the threshold per step of the data set', () => {
+    const n = [100, 200, 400, 800, 1000];
+    const c: Curve = { model: 'p', depth: null, n, dice: [0.5, 0.7, 0.8, 0.84, 0.85] };
+    // halfway between 200 and 400 in ln n
+    expect(observedAt(c, Math.sqrt(200 * 400))).toBeCloseTo(0.75, 12);
+    expect(observedAt(c, 50)).toBe(0.5);
+    expect(observedAt(c, 2000)).toBe(0.85);
+    // from 400: a gain of 0.05 over 6 steps of 100; 0.005 a step allows 0.03, so it holds only with 0.02 of tolerance
+    expect(plateauHolds(c, 400, 1000, 0.005, 0.1, 0.01)).toBe(false);
+    expect(plateauHolds(c, 400, 1000, 0.005, 0.1, 0.02)).toBe(true);
+    // from 800: 0.01 over 2 steps of 100
+    expect(plateauHolds(c, 800, 1000, 0.006, 0.1, 0)).toBe(true);
+    expect(plateauHolds(c, 800, 1000, 0.004, 0.1, 0)).toBe(false);
   });
 
   it('splits off the error a non-decreasing forecast cannot avoid on a curve that falls after the cut', async () => {
