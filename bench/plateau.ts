@@ -1,6 +1,7 @@
 /**
  * How often does the plateau point hold? The engine says "plateau at n ≈ X: beyond it another 10%
- * of data adds < 0.005 Dice" (answers.ts: plateauPoint), within the data or past it. On LCDB's
+ * of data adds < 0.005 Dice" (answers.ts: plateauPoint), within the data or, where its interval
+ * supports it, past it; otherwise the point is undetermined. On LCDB's
  * held-out F1/AUC curves (the odd-id half, with the even half's quantiles) and the accuracy curves,
  * each observed up to 10/25/50% of its largest n, this checks every point claimed below the largest
  * n against what the curve did next: the claim holds where the observed gain from X to the largest

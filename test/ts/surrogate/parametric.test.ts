@@ -98,13 +98,35 @@ describe('pow3 by Levenberg–Marquardt', () => {
     }
   });
 
+  // at 0.01 the point lies within the data (at 0.005 past it, where pow3's interval cannot support a plateau)
   it('finds the plateau where another 10% adds just under the threshold', async () => {
     const { fits } = await fitSurrogate(curve(NS.map(truth)), 'pow3');
-    const p = plateauPoint(fits[0], 0.005, 0.1);
+    const p = plateauPoint(fits[0], 0.01, 0.1);
+    expect(p.status).toBe('observed');
     const gain = (n: number) => truth(n + 0.1 * N) - truth(n);
-    expect(gain(p.n!)).toBeLessThan(0.005 + 1e-7);
-    expect(gain(p.n! * 0.99)).toBeGreaterThan(0.005);
+    expect(gain(p.n!)).toBeLessThan(0.01 + 1e-7);
+    expect(gain(p.n! * 0.99)).toBeGreaterThan(0.01);
     expect(p.fraction).toBeCloseTo(p.n! / N, 12);
+  });
+
+  it('claims a plateau past the data only where even the 95% upper edge at the reach gains no more than the threshold allows', async () => {
+    // levels off just past n = 200; the ensemble's band supports it, pow4's alone does not
+    const ns = Array.from({ length: 10 }, (_, i) => 20 * (i + 1));
+    const c = [{ model: 'm', depth: null, n: ns, dice: ns.map((v, i) => 0.9 - 0.3 * Math.exp(-v / 90) + 0.001 * ((i % 3) - 1)) }];
+    const said: Record<string, string> = {};
+    for (const method of ['ensemble', 'pow4'] as const) {
+      const f = (await fitSurrogate(c, method, { seed: 0 })).fits[0];
+      const p = plateauPoint(f, 0.005, 0.1);
+      said[method] = p.status;
+      // where the mean curve levels off, and what the interval at 3× the data allows from there
+      const from = p.status === 'forecast' ? p.n! : Number(/levels off from n ≈ ([\d,]+)/.exec(p.reason)![1].replace(/,/g, ''));
+      expect(from).toBeGreaterThan(200);
+      const gain = f.band(600, 0.95)[1] - f.mean(from);
+      const allowed = 0.005 * ((600 - from) / 20);
+      if (p.status === 'forecast') expect(gain).toBeLessThanOrEqual(allowed);
+      else expect(gain).toBeGreaterThan(allowed + 0.01);
+    }
+    expect(said).toEqual({ ensemble: 'forecast', pow4: 'undetermined' });
   });
 
   // best-aic follows the best family; the ensemble carries the curve past its data by the stack

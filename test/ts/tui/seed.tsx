@@ -24,7 +24,7 @@ export function seededStore(file = join(tmp(), 'dash.db')) {
   const done = jobs.slice(0, -2);
   done.forEach((j, i) => {
     const depth = j.model.family === 'resunet' ? j.model.depth : 0;
-    const dice = 0.9 - 0.5 * Math.exp(-4 * (j.fraction ?? 0)) - 0.05 * (3 - depth) + 0.003 * (i % 3);
+    const dice = 0.9 - 0.5 * Math.exp(-6 * (j.fraction ?? 0)) - 0.05 * (3 - depth) + 0.003 * (i % 3);
     const epochs = [1, 2, 3].map((epoch) => ({ epoch, train_loss: 0.7 - 0.1 * epoch, val_loss: 0.75 - 0.08 * epoch, val_dice: dice * (0.6 + 0.1 * epoch), seconds: 0.5 }));
     const metrics = { dice, iou: dice / (2 - dice), recall: Math.min(1, dice + 0.04), precision: dice - 0.03, bce: 0.3, global_dice: dice + 0.01, n_train: j.n_train, n_test: 8, epochs_run: 3, best_epoch: 3, train_seconds: 1.5, params: 1000 * depth, flops: 1e6 * depth, throughput: 100 / depth, device: 'cpu' };
     storeResult(db, j.key, { epochs, metrics: [metrics] }, { worker: 'host-1-w1', seconds: 10 + i });

@@ -24,7 +24,7 @@ async function until(get: () => string | undefined, test: (f: string) => boolean
 }
 
 describe('dashboard curves', () => {
-  it("draws the observed points, the engine's forecast past them with its 95% band, and its plateau point", async () => {
+  it("draws the observed points, the engine's forecast past them with its 95% band, and its plateau point where one is claimed", async () => {
     const { db, exp } = seededStore();
     const rows = resultRows(db, exp.name);
     const full = fullTrainingSizes(readSnapshot(db, exp.name));
@@ -45,7 +45,8 @@ describe('dashboard curves', () => {
     expect(m.at[2].fraction).toBe(2);
     expect(last.dice).toBeCloseTo(m.at[2].dice, 12);
     expect(d2.observed.map((p) => p[1])).toEqual(curves.find((c) => c.model === 'resunet-d2')!.dice);
-    expect(m.plateau.n).not.toBeNull();
+    // d2 levels off within its data: its plateau point is said and marked
+    expect(m.plateau.status).toBe('observed');
     expect(d2.plateau).toBeCloseTo(m.plateau.n! / N, 12);
     expect(d2.plateauText).toBe(plateauLine(m.plateau));
     const f = frameOf(<DashboardView snap={readSnapshot(db, exp.name)} colour={false} answer={dash} state={{ ...initialViewState, view: 'curves' }} />);
@@ -54,6 +55,15 @@ describe('dashboard curves', () => {
     expect(f).toContain(`resunet-d2: ${plateauLine(m.plateau).slice(0, 40)}`);
     expect(f).toContain(`forecast DSC at ${Math.round(last.fraction * 100)}%: ${last.dice.toFixed(3)} [${last.lo.toFixed(3)}, ${last.hi.toFixed(3)}] (95%)`);
     expect(f).toContain('│'); // the plateau marker
+    // trained to half, d2 would level off past its data, where the interval cannot support a plateau: said, not marked
+    const half = rows.filter((r) => r.model !== 'resunet-d2' || r.n_train <= N / 2);
+    const dh = await dashboardAnswer(half, full, 'pow3');
+    const mh = (await answer(curvesFromRows(half, exp.name, full), { method: 'pow3', seed: 0 })).models.find((x) => x.model === 'resunet-d2')!;
+    expect(mh.plateau.status).toBe('undetermined');
+    expect(dh.curves.find((c) => c.model === 'resunet-d2')!.plateau).toBeNull();
+    const g = frameOf(<DashboardView snap={readSnapshot(db, exp.name)} colour={false} answer={dh} state={{ ...initialViewState, view: 'curves' }} />);
+    expect(g).toContain(`resunet-d2: ${plateauLine(mh.plateau).slice(0, 40)}`);
+    expect(g).not.toContain('│');
   });
 
   it('a model with too few finished points is drawn without a forecast and says why; the others are still answered', async () => {
