@@ -60,6 +60,19 @@ export function corpus(which: 'dev' | 'check', count: number, seed: number, half
   return [...sample(loadCorpus('f1'), Math.ceil(count / 2), seed, half), ...sample(loadCorpus('auc'), Math.floor(count / 2), seed + 1, half)];
 }
 
+/**
+ * LCDB's data sets as grids of learners: per data set and metric, the learners whose curves (of 8
+ * sizes or more) end at one largest n, where there are 3 or more of them.
+ */
+export function grids(curves: CorpusCurve[]): CorpusCurve[][] {
+  const by = new Map<string, CorpusCurve[]>();
+  for (const c of curves.filter((x) => x.n.length >= 8)) {
+    const key = `${c.openmlid}/${c.metric}/${c.n[c.n.length - 1]}`;
+    by.set(key, [...(by.get(key) ?? []), c]);
+  }
+  return [...by.values()].filter((g) => g.length >= 3);
+}
+
 /** The data set (OpenML id) a corpus curve came from; null for any other curve (a store's runs). */
 export const dataSetId = (model: string): number | null => {
   const m = /^(\d+)\//.exec(model);

@@ -1,7 +1,7 @@
 import { UserError } from '../errors';
 import type { ResultRow } from '../store/results';
 import { type Curve, curvesFromRows } from '../surrogate/curve';
-import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines } from '../surrogate/engine';
+import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines, rivalsText } from '../surrogate/engine';
 import type { CellValue, ReportTable } from './table';
 import { diceText, f3, int, pct } from '../surrogate/words';
 
@@ -83,7 +83,7 @@ export function answerTable(a: Answer, experiment: string, notes: string[] = [])
     ]);
     rows.push([m.model, 'fit', null, null, null, null, [`${a.method} [${m.composition}]${m.fit.calibrated ? '' : ' (intervals not calibrated for this method)'}`, ...m.flags].join('; ')]);
   }
-  for (const b of a.best) rows.push([b.model, `best model at ${pct(b.fraction)}`, b.n, pct(b.fraction), b.dice, `[${f3(b.lo95)}, ${f3(b.hi95)}]`, '']);
+  for (const b of a.best) rows.push([b.model, `best model at ${pct(b.fraction)}`, b.n, pct(b.fraction), b.dice, `[${f3(b.lo95)}, ${f3(b.hi95)}]`, rivalsText(b.rivals)]);
   const reliability = answerLines(a).find((l) => l.startsWith('reliability'));
   if (reliability) rows.push(['', 'reliability', null, a.reliability ? pct(a.reliability.cut) : null, null, null, reliability]);
   for (const s of a.skipped) rows.push([s.model, 'skipped', null, null, null, null, s.reason]);

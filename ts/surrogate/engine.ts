@@ -117,6 +117,9 @@ export function targetLine(t: TargetAnswer): string {
   return `Dice ${diceText(t.dice)}: ${t.reason}`;
 }
 
+/** The models the 95% intervals do not rule out beside the best, as the answer lines and the report say them. */
+export const rivalsText = (rivals: string[]) => (rivals.length ? `not ruled out: ${rivals.join(', ')}` : '');
+
 export function plateauLine(p: PlateauPoint): string {
   const range = p.lo !== null && p.hi !== null && p.n !== null ? familiesAlone(p.n, p.lo, p.hi) : '';
   if (p.status === 'observed' || p.status === 'forecast') {
@@ -146,7 +149,7 @@ export function answerLines(a: Answer): string[] {
     lines.push(`  ${plateauLine(m.plateau)}`);
     for (const f of m.flags) lines.push(`  note: ${f}`);
   }
-  if (a.best.length) lines.push(`best model: ${a.best.map((b) => `${b.model} at ${pct(b.fraction)} (${f4(b.dice)})`).join(', ')}`);
+  if (a.best.length) lines.push(`best model: ${a.best.map((b) => `${b.model} at ${pct(b.fraction)} (${[f4(b.dice), rivalsText(b.rivals)].filter(Boolean).join('; ')})`).join(', ')}`);
   const r = a.reliability;
   if (r) {
     lines.push(

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANALOGUES_FILE, analogue, leaveSourceOut } from '../../../ts/surrogate/analogue';
 import type { Curve } from '../../../ts/surrogate/curve';
-import { dataSetId, leaveOwnDataSetOut } from '../../../bench/lib/corpus';
+import { type CorpusCurve, dataSetId, grids, leaveOwnDataSetOut } from '../../../bench/lib/corpus';
 
 describe("the benchmarks' corpus curves", () => {
   afterEach(() => leaveSourceOut(null));
@@ -23,5 +23,17 @@ describe("the benchmarks' corpus curves", () => {
     const out = analogue(own, 4 * own.n.at(-1)!)!;
     expect(out.sources).not.toContain(first.id);
     expect(out.neighbours).toBe(20);
+  });
+
+  it('make grids of the learners of one data set and metric that end at one largest n, 3 or more', () => {
+    const n8 = [16, 23, 32, 45, 64, 91, 128, 181];
+    const c = (openmlid: number, learner: string, metric: CorpusCurve['metric'], n = n8): CorpusCurve => ({ model: `${openmlid}/${learner}/${metric}`, depth: null, n, dice: n.map(() => 0.5), openmlid, learner, metric });
+    const gs = grids([
+      c(3, 'a', 'f1'), c(3, 'b', 'f1'), c(3, 'c', 'f1'),
+      // another metric, another largest n, too few sizes: each in no grid of three
+      c(3, 'd', 'auc'), c(3, 'e', 'f1', [...n8, 256]), c(3, 'f', 'f1', n8.slice(0, 7)),
+      c(5, 'a', 'f1'), c(5, 'b', 'f1'),
+    ]);
+    expect(gs.map((g) => g.map((x) => x.model))).toEqual([['3/a/f1', '3/b/f1', '3/c/f1']]);
   });
 });

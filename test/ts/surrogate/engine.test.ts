@@ -200,6 +200,27 @@ describe("the engine's progress", () => {
   });
 });
 
+describe('the best model', () => {
+  it('names beside the best the models its 95% intervals do not rule out, and not the others', async () => {
+    const n = [20, 40, 60, 80, 100, 120, 140, 160];
+    const at = (top: number, wiggle: number) => n.map((v, i) => top - 0.3 * Math.exp(-v / 40) + wiggle * ((i % 3) - 1));
+    const curves: Curve[] = [
+      { model: 'a', depth: null, n, dice: at(0.9, 0.002) },
+      { model: 'b', depth: null, n, dice: at(0.897, 0.002) },
+      { model: 'c', depth: null, n, dice: at(0.6, 0.002) },
+    ];
+    const a = await answer(curves);
+    const full = a.best.find((b) => b.fraction === 1)!;
+    expect(full.model).toBe('a');
+    expect(full.rivals).toEqual(['b']);
+    // the rule itself: b's upper edge reaches a's forecast, c's does not
+    const fit = (m: string) => a.models.find((x) => x.model === m)!.fit;
+    expect(fit('b').band(160, 0.95)[1]).toBeGreaterThanOrEqual(full.dice);
+    expect(fit('c').band(160, 0.95)[1]).toBeLessThan(full.dice);
+    expect(answerLines(a).find((l) => l.startsWith('best model:'))).toContain(`a at 100% (${full.dice.toFixed(4)}; not ruled out: b)`);
+  });
+});
+
 describe('the plateau line beside the families alone', () => {
   it('gives their range where they differ, one number where they agree, and nothing where that number is the point itself', () => {
     expect(familiesAlone(400, 362, 380)).toBe(', the families alone 362–380');
