@@ -13,11 +13,11 @@
 import { parseArgs } from 'node:util';
 import { firstCrossing } from '../ts/surrogate/answers';
 import { type Calibration, calibration, quantilesOf, useCalibration } from '../ts/surrogate/calibration';
-import { type Curve, observedPart } from '../ts/surrogate/curve';
+import type { Curve } from '../ts/surrogate/curve';
 import { DEFAULT_METHOD, fitSurrogate } from '../ts/surrogate/surrogate';
 import { table } from '../ts/cli/format';
 import { corpus, leaveOwnDataSetOut, otherHalf } from './lib/corpus';
-import { byName, pilotPart, targetOf } from './lib/evaluate';
+import { byName, forecastable, pilotPart, targetOf } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '1000' } } });
 const LEVELS = [0.85, 0.9, 0.93, 0.95];
@@ -30,10 +30,7 @@ async function held(curves: Curve[], quantiles: Calibration): Promise<{ targets:
   const out = [];
   for (const sc of SCENARIOS) {
     const upTo = sc.pilot ? 0.999 : sc.cut;
-    const input = (sc.pilot ? curves.map((c) => pilotPart(c, sc.cut)) : curves).filter((c) => {
-      const k = observedPart(c, upTo).n.length;
-      return k >= 2 && k < c.n.length;
-    });
+    const input = (sc.pilot ? curves.map((c) => pilotPart(c, sc.cut)) : curves).filter((c) => forecastable(c, upTo));
     const named = byName(input);
     const res = await fitSurrogate(input, DEFAULT_METHOD, { observedUpTo: upTo, seed: 0 });
     const tally = { targets: 0, held: LEVELS.map(() => 0) };

@@ -122,6 +122,12 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
   return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, within: within.map(({ n, y }) => ({ error: Math.abs(fit.mean(n) - y), parts: fit.parts(n) })), withinCovered, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
 }
 
+/** Whether a curve observed up to `upTo` of its largest n can be scored: 2 points or more seen, and some left to forecast. */
+export function forecastable(c: Curve, upTo: number): boolean {
+  const seen = observedPart(c, upTo).n.length;
+  return seen >= 2 && seen < c.n.length;
+}
+
 export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = false, lstm?: { epochs?: number }): Promise<Scored[]> {
   const input = pilot ? curves.map((c) => pilotPart(c, cut)) : curves;
   byName(input);
@@ -130,7 +136,7 @@ export async function scoreMethod(curves: Curve[], method: Method, cut: number, 
   // LSTMs fit the curves of one call together: batches of 50 unrelated curves
   const batch = method.startsWith('lstm') ? 50 : input.length;
   for (let i = 0; i < input.length; i += batch) {
-    const part = input.slice(i, i + batch).filter((c) => observedPart(c, cutUsed).n.length >= 2 && observedPart(c, cutUsed).n.length < c.n.length);
+    const part = input.slice(i, i + batch).filter((c) => forecastable(c, cutUsed));
     const res = await fitSurrogate(part, method, { observedUpTo: cutUsed, seed: 0, lstm });
     const named = byName(part);
     for (const fit of res.fits) out.push(scoreFit(named.get(fit.model)!, fit));
@@ -155,8 +161,8 @@ export function byName<C extends Curve>(curves: C[]): Map<string, C> {
 /** The last observed value, carried forward: the baseline every method must beat. */
 export function lastValue(curves: Curve[], cut: number): Scored[] {
   return curves.flatMap((c) => {
+    if (!forecastable(c, cut)) return [];
     const obs = observedPart(c, cut);
-    if (obs.n.length < 2 || obs.n.length === c.n.length) return [];
     const last = obs.dice[obs.dice.length - 1];
     const truth = c.dice[c.dice.length - 1];
     return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, within: [], withinCovered: 0, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null }];
