@@ -37,6 +37,9 @@ describe('lee2025 report', async () => {
       expect(cell(m.model, 'n for Dice 0.85', 'n')).toBe(m.target!.n);
       expect(String(cell(m.model, 'n for Dice 0.85', 'Status'))).toMatch(new RegExp(`^${m.target!.status}`));
       expect(cell(m.model, 'plateau (+10% adds < 0.005)', 'n')).toBe(m.plateau.n);
+      // the engine gives the plateau no interval: the families' own points are said beside its status, not as one
+      expect(cell(m.model, 'plateau (+10% adds < 0.005)', '95% interval')).toBeNull();
+      expect(String(cell(m.model, 'plateau (+10% adds < 0.005)', 'Status'))).toMatch(new RegExp(`^${m.plateau.status}`));
     }
     for (const b of a.best) expect(cell(b.model, `best model at ${+(b.fraction * 100).toFixed(1)}%`, 'Dice')).toBe(b.dice);
     expect(t.rows.find((r) => r[1] === 'reliability')![6]).toBe(answerLines(a).find((l) => l.startsWith('reliability')));
