@@ -51,7 +51,7 @@ const cal = corpus('dev', count, 1, 'calibrate');
 leaveOwnDataSetOut();
 const held = corpus('dev', count, 2, 'held-out');
 log(`${cal.length} curves to calibrate on, ${held.length} held out`);
-const SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: false })), { cut: 0.25, pilot: true }];
+const SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: 0 })), { cut: 0.25, pilot: 4 }];
 // Methods whose target intervals are their calibrated band's crossings, never a learnt spread: the
 // LSTMs, and the ensemble, whose band places a target past the data only where it can pin it (a
 // spread learnt on the few it places would then be applied to every target it cannot place).
@@ -94,7 +94,7 @@ const UNCALIBRATED_METHOD: MethodCalibration = { quantiles: { few: {}, mid: {}, 
 // 2. the stack, by least absolute deviations (IRLS), gain, slope and analogue ≥ 0
 const base: Calibration = { ...UNCALIBRATED, sigma0, priors };
 useCalibration(base);
-const scenarios = (curves: Curve[]) => [...CUTS.map((cut) => ({ cut, curves, pilot: false })), { cut: 0.25, curves: curves.map((c) => pilotPart(c, 0.25)), pilot: true }];
+const scenarios = (curves: Curve[]) => [...CUTS.map((cut) => ({ cut, curves, pilot: 0 })), { cut: 0.25, curves: curves.map((c) => pilotPart(c, 0.25, 4)), pilot: 4 }];
 type Row = { x: number[]; y: number };
 const rows: Row[] = [];
 for (const sc of quantilesOnly ? [] : scenarios(cal)) {
@@ -163,7 +163,7 @@ useCalibration({ ...base, stack });
 
 // 2b. the scale's weights: median regression of the ensemble's |error| on the scale's parts; the
 // shared weights leave the analogue's spread out (only the ensemble has it), the ensemble's own use it
-type ScoredAt = Scored & { cut: number; pilot: boolean };
+type ScoredAt = Scored & { cut: number; pilot: number };
 const scoreAll = async (curves: Curve[], method: Method) => {
   const out: ScoredAt[] = [];
   for (const sc of SCENARIOS) out.push(...(await scoreMethod(curves, method, sc.cut, sc.pilot)).map((s) => ({ ...s, ...sc })));

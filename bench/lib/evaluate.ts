@@ -8,8 +8,9 @@ import { type FittedCurve, type Method, type ScaleParts, fitSurrogate } from '..
 
 /**
  * Leave-future-out scoring on curves with known answers: fit on n ≤ cut·max(n), forecast the
- * largest n. `pilot` keeps only 4 points of the observed part (evenly spaced in n, as a pilot grid
- * of 25/50/75/100% of what was trained), the case where few points cannot pin the curve.
+ * largest n. `pilot` (a number of points, 0 for none) keeps only that many points of the observed
+ * part, evenly spaced in n as a pilot grid is (4: 25/50/75/100% of what was trained; 3: 33/67/100%),
+ * the case where few points cannot pin the curve.
  */
 export interface Scored {
   model: string;
@@ -37,10 +38,10 @@ export interface Scored {
   targetWidth: number | null;
 }
 
-export function pilotPart(c: Curve, cut: number): Curve {
+export function pilotPart(c: Curve, cut: number, points = 4): Curve {
   const obs = observedPart(c, cut);
   const top = obs.n[obs.n.length - 1];
-  const idx = [0.25, 0.5, 0.75, 1].map((f) => obs.n.reduce((b, n, i) => (Math.abs(n - f * top) < Math.abs(obs.n[b] - f * top) ? i : b), 0));
+  const idx = Array.from({ length: points }, (_, k) => (k + 1) / points).map((f) => obs.n.reduce((b, n, i) => (Math.abs(n - f * top) < Math.abs(obs.n[b] - f * top) ? i : b), 0));
   const keep = [...new Set(idx)].sort((a, b) => a - b);
   const pick = <T>(xs: T[] | undefined) => xs && keep.map((i) => xs[i]);
   return { ...c, n: [...pick(obs.n)!, c.n[c.n.length - 1]], dice: [...pick(obs.dice)!, c.dice[c.dice.length - 1]], sd: c.sd && [...pick(c.sd)!, c.sd[c.sd.length - 1]], count: c.count && [...pick(c.count)!, c.count[c.count.length - 1]] };
@@ -128,8 +129,8 @@ export function forecastable(c: Curve, upTo: number): boolean {
   return seen >= 2 && seen < c.n.length;
 }
 
-export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = false, lstm?: { epochs?: number }): Promise<Scored[]> {
-  const input = pilot ? curves.map((c) => pilotPart(c, cut)) : curves;
+export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = 0, lstm?: { epochs?: number }): Promise<Scored[]> {
+  const input = pilot ? curves.map((c) => pilotPart(c, cut, pilot)) : curves;
   byName(input);
   const cutUsed = pilot ? 0.999 : cut;
   const out: Scored[] = [];

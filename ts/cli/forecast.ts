@@ -119,10 +119,13 @@ export function registerForecast(program: Command): void {
     .option('--seed <s>', 'seed for LSTM initialisers', numberIn('--seed', 0, 2 ** 31), 0)
     .option('--json', 'machine-readable output')
     .action(async (o) => {
-      const [{ saveBacktest }, { backtest, backtestFits }, { extrapolationTable, paperTable }] = await Promise.all([
+      const [{ saveBacktest }, { backtest, backtestFits, backtestable }, { extrapolationTable, paperTable }] = await Promise.all([
         import('../store/forecasts'), import('../surrogate/backtest'), import('../surrogate/tables'),
       ]);
-      const src = await loadCurves(o);
+      const loaded = await loadCurves(o);
+      const scorable = backtestable(loaded.curves);
+      if (!scorable.curves.length) throw new UserError(`${loaded.source}: ${scorable.notes.join('; ')}`);
+      const src = { ...loaded, curves: scorable.curves, notes: [...loaded.notes, ...scorable.notes] };
       const bar = await progress('backtest', backtestFits(), o);
       const r = await backtest(src.curves, { seed: o.seed, onFit: (what) => bar.step(what) }).finally(() => bar.done());
       if (src.store) {

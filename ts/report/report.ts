@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Db } from '../store/db';
 import { plannedFullN } from '../store/jobs';
 import { type ResultRow, resultRows } from '../store/results';
-import { paperBacktest } from '../surrogate/backtest';
+import { backtestable, paperBacktest } from '../surrogate/backtest';
 import { LSTM_VARIANTS } from '../surrogate/methods';
 import { DEFAULT_METHOD, type Method } from '../surrogate/surrogate';
 import { answerTable, type ExperimentAnswer, experimentAnswer } from './answer';
@@ -90,12 +90,15 @@ export async function buildReport(db: Db, experiment: string, paper: Paper, o: R
   const d = reportData(db, experiment, rows);
   const tables: ReportTable[] = [...(answer ? [answer] : []), costTable(d)];
   const lstm = { seed: o.seed ?? 0, ...(o.lstmEpochs ? { epochs: o.lstmEpochs } : {}) };
-  // the curves the answer came from (models with too few points are left out, with a note in the Answer)
+  // the curves the answer came from (models with too few points are left out, with a note in the
+  // Answer); the paper's protocol scores past its warm-up, so a 3-point model is left out of it too
   const curves = e.curves.length ? e.curves : null;
-  if (curves) {
-    const bt = await attempt(notes, 'Tables 2–3', () => paperBacktest(curves, { seed: o.seed ?? 0, lstm, onFit: (f) => step(`Tables 2–3: ${f}`) }));
+  const scorable = backtestable(e.curves);
+  if (scorable.curves.length) {
+    for (const n of scorable.notes) notes.push(`Tables 2–3: ${n}`);
+    const bt = await attempt(notes, 'Tables 2–3', () => paperBacktest(scorable.curves, { seed: o.seed ?? 0, lstm, onFit: (f) => step(`Tables 2–3: ${f}`) }));
     if (bt) tables.push(maeTable(bt.rows, 'lee2025-table2-3', 'Tables 2–3. MAE of the surrogates by depth', experiment));
-  }
+  } else if (scorable.notes.length) notes.push(`Tables 2–3: ${scorable.notes[0]}${scorable.notes.length > 1 ? `; and ${scorable.notes.length - 1} more` : ''}`);
   const figures: ReportFigure[] = [...(await heatmapFigures(d))];
   step('heat maps');
   if (curves && e.answer?.models.length) {

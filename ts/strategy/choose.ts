@@ -44,7 +44,7 @@ function ladderJob(study: Study, o: StrategyOptions, cost: CostModel): Decision 
     for (const { model } of study.models) {
       if (seedsAt(study, model).has(s.n)) continue;
       const c = cost.seconds(model, s.n);
-      const reason = `${model} at ${pct(s.fraction)}: rung ${i + 1} of ${rungs.length} of the starting ladder (${rungs.map((r) => pct(r.fraction)).join(', ')}), before the engine fits from ${MIN_POINTS} sizes; ${secondsText(c)}`;
+      const reason = `${model} at ${pct(s.fraction)}: rung ${i + 1} of ${rungs.length} of the starting ladder (${rungs.map((r) => pct(r.fraction)).join(', ')}), before the engine's answer chooses the jobs; ${secondsText(c)}`;
       return { action: 'train', job: { model, fraction: s.fraction, n: s.n, repeat: 0 }, kind: 'ladder', cost: c, reason, intervals: [], scores: [] };
     }
   }

@@ -1,4 +1,3 @@
-import { MIN_POINTS } from '../surrogate/curve';
 import type { GridSize } from './study';
 
 /**
@@ -12,13 +11,18 @@ import type { GridSize } from './study';
 export const DEFAULT_LADDER = [0.0125, 0.025, 0.05, 0.1];
 /** The fixed geometric ladder the benchmark compares with: the starting rungs carried on to 100%. */
 export const FIXED_LADDER = [0.05, 0.1, 0.2, 0.4, 0.8, 1];
+/**
+ * The fewest sizes a model gets before the engine's answer chooses its jobs: one more than the
+ * engine needs (curve.ts, MIN_POINTS), as the study's figures in the README were measured with.
+ */
+export const LADDER_MIN_SIZES = 4;
 
 /**
  * The ladder on a grid: for each rung, the grid size nearest in log (jobs must be grid cells, so
  * an adaptive study and a grid share results), without duplicates. Where a coarse grid folds rungs
- * together, the smallest unused sizes top it up to `minSizes`, the fewest points the engine fits.
+ * together, the smallest unused sizes top it up to `minSizes`.
  */
-export function ladder(sizes: GridSize[], rungs: number[] = DEFAULT_LADDER, minSizes = MIN_POINTS): GridSize[] {
+export function ladder(sizes: GridSize[], rungs: number[] = DEFAULT_LADDER, minSizes = LADDER_MIN_SIZES): GridSize[] {
   const grid = [...sizes].sort((a, b) => a.n - b.n);
   const picked = new Set<GridSize>();
   for (const r of rungs) {

@@ -18,6 +18,19 @@ import { METHODS, type Method, fitSurrogate } from './surrogate';
  *     curves) and over all unseen points (mean ± sd over points, pooled across curves).
  */
 export const WARMUP = 3;
+
+/**
+ * The curves a backtest can score: the paper's protocol warms up on WARMUP points and scores the
+ * ones after, so a curve the engine answers from 3 points has nothing to score; it is left out,
+ * said as the views say a model left out of the answer.
+ */
+export function backtestable(curves: Curve[]): { curves: Curve[]; notes: string[] } {
+  const short = curves.filter((c) => c.n.length <= WARMUP);
+  return {
+    curves: curves.filter((c) => c.n.length > WARMUP),
+    notes: short.map((c) => `model '${c.model}' has ${c.n.length} point(s); the paper's protocol warms up on ${WARMUP} and scores from the next, so a backtest needs at least ${WARMUP + 1}`),
+  };
+}
 export const CUTS = [0.1, 0.2, 0.3, 0.5];
 
 export interface PaperRow {

@@ -43,7 +43,7 @@ describe('plateau run --adaptive', () => {
     expect(out.strategy).toBe('adaptive');
     expect(out.grid).toBe(10);
     expect(out.reason.length).toBeGreaterThan(10);
-    expect(out.trained).toBeGreaterThanOrEqual(4); // the engine needs 4 sizes
+    expect(out.trained).toBeGreaterThanOrEqual(4); // the ladder's 4 sizes (LADDER_MIN_SIZES)
     expect(out.trained).toBeLessThan(10);
 
     const store = openDb(db, { readonly: true });

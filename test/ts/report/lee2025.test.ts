@@ -10,7 +10,11 @@ import { curvesFromRows } from '../../../ts/surrogate/curve';
 import { plannedFullN } from '../../../ts/store/jobs';
 import { answer, answerLines } from '../../../ts/surrogate/engine';
 import type { CurveFigureRow } from '../../../ts/report/lee2025/curves';
-import { tmp } from '../helpers';
+import { expandGrid } from '../../../ts/experiment/grid';
+import { openDb } from '../../../ts/store/db';
+import { registerExperiment } from '../../../ts/store/jobs';
+import { storeResult } from '../../../ts/store/results';
+import { tiny, tmp } from '../helpers';
 import { seededStore } from '../tui/seed';
 
 const LSTM_EPOCHS = 15; // short LSTM fits: the numbers are compared, not their quality
@@ -78,6 +82,26 @@ describe('lee2025 report', async () => {
     expect(t.rows.find((r) => r[0] === 3)![5]).toBe(`${lin.mae.toFixed(4)} ± ${lin.sd.toFixed(4)}`);
     expect(t.rows.find((r) => r[0] === 2)![2]).toBe(`${uni.mae.toFixed(4)} ± ${uni.sd.toFixed(4)}`);
     expect(t.rows.at(-1)![0]).toBe('Overall');
+  });
+
+  it('a model with 3 sizes is answered, and left out of Tables 2–3 (scored past a 3-point warm-up) with a note', async () => {
+    const three = tiny({ name: 'three', fractions: [0.25, 0.5, 0.75, 1] });
+    const jobs = expandGrid(three);
+    const db3 = openDb(join(tmp(), 'three.db'));
+    registerExperiment(db3, three, jobs);
+    for (const j of jobs) {
+      const depth = j.model.family === 'resunet' ? j.model.depth : 0;
+      if (depth === 3 && j.fraction === 1) continue;
+      const dice = 0.9 - 0.5 * Math.exp(-4 * (j.fraction ?? 0)) - 0.02 * (3 - depth);
+      const metrics = { dice, iou: dice / (2 - dice), recall: dice, precision: dice, bce: 0.3, global_dice: dice, n_train: j.n_train, n_test: 8, epochs_run: 1, best_epoch: 1, train_seconds: 1, params: 1000 * depth, flops: 1e6 * depth, throughput: 100 / depth, device: 'cpu' };
+      storeResult(db3, j.key, { epochs: [], metrics: [metrics] }, { worker: 'w', seconds: 1 });
+    }
+    const r = await buildReport(db3, three.name, 'lee2025', { lstmEpochs: 2 });
+    const answered = new Set(r.tables[0].rows.filter((x) => x[1] === 'Dice at 100%').map((x) => x[0]));
+    expect(answered).toEqual(new Set(['resunet-d2', 'resunet-d3']));
+    const t23 = r.tables.find((x) => x.id === 'lee2025-table2-3')!;
+    expect(t23.rows.map((x) => x[0])).toEqual([2, 'Overall']);
+    expect(r.notes).toContain("Tables 2–3: model 'resunet-d3' has 3 point(s); the paper's protocol warms up on 3 and scores from the next, so a backtest needs at least 4");
   });
 
   it('S1–S4 heat maps: SVGs whose cells show the stored metric at each ratio and depth', () => {

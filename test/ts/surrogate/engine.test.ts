@@ -42,6 +42,35 @@ describe('every method on a 4-point pilot grid', () => {
   }
 });
 
+describe('a 3-point pilot grid (33/67/100% of 72 images)', () => {
+  const three: Curve = { model: 'resunet-d3', depth: 3, n: [24, 48, 72], dice: [0.71, 0.79, 0.827] };
+  it('every method fits it bounded and non-decreasing, or is skipped saying how many points it needs', async () => {
+    for (const method of METHODS) {
+      const res = await fitSurrogate([three], method, { seed: 0, lstm: { epochs: 5 } });
+      expect(res.fits.length + res.skipped.length).toBe(1);
+      for (const fit of res.fits) expectShape(fit);
+      for (const s of res.skipped) expect(s.reason).toMatch(/needs \d+ points, 3 observed/);
+    }
+  });
+
+  it('the default answers it, with wider intervals past the data than the 4-point pilot, a target not placed inside the data, and the flag', async () => {
+    const a = await answer([three], { targetDice: 0.85 });
+    const four = await answer([{ ...rising, n: rising.n.map((v) => (v * 72) / 96) }], { targetDice: 0.85 });
+    const m = a.models[0];
+    expect(a.method).toBe('ensemble');
+    for (const x of m.fit.members) expect(['pow3', 'exp3']).toContain(x.name);
+    expect(m.composition).toMatch(/pow4 \(needs 4 points, 3 observed\)/);
+    const width = (x: typeof m) => x.at[2].hi95 - x.at[2].lo95;
+    expect(width(m)).toBeGreaterThan(width(four.models[0]));
+    expect(m.at[2].dice).toBeLessThan(0.99);
+    const t = m.target!;
+    if (t.n !== null) expect(t.n).toBeGreaterThan(72);
+    expect(t.lo).toBeGreaterThan(48);
+    expect(m.flags.join(' ')).toMatch(/3 points: the asymptote is weakly pinned/);
+    if (m.plateau.n !== null) expect(m.plateau.n).toBeGreaterThanOrEqual(24);
+  });
+});
+
 describe('the default answer is honest with few points', () => {
   it('the ensemble never holds the unbounded log2, and says which families it left out and why', async () => {
     const a = await answer([rising], { targetDice: 0.85 });

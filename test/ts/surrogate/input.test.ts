@@ -37,8 +37,8 @@ describe('curve input', () => {
   });
 
   const bad: [string, string, RegExp][] = [
-    ['fewer than 4 points', 'n,dice\n1,0.5\n2,0.6\n3,0.7', /3 point\(s\); a curve needs at least 4/],
-    ['fewer than 4 sizes (repeats are one point)', 'n,dice\n1,0.5\n2,0.6\n3,0.7\n3,0.72', /3 point\(s\); a curve needs at least 4/],
+    ['fewer than 3 points', 'n,dice\n1,0.5\n2,0.6', /2 point\(s\); a curve needs at least 3/],
+    ['fewer than 3 sizes (repeats are one point)', 'n,dice\n1,0.5\n2,0.6\n2,0.62', /2 point\(s\); a curve needs at least 3/],
     ['dice outside [0,1]', 'n,dice\n1,0.5\n2,0.6\n3,1.2\n4,0.8', /line 4: dice must lie in \[0, 1\] \(got 1.2\)/],
     ['n not positive', 'n,dice\n1,0.5\n0,0.6\n3,0.7\n4,0.8', /line 3: n must be a positive number \(got 0\)/],
     ['a missing column', 'n,score\n1,0.5\n2,0.6\n3,0.7\n4,0.8', /missing column 'dice'/],
@@ -58,6 +58,18 @@ describe('curve input', () => {
     const r = await cli(['forecast', '--curve', csv('n,dice\n1,0.5\n3,0.6\n2,1.7\n4,0.8'), '--method', 'pow3']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/plateau: .*line 4: dice must lie in \[0, 1\]/);
+  });
+
+  it('a 3-size pilot is answered by forecast, while backtest (3 warm-up points, then scored) says it needs 4 and exits 2', async () => {
+    const three = csv('n,dice\n24,0.71\n48,0.79\n72,0.827');
+    const f = await cli(['forecast', '--curve', three, '--json']);
+    expect(f.exitCode, f.stderr).toBe(0);
+    const m = JSON.parse(f.stdout).models[0];
+    expect(m.points).toBe(3);
+    expect(m.flags).toContain('3 points: the asymptote is weakly pinned');
+    const b = await cli(['backtest', '--curve', three]);
+    expect(b.exitCode).toBe(2);
+    expect(b.stderr.trim()).toBe(`plateau: ${three}: model 'curve' has 3 point(s); the paper's protocol warms up on 3 and scores from the next, so a backtest needs at least 4`);
   });
 });
 
