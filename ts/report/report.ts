@@ -94,11 +94,11 @@ export async function buildReport(db: Db, experiment: string, paper: Paper, o: R
   // Answer); the paper's protocol scores past its warm-up, so a 3-point model is left out of it too
   const curves = e.curves.length ? e.curves : null;
   const scorable = backtestable(e.curves);
+  for (const n of scorable.notes) notes.push(`Tables 2–3: ${n}`);
   if (scorable.curves.length) {
-    for (const n of scorable.notes) notes.push(`Tables 2–3: ${n}`);
     const bt = await attempt(notes, 'Tables 2–3', () => paperBacktest(scorable.curves, { seed: o.seed ?? 0, lstm, onFit: (f) => step(`Tables 2–3: ${f}`) }));
     if (bt) tables.push(maeTable(bt.rows, 'lee2025-table2-3', 'Tables 2–3. MAE of the surrogates by depth', experiment));
-  } else if (scorable.notes.length) notes.push(`Tables 2–3: ${scorable.notes[0]}${scorable.notes.length > 1 ? `; and ${scorable.notes.length - 1} more` : ''}`);
+  }
   const figures: ReportFigure[] = [...(await heatmapFigures(d))];
   step('heat maps');
   if (curves && e.answer?.models.length) {
