@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS forecast_answers (
   fit INTEGER PRIMARY KEY REFERENCES forecast_fits(id),
   target_dice REAL, target_n REAL, target_lo REAL, target_hi REAL, target_reachable INTEGER, target_reason TEXT,
   plateau_n REAL, plateau_fraction REAL, plateau_threshold REAL, plateau_step REAL,
-  target_status TEXT, plateau_status TEXT, plateau_lo REAL, plateau_hi REAL, plateau_reason TEXT, target_open_below INTEGER);
+  target_status TEXT, plateau_status TEXT, plateau_lo REAL, plateau_hi REAL, plateau_reason TEXT, target_open_below INTEGER,
+  plateau_levels_off REAL);
 CREATE TABLE IF NOT EXISTS forecast_backtests (
   id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, run TEXT NOT NULL,
   experiment TEXT, source TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('paper', 'extrapolation')),
@@ -32,7 +33,7 @@ CREATE TABLE IF NOT EXISTS forecast_backtests (
 `;
 
 /** Columns added to forecast_answers after its first release: a store written before gets them on its next save. */
-const ADDED: [string, string][] = [['target_status', 'TEXT'], ['plateau_status', 'TEXT'], ['plateau_lo', 'REAL'], ['plateau_hi', 'REAL'], ['plateau_reason', 'TEXT'], ['target_open_below', 'INTEGER']];
+const ADDED: [string, string][] = [['target_status', 'TEXT'], ['plateau_status', 'TEXT'], ['plateau_lo', 'REAL'], ['plateau_hi', 'REAL'], ['plateau_reason', 'TEXT'], ['target_open_below', 'INTEGER'], ['plateau_levels_off', 'REAL']];
 
 export function ensureForecastTables(db: Db): void {
   db.transaction(() => {
@@ -68,8 +69,8 @@ export function saveForecast(
   );
   const answer = db.prepare(
     `INSERT INTO forecast_answers (fit, target_dice, target_n, target_lo, target_hi, target_reachable, target_reason, target_status,
-       plateau_n, plateau_fraction, plateau_threshold, plateau_step, plateau_status, plateau_lo, plateau_hi, plateau_reason, target_open_below)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       plateau_n, plateau_fraction, plateau_threshold, plateau_step, plateau_status, plateau_lo, plateau_hi, plateau_reason, target_open_below, plateau_levels_off)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return db.transaction(() =>
     curves.map((c) => {
@@ -82,7 +83,7 @@ export function saveForecast(
       const q = c.plateau;
       answer.run(
         id, t?.dice ?? null, t?.n ?? null, t?.lo ?? null, t?.hi ?? null, t ? Number(t.reachable) : null, t?.reason ?? null, t?.status ?? null,
-        q?.n ?? null, q?.fraction ?? null, q?.threshold ?? null, q?.step ?? null, q?.status ?? null, q?.lo ?? null, q?.hi ?? null, q?.reason ?? null, t ? Number(t.openBelow) : null,
+        q?.n ?? null, q?.fraction ?? null, q?.threshold ?? null, q?.step ?? null, q?.status ?? null, q?.lo ?? null, q?.hi ?? null, q?.reason ?? null, t ? Number(t.openBelow) : null, q?.levelsOff ?? null,
       );
       return id;
     }),

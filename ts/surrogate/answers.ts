@@ -145,6 +145,12 @@ export interface PlateauPoint {
   /** the range of the members' plateau points (the ensemble's families; the method itself otherwise) */
   lo: number | null;
   hi: number | null;
+  /**
+   * where the mean curve levels off, claimed or not: n itself when claimed, the point the reason
+   * names when the interval or the families do not support it, null when it never levels off
+   * within the reach
+   */
+  levelsOff: number | null;
   threshold: number;
   step: number;
   reason: string;
@@ -181,15 +187,15 @@ export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, re
   const known = ms.filter((v): v is number => v !== null);
   const lo = known.length ? Math.min(...known) : null;
   const hi = known.length === ms.length && known.length ? Math.max(...known) : null;
-  if (n !== null && n <= fit.observedMaxN) return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, reason: 'within the data' };
-  const undetermined = (reason: string): PlateauPoint => ({ ...base, status: 'undetermined', n: null, fraction: null, lo, hi: null, reason });
+  if (n !== null && n <= fit.observedMaxN) return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, levelsOff: n, reason: 'within the data' };
+  const undetermined = (reason: string): PlateauPoint => ({ ...base, status: 'undetermined', n: null, fraction: null, lo, hi: null, levelsOff: n, reason });
   if (n === null) return undetermined(`no plateau within ${reach}× the data set (another ${Math.round(step * 100)}% still adds ≥ ${threshold})`);
   if (hi === null) return undetermined('not determined by the points observed: the fitted families disagree on whether the curve levels off');
   // Past the data the claim must stand on the interval: even the 95% band's upper edge at the
   // reach gains no more from n on than the threshold allows. Without this, the default's claims
   // past the data held on only 0.837–0.886 of LCDB's curves; with it, 0.915–0.963 (bench/plateau.ts).
   const top = fit.band(b, 0.95)[1];
-  if (top - fit.mean(n) <= threshold * ((b - n) / d)) return { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, reason: '' };
+  if (top - fit.mean(n) <= threshold * ((b - n) / d)) return { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, levelsOff: n, reason: '' };
   return undetermined(
     `not determined by the points observed: the forecast levels off from n ≈ ${round(n)} (${pct(n / fit.nRef)}), but its 95% interval allows Dice ${top.toFixed(3)} at ${reach}× the data, more than another ${Math.round(step * 100)}% adding < ${threshold} allows`,
   );

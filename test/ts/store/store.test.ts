@@ -118,6 +118,7 @@ describe('forecast tables', () => {
     expect(row.plateau_n).toBe(m.plateau.n);
     expect(row.plateau_lo).toBe(m.plateau.lo);
     expect(row.plateau_hi).toBe(m.plateau.hi);
+    expect(row.plateau_levels_off).toBe(m.plateau.levelsOff);
     expect(db.prepare('SELECT target_dice, target_status FROM forecast_answers WHERE fit = 999').get()).toEqual({ target_dice: 0.5, target_status: null });
     db.close();
   });
