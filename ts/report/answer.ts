@@ -1,7 +1,7 @@
 import { UserError } from '../errors';
 import type { ResultRow } from '../store/results';
 import { type Curve, curvesFromRows } from '../surrogate/curve';
-import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines, familiesAlone, rivalsText } from '../surrogate/engine';
+import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines, familiesOf, rivalsText } from '../surrogate/engine';
 import type { CellValue, ReportTable } from './table';
 import { diceText, f3, int, pct } from '../surrogate/words';
 
@@ -80,7 +80,7 @@ export function answerTable(a: Answer, experiment: string, notes: string[] = [])
     rows.push([
       m.model, `plateau (+${pct(p.step)} adds < ${p.threshold})`, p.n, p.fraction === null ? null : pct(p.fraction), p.n === null ? null : m.fit.mean(p.n),
       // the families' own points are a spread, not an interval: they go beside the status, as the answer lines say them
-      null, p.reason ? `${p.status}: ${p.reason}` : `${p.status}${p.status === 'forecast' && p.lo !== null && p.hi !== null && p.n !== null ? familiesAlone(p.n, p.lo, p.hi) : ''}`,
+      null, p.reason ? `${p.status}: ${p.reason}` : `${p.status}${familiesOf(p)}`,
     ]);
     rows.push([m.model, 'fit', null, null, null, null, [`${a.method} [${m.composition}]${m.fit.calibrated ? '' : ' (intervals not calibrated for this method)'}`, ...m.flags].join('; ')]);
   }

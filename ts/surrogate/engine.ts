@@ -121,9 +121,8 @@ export function targetLine(t: TargetAnswer): string {
 export const rivalsText = (rivals: string[]) => (rivals.length ? `not ruled out: ${rivals.join(', ')}` : '');
 
 export function plateauLine(p: PlateauPoint): string {
-  const range = p.lo !== null && p.hi !== null && p.n !== null ? familiesAlone(p.n, p.lo, p.hi) : '';
   if (p.status === 'observed' || p.status === 'forecast') {
-    return `plateau at n ≈ ${int(p.n!)} (${pct(p.fraction!)})${p.status === 'observed' ? ', within the data' : range}: beyond it another ${pct(p.step)} of data adds < ${p.threshold} Dice`;
+    return `plateau at n ≈ ${int(p.n!)} (${pct(p.fraction!)})${p.status === 'observed' ? ', within the data' : familiesOf(p)}: beyond it another ${pct(p.step)} of data adds < ${p.threshold} Dice`;
   }
   return `plateau ${p.reason}`;
 }
@@ -138,6 +137,9 @@ export function familiesAlone(n: number, lo: number, hi: number): string {
   if (int(lo) !== int(hi)) return `, the families alone ${int(lo)}–${int(hi)}`;
   return int(lo) === int(n) ? '' : `, the families alone ${int(lo)}`;
 }
+
+/** A plateau point's families, as the answer lines and the report say them ('' where the point or their range is unknown). */
+export const familiesOf = (p: PlateauPoint) => (p.lo !== null && p.hi !== null && p.n !== null ? familiesAlone(p.n, p.lo, p.hi) : '');
 
 /** The answer as text, the same lines in every view (forecast, status, dashboard, report). */
 export function answerLines(a: Answer): string[] {
