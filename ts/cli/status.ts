@@ -106,6 +106,24 @@ export function registerStatus(program: Command): void {
           return;
         }
         console.log(`${jobs.total} jobs: ${jobs.done} done, ${jobs.running} running, ${jobs.failed} failed, ${jobs.queued} queued`);
+        // the answer first, as forecast and report give it; the tables it was fitted from follow
+        for (const a of answers) {
+          console.log();
+          if (!a.json) {
+            console.log(`Answer for '${a.experiment}': not yet (${a.notes.join('; ')})`);
+            continue;
+          }
+          console.log(`Answer for '${a.experiment}'`);
+          for (const l of a.lines) console.log(l);
+        }
+        // an adaptive study: what it chose and why, and why it stopped
+        for (const a of answers) {
+          const study = studyRecord(db, a.experiment);
+          if (!study) continue;
+          console.log();
+          console.log(`Adaptive study '${a.experiment}': ${study.choices.length} job(s) chosen, ${study.spent.toFixed(1)} s of training spent${study.settings?.budget ? ` of a ${study.settings.budget} s budget` : ''}${study.stop ? `; stopped after ${study.stop.seconds.toFixed(1)} s wall (its last run): ${study.stop.reason}` : '; not stopped yet'}`);
+          for (const c of study.choices) console.log(`  wave ${c.wave}: ${c.reason}`);
+        }
         if (results.length) {
           console.log();
           // Columns that vary in this store only: a fixed-split run has no fold column, and so on.
@@ -136,23 +154,6 @@ export function registerStatus(program: Command): void {
         for (const f of failed) console.log(`failed ${f.model} ${subsetLabel(f)} [${f.key}]: ${f.error?.split('\n')[0]}`);
         // refused keys, silent workers, rejected results: what the broker met, not only what it stored
         for (const i of workerIncidents(db, o.experiment)) console.log(`workers: ${incidentLine(i)}`);
-        for (const a of answers) {
-          console.log();
-          if (!a.json) {
-            console.log(`Answer for '${a.experiment}': not yet (${a.notes.join('; ')})`);
-            continue;
-          }
-          console.log(`Answer for '${a.experiment}'`);
-          for (const l of a.lines) console.log(l);
-        }
-        // an adaptive study: what it chose and why, and why it stopped
-        for (const a of answers) {
-          const study = studyRecord(db, a.experiment);
-          if (!study) continue;
-          console.log();
-          console.log(`Adaptive study '${a.experiment}': ${study.choices.length} job(s) chosen, ${study.spent.toFixed(1)} s of training spent${study.settings?.budget ? ` of a ${study.settings.budget} s budget` : ''}${study.stop ? `; stopped after ${study.stop.seconds.toFixed(1)} s wall (its last run): ${study.stop.reason}` : '; not stopped yet'}`);
-          for (const c of study.choices) console.log(`  wave ${c.wave}: ${c.reason}`);
-        }
       } finally {
         db.close();
       }
