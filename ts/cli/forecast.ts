@@ -20,8 +20,8 @@ interface Source {
 
 /**
  * Curves from --curve FILE.csv or from a stored experiment (--db, --experiment; the only one when
- * omitted). A store's curves are the ones every view answers from (`answerCurves`): a model with
- * too few finished points is left out with a note; none left is an error.
+ * omitted). Either way a model with too few points is left out with a note (a store's curves are
+ * the ones every view answers from, `answerCurves`); none left is an error.
  */
 async function loadCurves(o: { db?: string; experiment?: string; curve?: string }): Promise<Source> {
   const [{ answerCurves, experimentWhere }, { plannedFullN }, { resultRows }, { readCurveCsv }] = await Promise.all([
@@ -29,7 +29,7 @@ async function loadCurves(o: { db?: string; experiment?: string; curve?: string 
   ]);
   if (o.curve) {
     if (o.experiment) throw new UserError('give either --curve FILE.csv or --experiment NAME, not both');
-    return { curves: readCurveCsv(o.curve), notes: [], experiment: null, source: o.curve, store: o.db ?? null };
+    return { ...readCurveCsv(o.curve), experiment: null, source: o.curve, store: o.db ?? null };
   }
   const file = o.db ?? defaultDbPath();
   const db = openExisting(file);

@@ -1,15 +1,12 @@
 import { UserError } from '../errors';
 import type { ResultRow } from '../store/results';
-import { type Curve, curvesFromRows } from '../surrogate/curve';
+import { type Curve, type CurveSet, answerable, curvesFromRows } from '../surrogate/curve';
 import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines, familiesOf, rivalsText } from '../surrogate/engine';
 import type { CellValue, ReportTable } from './table';
 import { diceText, f3, int, pct } from '../surrogate/words';
 
 /** What every view answers from: the curves of a store's results, and the models left out, with why. */
-export interface AnswerCurves {
-  curves: Curve[];
-  notes: string[];
-}
+export type AnswerCurves = CurveSet;
 
 /**
  * The curves of an experiment's finished runs. A grid still running may hold models with too few
@@ -18,22 +15,10 @@ export interface AnswerCurves {
  */
 export function answerCurves(rows: ResultRow[], where: string, full?: Map<string, number>): AnswerCurves {
   if (!rows.length) return { curves: [], notes: [`${where}: no finished runs to fit`] };
-  try {
-    return { curves: curvesFromRows(rows, where, full), notes: [] };
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-  }
-  const curves: Curve[] = [];
-  const notes: string[] = [];
-  for (const model of [...new Set(rows.map((r) => r.model))]) {
-    try {
-      curves.push(...curvesFromRows(rows.filter((r) => r.model === model), where, full));
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      notes.push(e.message);
-    }
-  }
-  return { curves, notes };
+  // all models at once first: a grid that varies lr or weight decay names its curves by them
+  const all = answerable([() => curvesFromRows(rows, where, full)]);
+  if (all.curves.length) return all;
+  return answerable([...new Set(rows.map((r) => r.model))].map((model) => () => curvesFromRows(rows.filter((r) => r.model === model), where, full)));
 }
 
 /** The engine's answer for a store's results (null when no model has enough points yet), with the curves it answered. */

@@ -60,9 +60,10 @@ export const depthOf = (model: string): number | null => {
  * Curves from a CSV with columns `n,dice` and optionally `model` (one curve per model), rows in any
  * order. Several rows of a model at one n (seeds, repeats, folds) are one point: their mean Dice,
  * with their sd and count, as the store's repeated runs are (curvesFromRows). Any other columns
- * are ignored.
+ * are ignored. A malformed row rejects the file; a model with too few sizes is left out with a note
+ * (as a store's is), and the file is rejected only when no model is left.
  */
-export function readCurveCsv(file: string): Curve[] {
+export function readCurveCsv(file: string): CurveSet {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -90,7 +91,33 @@ export function readCurveCsv(file: string): Curve[] {
     return { model: (col('model') >= 0 && cells[col('model')]) || 'curve', n, dice };
   });
   if (!rows.length) throw new UserError(`${file}: no rows under the header`);
-  return [...groupBy(rows, (r) => r.model)].map(([model, rs]) => curveOf(model, depthOf(model), pointsBySize(rs, (r) => r.n, (r) => r.dice), file));
+  const read = answerable([...groupBy(rows, (r) => r.model)].map(([model, rs]) => () => curveOf(model, depthOf(model), pointsBySize(rs, (r) => r.n, (r) => r.dice), file)));
+  if (!read.curves.length) throw new UserError(read.notes.join('; '));
+  return read;
+}
+
+/** Curves to answer from, and the models left out (too few points), with why. */
+export interface CurveSet {
+  curves: Curve[];
+  notes: string[];
+}
+
+/**
+ * Each model's curve, built one by one: a model that cannot be answered (a UserError, such as too
+ * few sizes) is left out with its sentence as a note and the others are kept, the same for a CSV
+ * and a store (report/answer.ts).
+ */
+export function answerable(models: (() => Curve | Curve[])[]): CurveSet {
+  const set: CurveSet = { curves: [], notes: [] };
+  for (const build of models) {
+    try {
+      set.curves.push(...[build()].flat());
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      set.notes.push(e.message);
+    }
+  }
+  return set;
 }
 
 type CurveRow = Pick<ResultRow, 'model' | 'depth' | 'n_train' | 'dice'> & Partial<Pick<ResultRow, 'lr' | 'weight_decay'>>;

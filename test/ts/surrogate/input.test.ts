@@ -21,19 +21,20 @@ const pow3Rows = (model?: string) =>
 
 describe('curve input', () => {
   it('reads one curve per model', () => {
-    const curves = readCurveCsv(csv(['n,dice,model', ...pow3Rows('resunet-d3'), ...pow3Rows('resunet-d4')].join('\n')));
+    const { curves, notes } = readCurveCsv(csv(['n,dice,model', ...pow3Rows('resunet-d3'), ...pow3Rows('resunet-d4')].join('\n')));
+    expect(notes).toEqual([]);
     expect(curves.map((c) => [c.model, c.depth, c.n.length])).toEqual([['resunet-d3', 3, 10], ['resunet-d4', 4, 10]]);
   });
 
   it('takes rows in any order, and several rows at one n (seeds, folds) as one point with their sd and count', () => {
-    const [c] = readCurveCsv(csv('n,dice\n4,0.8\n1,0.5\n2,0.55\n2,0.65\n3,0.7\n2,0.6'));
+    const [c] = readCurveCsv(csv('n,dice\n4,0.8\n1,0.5\n2,0.55\n2,0.65\n3,0.7\n2,0.6')).curves;
     expect(c.n).toEqual([1, 2, 3, 4]);
     expect(c.dice.map((d) => +d.toFixed(12))).toEqual([0.5, 0.6, 0.7, 0.8]);
     expect(c.count).toEqual([1, 3, 1, 1]);
     expect(c.sd![0]).toBeNull();
     expect(c.sd![1]).toBeCloseTo(0.05, 12);
     // one row per n: no sd or count, as a store without repeats
-    expect(readCurveCsv(csv('n,dice\n1,0.5\n2,0.6\n3,0.7\n4,0.8'))[0].count).toBeUndefined();
+    expect(readCurveCsv(csv('n,dice\n1,0.5\n2,0.6\n3,0.7\n4,0.8')).curves[0].count).toBeUndefined();
   });
 
   const bad: [string, string, RegExp][] = [
@@ -53,6 +54,26 @@ describe('curve input', () => {
       expect(run).toThrow(f);
     });
   }
+
+  it('a model with too few sizes is left out with a note, as a store leaves it out; the file is rejected only when none is left', async () => {
+    const two = (m: string) => [`24,0.70,${m}`, `48,0.78,${m}`];
+    const f = csv(['n,dice,model', ...pow3Rows('resunet-d3'), ...two('resunet-d4')].join('\n'));
+    const read = readCurveCsv(f);
+    expect(read.curves.map((c) => c.model)).toEqual(['resunet-d3']);
+    expect(read.notes).toEqual([`${f}: model 'resunet-d4' has 2 point(s); a curve needs at least 3`]);
+    const r = await cli(['forecast', '--curve', f, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.models.map((m: { model: string }) => m.model)).toEqual(['resunet-d3']);
+    expect(out.notes).toEqual(read.notes);
+    const text = await cli(['forecast', '--curve', f]);
+    expect(text.stdout).toContain(`note: ${read.notes[0]}`);
+    // every model short: one sentence naming each, exit 2
+    const none = csv(['n,dice,model', ...two('a'), ...two('b')].join('\n'));
+    const bad = await cli(['forecast', '--curve', none]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim()).toBe(`plateau: ${none}: model 'a' has 2 point(s); a curve needs at least 3; ${none}: model 'b' has 2 point(s); a curve needs at least 3`);
+  });
 
   it('the CLI exits 2 on bad input and prints the reason', async () => {
     const r = await cli(['forecast', '--curve', csv('n,dice\n1,0.5\n3,0.6\n2,1.7\n4,0.8'), '--method', 'pow3']);
@@ -106,7 +127,7 @@ describe('forecast command and store', () => {
 
   it('a failing save leaves nothing behind', async () => {
     const db = openDb(join(tmp('plateau-fc-'), 'p.db'));
-    const curve = readCurveCsv(csv(['n,dice', ...pow3Rows()].join('\n')));
+    const curve = readCurveCsv(csv(['n,dice', ...pow3Rows()].join('\n'))).curves;
     const { fits } = await fitSurrogate(curve, 'pow3');
     const forecasts = forecastAt(fits[0], [100, 200, 200]); // the repeated n breaks the primary key on the third row
     expect(() => saveForecast(db, { experiment: null, source: 'x', observedUpTo: 1, backend: null }, [{ fit: fits[0], forecasts, target: null, plateau: null }])).toThrow();
