@@ -36,6 +36,14 @@ node -e "require('better-sqlite3')(':memory:').prepare('select 1').get(); requir
 node scripts/build-cli.mjs || say "could not bundle the CLI (scripts/build-cli.mjs); bin/plateau will run it through tsx"
 
 # --- Python ---------------------------------------------------------------------------------
+# pip install, its exit status kept; a package mirror's "WARNING: Location … is ignored" lines are
+# about the machine's pip config, not this install, and are dropped
+pip_quiet() {
+  local out rc=0
+  out=$(.venv/bin/pip install -q --disable-pip-version-check "$@" 2>&1) || rc=$?
+  printf '%s\n' "$out" | grep -v -e '^WARNING: Location' -e '^$' >&2 || true
+  return $rc
+}
 py_hash=$(cat pyproject.toml | sha256sum | cut -c1-16)
 if [ ! -x .venv/bin/python ] || [ "$(cat .tools/stamps/venv 2>/dev/null)" != "$py_hash" ]; then
   boot="${PLATEAU_BOOTSTRAP_PYTHON:-python3}"
@@ -46,10 +54,10 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .tools/stamps/venv 2>/dev/null)" != "$p
   # PLATEAU_TORCH_INDEX picks a build (e.g. https://download.pytorch.org/whl/cpu or …/cu128; the Dockerfile's TORCH_INDEX).
   if ! .venv/bin/python -c 'import torch' 2>/dev/null; then
     say "installing torch ${PLATEAU_TORCH:-2.13.0}${PLATEAU_TORCH_INDEX:+ from $PLATEAU_TORCH_INDEX}"
-    .venv/bin/pip install -q --disable-pip-version-check ${PLATEAU_TORCH_INDEX:+--index-url "$PLATEAU_TORCH_INDEX"} "torch==${PLATEAU_TORCH:-2.13.0}" || die "pip could not install torch."
+    pip_quiet ${PLATEAU_TORCH_INDEX:+--index-url "$PLATEAU_TORCH_INDEX"} "torch==${PLATEAU_TORCH:-2.13.0}" || die "pip could not install torch."
   fi
   say "installing monai, pyzmq, pyarrow and the plateau Python package"
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" >&2 || true
+  pip_quiet -e '.[dev]' || true
   .venv/bin/python -c 'import plateau, torch, monai, zmq, pyarrow' || die "the Python packages did not install (see above)."
   echo "$py_hash" > .tools/stamps/venv
 fi
