@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors';
 import { groupBy } from '../group';
+import { csvRecords } from '../stats/csv';
 import type { Db } from '../store/db';
 import { type ResultRow, resultRows } from '../store/results';
 import { mean, sd } from './random';
@@ -70,17 +71,17 @@ export function readCurveCsv(file: string): CurveSet {
   } catch {
     throw new UserError(`${file}: cannot read the curve file`);
   }
-  const lines = text.split(/\r?\n/).map((l, i) => ({ l: l.trim(), line: i + 1 })).filter(({ l }) => l && !l.startsWith('#'));
-  if (!lines.length) throw new UserError(`${file}: empty; expected a header with columns n,dice[,model]`);
-  const header = lines[0].l.split(',').map((h) => h.trim().replace(/^"|"$/g, '').toLowerCase());
+  // papaparse (stats/csv.ts): a quoted model name may hold a comma; '#' lines are comments
+  const [head, ...body] = csvRecords(text, file, '#').filter((r) => r.cells.some((c) => c.trim()));
+  if (!head) throw new UserError(`${file}: empty; expected a header with columns n,dice[,model]`);
+  const header = head.cells.map((h) => h.trim().toLowerCase());
   const col = (name: string) => header.indexOf(name);
   for (const name of ['n', 'dice']) {
-    if (col(name) < 0) throw new UserError(`${file}: missing column '${name}' (header: ${lines[0].l})`);
+    if (col(name) < 0) throw new UserError(`${file}: missing column '${name}' (header: ${head.cells.join(',')})`);
   }
-  const rows = lines.slice(1).map(({ l, line }) => {
-    const cells = l.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  const rows = body.map(({ cells, line }) => {
     const num = (name: string) => {
-      const raw = cells[col(name)];
+      const raw = cells[col(name)]?.trim();
       const v = raw === undefined || raw === '' ? NaN : Number(raw);
       if (!Number.isFinite(v)) throw new UserError(`${file}: line ${line}: column '${name}' is not a number (got '${raw ?? ''}')`);
       return v;
@@ -88,7 +89,7 @@ export function readCurveCsv(file: string): CurveSet {
     const [n, dice] = [num('n'), num('dice')];
     if (n <= 0) throw new UserError(`${file}: line ${line}: n must be a positive number (got ${n})`);
     if (dice < 0 || dice > 1) throw new UserError(`${file}: line ${line}: dice must lie in [0, 1] (got ${dice})`);
-    return { model: (col('model') >= 0 && cells[col('model')]) || 'curve', n, dice };
+    return { model: (col('model') >= 0 && cells[col('model')]?.trim()) || 'curve', n, dice };
   });
   if (!rows.length) throw new UserError(`${file}: no rows under the header`);
   const read = answerable([...groupBy(rows, (r) => r.model)].map(([model, rs]) => () => curveOf(model, depthOf(model), pointsBySize(rs, (r) => r.n, (r) => r.dice), file)));

@@ -37,6 +37,13 @@ describe('curve input', () => {
     expect(readCurveCsv(csv('n,dice\n1,0.5\n2,0.6\n3,0.7\n4,0.8')).curves[0].count).toBeUndefined();
   });
 
+  it('reads RFC 4180 CSV: a quoted model name may hold a comma, comment and blank lines are skipped, and faults name the line of the file', () => {
+    const f = csv(['# exported by hand', 'n,dice,model', '', ...[24, 48, 96].map((n, i) => `${n},${0.7 + 0.05 * i},"unet, 3 levels"`), '\r', '32,0.6,b', '64,0.7,b', '128,0.75,b'].join('\n'));
+    expect(readCurveCsv(f).curves.map((c) => [c.model, c.n])).toEqual([['unet, 3 levels', [24, 48, 96]], ['b', [32, 64, 128]]]);
+    expect(() => readCurveCsv(csv('# a note\nn,dice\n\n10,0.5\n20,"0.6\n"\n30,x'))).toThrow(/line 7: column 'dice' is not a number \(got 'x'\)/);
+    expect(() => readCurveCsv(csv('n,dice\n10,0.5\n20,"0.6'))).toThrow(/line 3: a quoted field is not closed/);
+  });
+
   const bad: [string, string, RegExp][] = [
     ['fewer than 3 points', 'n,dice\n1,0.5\n2,0.6', /2 point\(s\); a curve needs at least 3/],
     ['fewer than 3 sizes (repeats are one point)', 'n,dice\n1,0.5\n2,0.6\n2,0.62', /2 point\(s\); a curve needs at least 3/],
