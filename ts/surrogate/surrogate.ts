@@ -319,7 +319,12 @@ function fitParametricCurve(full: Curve, obs: Curve, method: Method): Raw | stri
     if (f) fits.push(f);
     else left.push({ name, reason: 'did not converge' });
   }
-  if (!fits.length) return `${obs.n.length} observed point(s): ${left.map((l) => `${l.name} ${l.reason}`).join('; ')}`;
+  if (!fits.length) {
+    // too few points for every family: one clause, the fewest any of them fits
+    const fewest = Math.min(...names.map((name) => minPoints(name, (cal.priors[name] ?? []).length > 0)));
+    if (obs.n.length < fewest) return `${obs.n.length} observed point(s); ${combined ? `its families need at least ${fewest}` : `${method} needs ${fewest}`}`;
+    return `${obs.n.length} observed point(s): ${left.map((l) => `${l.name} ${l.reason}`).join('; ')}`;
+  }
   if (method === 'ensemble') return ensemble(fits, obs, scale, left);
   return single(method, method === 'best-aic' ? fits.reduce((a, b) => (b.aic < a.aic ? b : a)) : fits[0], left);
 }

@@ -82,6 +82,16 @@ describe('curve input', () => {
     expect(bad.stderr.trim()).toBe(`plateau: ${none}: model 'a' has 2 point(s); a curve needs at least 3; ${none}: model 'b' has 2 point(s); a curve needs at least 3`);
   });
 
+  it('a cut leaving too few points for every family is one sentence saying how many the method needs', async () => {
+    const f = csv('n,dice\n24,0.71\n48,0.79\n96,0.827');
+    const r = await cli(['forecast', '--curve', f, '--observed-up-to', '0.5']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe(`plateau: ${f}: ensemble could not be fitted with points up to 50%: curve: 2 observed point(s); its families need at least 3`);
+    const pow4 = await cli(['forecast', '--curve', f, '--method', 'pow4']);
+    expect(pow4.exitCode).toBe(2);
+    expect(pow4.stderr.trim()).toBe(`plateau: ${f}: pow4 could not be fitted with points up to 100%: curve: 3 observed point(s); pow4 needs 4`);
+  });
+
   it('the CLI exits 2 on bad input and prints the reason', async () => {
     const r = await cli(['forecast', '--curve', csv('n,dice\n1,0.5\n3,0.6\n2,1.7\n4,0.8'), '--method', 'pow3']);
     expect(r.exitCode).toBe(2);
