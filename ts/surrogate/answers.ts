@@ -173,8 +173,9 @@ export function lastCrossing(g: (n: number) => number, a: number, b: number, sca
  * The point of diminishing returns: the smallest n (never below the smallest observed n) from
  * which every further `step` of the full data set (default 10%) is forecast to add less than
  * `threshold` Dice (default 0.005), up to `reach` × the data set. Within the data it is
- * `observed`; past it, it is claimed only where every member with weight ≥ 5% finds a plateau
- * within reach (their range is given) and the 95% interval supports it.
+ * `observed` (from 3 points on); past it, or from 2 points, it is claimed only where every member
+ * with weight ≥ 5% finds a plateau within reach (their range is given) and the 95% interval
+ * supports it.
  */
 export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, reach = 3): PlateauPoint {
   const a = fit.observedMinN;
@@ -187,7 +188,9 @@ export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, re
   const known = ms.filter((v): v is number => v !== null);
   const lo = known.length ? Math.min(...known) : null;
   const hi = known.length === ms.length && known.length ? Math.max(...known) : null;
-  if (n !== null && n <= fit.observedMaxN) return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, levelsOff: n, reason: 'within the data' };
+  // within the data the points show the levelling; 2 points show one step only, and a point between
+  // them rests on the forecast past them as much as one past the data does: it needs the interval too
+  if (n !== null && n <= fit.observedMaxN && fit.points > 2) return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, levelsOff: n, reason: 'within the data' };
   const undetermined = (reason: string): PlateauPoint => ({ ...base, status: 'undetermined', n: null, fraction: null, lo, hi: null, levelsOff: n, reason });
   if (n === null) return undetermined(`no plateau within ${reach}× the data set (another ${Math.round(step * 100)}% still adds ≥ ${threshold})`);
   if (hi === null) return undetermined('not determined by the points observed: the fitted families disagree on whether the curve levels off');

@@ -25,13 +25,13 @@ export interface Curve {
 export const fullN = (c: Curve) => Math.max(c.nFull ?? 0, c.n[c.n.length - 1]);
 
 /**
- * The fewest sizes a curve is answered from: with the corpus priors the 3-parameter families
- * (pow3, exp3) fit 3 points, and the analogue term needs none. A 3-size pilot (33/67/100% of what
- * was trained) is answered about as well as a 4-size one on LCDB's held-out curves, with intervals
- * calibrated as wide as its few points warrant (bench/forecast.ts, "3 points"); with 2, no bounded
- * family fits, so the default has nothing to carry.
+ * The fewest sizes a curve is answered from. With the corpus priors the 3-parameter families
+ * (pow3, exp3) fit 3 points; with 2 the default answers from its analogues alone (real curves of
+ * the same shape, surrogate.ts). Both are answered about as well as a 4-size pilot on LCDB's
+ * held-out curves, with intervals as wide as their few points warrant (bench/forecast.ts,
+ * "3 points" and "2 points"); with 1 there is no shape to match.
  */
-export const MIN_POINTS = 3;
+export const MIN_POINTS = 2;
 
 /** Checks a curve and throws a UserError naming `where` and the position of the first fault. */
 export function validateCurve(c: Curve, where: string): Curve {

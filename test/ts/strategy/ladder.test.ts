@@ -25,7 +25,7 @@ describe('ladder', () => {
     });
   });
 
-  it('tops a coarse grid up to 4 sizes (LADDER_MIN_SIZES, one more than the engine needs), with the smallest unused ones', () => {
+  it('tops a coarse grid up to 4 sizes (LADDER_MIN_SIZES, what every family of the default needs), with the smallest unused ones', () => {
     const coarse = [0.25, 0.5, 0.75, 1].map((f) => ({ fraction: f, n: f * 100 }));
     expect(ladder(coarse).map((s) => s.fraction)).toEqual([0.25, 0.5, 0.75, 1]);
     expect(ladder(steps, [0.1, 0.3]).map((s) => s.fraction)).toEqual([0.05, 0.1, 0.15, 0.3]);

@@ -45,8 +45,8 @@ describe('curve input', () => {
   });
 
   const bad: [string, string, RegExp][] = [
-    ['fewer than 3 points', 'n,dice\n1,0.5\n2,0.6', /2 point\(s\); a curve needs at least 3/],
-    ['fewer than 3 sizes (repeats are one point)', 'n,dice\n1,0.5\n2,0.6\n2,0.62', /2 point\(s\); a curve needs at least 3/],
+    ['fewer than 2 points', 'n,dice\n1,0.5', /1 point\(s\); a curve needs at least 2/],
+    ['fewer than 2 sizes (repeats are one point)', 'n,dice\n2,0.6\n2,0.62', /1 point\(s\); a curve needs at least 2/],
     ['dice outside [0,1]', 'n,dice\n1,0.5\n2,0.6\n3,1.2\n4,0.8', /line 4: dice must lie in \[0, 1\] \(got 1.2\)/],
     ['n not positive', 'n,dice\n1,0.5\n0,0.6\n3,0.7\n4,0.8', /line 3: n must be a positive number \(got 0\)/],
     ['a missing column', 'n,score\n1,0.5\n2,0.6\n3,0.7\n4,0.8', /missing column 'dice'/],
@@ -63,11 +63,11 @@ describe('curve input', () => {
   }
 
   it('a model with too few sizes is left out with a note, as a store leaves it out; the file is rejected only when none is left', async () => {
-    const two = (m: string) => [`24,0.70,${m}`, `48,0.78,${m}`];
-    const f = csv(['n,dice,model', ...pow3Rows('resunet-d3'), ...two('resunet-d4')].join('\n'));
+    const one = (m: string) => [`24,0.70,${m}`];
+    const f = csv(['n,dice,model', ...pow3Rows('resunet-d3'), ...one('resunet-d4')].join('\n'));
     const read = readCurveCsv(f);
     expect(read.curves.map((c) => c.model)).toEqual(['resunet-d3']);
-    expect(read.notes).toEqual([`${f}: model 'resunet-d4' has 2 point(s); a curve needs at least 3`]);
+    expect(read.notes).toEqual([`${f}: model 'resunet-d4' has 1 point(s); a curve needs at least 2`]);
     const r = await cli(['forecast', '--curve', f, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -76,17 +76,17 @@ describe('curve input', () => {
     const text = await cli(['forecast', '--curve', f]);
     expect(text.stdout).toContain(`note: ${read.notes[0]}`);
     // every model short: one sentence naming each, exit 2
-    const none = csv(['n,dice,model', ...two('a'), ...two('b')].join('\n'));
+    const none = csv(['n,dice,model', ...one('a'), ...one('b')].join('\n'));
     const bad = await cli(['forecast', '--curve', none]);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr.trim()).toBe(`plateau: ${none}: model 'a' has 2 point(s); a curve needs at least 3; ${none}: model 'b' has 2 point(s); a curve needs at least 3`);
+    expect(bad.stderr.trim()).toBe(`plateau: ${none}: model 'a' has 1 point(s); a curve needs at least 2; ${none}: model 'b' has 1 point(s); a curve needs at least 2`);
   });
 
-  it('a cut leaving too few points for every family is one sentence saying how many the method needs', async () => {
+  it('a cut leaving too few points is one sentence saying how many the method needs', async () => {
     const f = csv('n,dice\n24,0.71\n48,0.79\n96,0.827');
-    const r = await cli(['forecast', '--curve', f, '--observed-up-to', '0.5']);
+    const r = await cli(['forecast', '--curve', f, '--observed-up-to', '0.3']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toBe(`plateau: ${f}: ensemble could not be fitted with points up to 50%: curve: 2 observed point(s); its families need at least 3`);
+    expect(r.stderr.trim()).toBe(`plateau: ${f}: ensemble could not be fitted with points up to 30%: curve: 1 observed point(s); its analogues need at least 2, its families 3`);
     const pow4 = await cli(['forecast', '--curve', f, '--method', 'pow4']);
     expect(pow4.exitCode).toBe(2);
     expect(pow4.stderr.trim()).toBe(`plateau: ${f}: pow4 could not be fitted with points up to 100%: curve: 3 observed point(s); pow4 needs 4`);
@@ -108,6 +108,20 @@ describe('curve input', () => {
     const b = await cli(['backtest', '--curve', three]);
     expect(b.exitCode).toBe(2);
     expect(b.stderr.trim()).toBe(`plateau: ${three}: model 'curve' has 3 point(s); the paper's protocol warms up on 3 and scores from the next, so a backtest needs at least 4`);
+  });
+});
+
+describe('a 2-size pilot through the CLI', () => {
+  it('forecast answers it from the analogues and says so; its JSON has the flag and no family', async () => {
+    const two = csv('n,dice\n36,0.79\n72,0.827');
+    const r = await cli(['forecast', '--curve', two, '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout).models[0];
+    expect(m.points).toBe(2);
+    expect(m.composition).toMatch(/^the analogues alone: /);
+    expect(m.flags).toContain('2 points: the asymptote is weakly pinned');
+    const text = await cli(['forecast', '--curve', two]);
+    expect(text.stdout.split('\n')[0]).toBe(`curve: ensemble [${m.composition}]`);
   });
 });
 
