@@ -1,6 +1,5 @@
-import { UserError } from '../errors';
 import type { ResultRow } from '../store/results';
-import { type Curve, type CurveSet, answerable, curvesFromRows } from '../surrogate/curve';
+import { type CurveSet, answerable, curvesFromRows } from '../surrogate/curve';
 import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines, familiesOf, rivalsText } from '../surrogate/engine';
 import type { CellValue, ReportTable } from './table';
 import { diceText, f3, int, pct } from '../surrogate/words';

@@ -67,12 +67,10 @@ export function curveFlags(obs: Curve): string[] {
 }
 
 function composition(fit: FittedCurve): string {
-  if (fit.members.length === 1 && fit.members[0].name === 'analogues') {
-    const left = fit.left.map((l) => `${l.name} (${l.reason})`).join(', ');
-    return `the analogues alone: the median gain of ${fit.analogue?.neighbours ?? 0} real curves of the same shape; left out: ${left}`;
-  }
-  const parts = fit.members.length > 1 || fit.members[0]?.name !== fit.method ? fit.members.map((m) => `${m.name} ${m.weight.toFixed(2)}`).join(', ') : fit.method;
   const left = fit.left.map((l) => `${l.name} (${l.reason})`).join(', ');
+  // too few points for any family (surrogate.ts: analoguesAlone)
+  if (fit.members.length === 1 && fit.members[0].name === 'analogues') return `the analogues alone: the median gain of ${fit.analogue?.neighbours ?? 0} real curves of the same shape; left out: ${left}`;
+  const parts = fit.members.length > 1 || fit.members[0]?.name !== fit.method ? fit.members.map((m) => `${m.name} ${m.weight.toFixed(2)}`).join(', ') : fit.method;
   const an = fit.analogue ? `; past the data with ${fit.analogue.neighbours} analogue real curves, weight ${fit.analogue.weight.toFixed(2)}` : '';
   return `${parts}${an}${left ? `; left out: ${left}` : ''}`;
 }
