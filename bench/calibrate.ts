@@ -14,13 +14,16 @@
  *      last (with the forecast's quantiles the default's band held only 0.73–0.91 of those sizes);
  *   4. reliability: MAE and median error on the held-out data sets per cut-off, and 95% coverage
  *      cross-fitted (each half's curves against the quantiles the other half gave), at the largest
- *      n and at the observed sizes.
+ *      n and at the observed sizes;
+ *   5. the default's answer from 2 points, its analogues alone (surrogate.ts: analoguesAlone): a
+ *      forecaster of its own, so its own quantiles (`ANALOGUES_ALONE`), from 2-point pilots (50/100%
+ *      of what was observed to 25%) of both halves, each half kept.
  *
- *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 200] [--ensemble-only | --quantiles-only]
+ *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 200] [--ensemble-only | --quantiles-only | --analogues-only]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CALIBRATION_FILE, type Calibration, calibration, type Half, LEVELS, type MethodCalibration, type PointsBucket, type QuantileTable, type Quantiles, type Reliability, type ScaleWeights, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
+import { ANALOGUES_ALONE, CALIBRATION_FILE, type Calibration, calibration, type Half, LEVELS, type MethodCalibration, type PointsBucket, type QuantileTable, type Quantiles, type Reliability, type ScaleWeights, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../ts/surrogate/curve';
 import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParamPrior, fitModel } from '../ts/surrogate/parametric';
@@ -30,14 +33,18 @@ import { analogue } from '../ts/surrogate/analogue';
 import { corpus, leaveOwnDataSetOut } from './lib/corpus';
 import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
-const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '200' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '200' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false }, 'analogues-only': { type: 'boolean', default: false } } });
 // --ensemble-only: keep sigma0, the priors, the shared scale and every other method's quantiles;
 // relearn the stack, the ensemble's own scale, quantiles and reliability (minutes, not half an hour)
 const only = args['ensemble-only'];
 // --quantiles-only: keep sigma0, the priors, the stack and the scales; relearn every method's
 // quantiles, target spreads and reliability
 const quantilesOnly = args['quantiles-only'];
-if (only && quantilesOnly) throw new Error('--ensemble-only and --quantiles-only: one or the other');
+// --analogues-only: keep everything else; learn only the quantiles of the 2-point answers (5. below; a minute)
+const analoguesOnly = args['analogues-only'];
+if ([only, quantilesOnly, analoguesOnly].filter(Boolean).length > 1) throw new Error('--ensemble-only, --quantiles-only and --analogues-only: one of them');
+// the stack and the scales as they are
+const keepStack = quantilesOnly || analoguesOnly;
 const previous = calibration();
 const CUTS = [0.1, 0.25, 0.5];
 const TAU = 4;
@@ -66,7 +73,7 @@ const robust = (v: number[]) => {
   return { mean: med, sd: 1.4826 * mad };
 };
 const sds: number[] = [];
-const keep = only || quantilesOnly;
+const keep = only || keepStack;
 const priors: Calibration['priors'] = keep ? previous.priors : {};
 for (const name of keep ? [] : BOUNDED_MODELS) {
   const mod = MODELS[name];
@@ -97,7 +104,7 @@ useCalibration(base);
 const scenarios = (curves: Curve[]) => [...CUTS.map((cut) => ({ cut, curves, pilot: 0 })), { cut: 0.25, curves: curves.map((c) => pilotPart(c, 0.25, 4)), pilot: 4 }];
 type Row = { x: number[]; y: number };
 const rows: Row[] = [];
-for (const sc of quantilesOnly ? [] : scenarios(cal)) {
+for (const sc of keepStack ? [] : scenarios(cal)) {
   const cut = sc.pilot ? 0.999 : sc.cut;
   const res = await fitSurrogate(sc.curves, 'ensemble', { observedUpTo: cut });
   const named = byName(sc.curves);
@@ -157,8 +164,8 @@ function learnStack(): Calibration['stack'] {
   const [anchor, gain, slope, analogueW] = lad(rows, [false, true, true, true]);
   return { anchor, gain, slope, tau: TAU, analogue: analogueW };
 }
-const stack = quantilesOnly ? previous.stack : learnStack();
-log(`stack from ${quantilesOnly ? 'the previous calibration' : `${rows.length} leave-future-out fits`}: ${JSON.stringify(stack)}`);
+const stack = keepStack ? previous.stack : learnStack();
+log(`stack from ${keepStack ? 'the previous calibration' : `${rows.length} leave-future-out fits`}: ${JSON.stringify(stack)}`);
 useCalibration({ ...base, stack });
 
 // 2b. the scale's weights: median regression of the ensemble's |error| on the scale's parts; the
@@ -169,12 +176,12 @@ const scoreAll = async (curves: Curve[], method: Method) => {
   for (const sc of SCENARIOS) out.push(...(await scoreMethod(curves, method, sc.cut, sc.pilot)).map((s) => ({ ...s, ...sc })));
   return out;
 };
-const ensembleScored = await scoreAll(cal, 'ensemble');
+const ensembleScored = analoguesOnly ? [] : await scoreAll(cal, 'ensemble');
 const partsOf = (p: ScaleParts) => [1, p.noise, p.spread, p.gain, p.slope, p.horizon, p.analogue];
 const errs: Row[] = ensembleScored.map((s) => ({ x: partsOf(s.parts!), y: Math.abs(s.forecast - s.truth) }));
 const weights = (b: number[]): ScaleWeights => ({ floor: b[0], noise: b[1], spread: b[2], gain: b[3], slope: b[4], horizon: b[5], ...(b.length > 6 ? { analogue: b[6] } : {}) });
 const scale = keep ? previous.scale : weights(lad(errs.map((r) => ({ x: r.x.slice(0, 6), y: r.y })), new Array(6).fill(true)));
-const ensembleScale = quantilesOnly && previous.methods.ensemble?.scale ? previous.methods.ensemble.scale : weights(lad(errs, new Array(7).fill(true)));
+const ensembleScale = keepStack && previous.methods.ensemble?.scale ? previous.methods.ensemble.scale : weights(lad(errs, new Array(7).fill(true)));
 log(`scale weights from ${errs.length} errors: shared ${JSON.stringify(scale)}; ensemble ${JSON.stringify(ensembleScale)}`);
 useCalibration({ ...base, stack, scale, methods: { ensemble: { ...UNCALIBRATED_METHOD, scale: ensembleScale } } });
 
@@ -183,8 +190,8 @@ useCalibration({ ...base, stack, scale, methods: { ensemble: { ...UNCALIBRATED_M
 // out of sample for them. ~80 data sets a half differ beyond chance (the even half's quantiles
 // covered 0.960–0.980 of the odd half's curves, the odd half's 0.915–0.924 of the even half's);
 // pooled, they rest on both.
-const PARAMETRIC: Method[] = only ? ['ensemble'] : ['ensemble', 'best-aic', ...BOUNDED_MODELS, 'log2', 'linear'];
-const lstmCount = only ? 0 : Number(args['lstm-curves']);
+const PARAMETRIC: Method[] = analoguesOnly ? [] : only ? ['ensemble'] : ['ensemble', 'best-aic', ...BOUNDED_MODELS, 'log2', 'linear'];
+const lstmCount = only || analoguesOnly ? 0 : Number(args['lstm-curves']);
 const methods: { method: Method; curves: Curve[]; held: Curve[] }[] = [
   ...PARAMETRIC.map((method) => ({ method, curves: cal as Curve[], held: held as Curve[] })),
   ...(lstmCount ? LSTM_VARIANTS.map((method) => ({ method, curves: cal.slice(0, lstmCount) as Curve[], held: held.slice(0, lstmCount) as Curve[] })) : []),
@@ -249,14 +256,34 @@ for (const { method, curves, held: heldCurves } of methods) {
   log(`${method}: quantiles ${JSON.stringify(methodsCal[method].quantiles)}, within ${JSON.stringify(methodsCal[method].within!.quantiles)}; ${reliability[method].map((r) => `${r.cut}: MAE ${r.mae.toFixed(4)} cov ${r.coverage95.toFixed(3)} within ${r.coverageWithin95!.toFixed(3)}`).join('; ')}`);
 }
 
-const what = only ? 'the ensemble relearnt' : quantilesOnly ? 'the quantiles and reliability relearnt' : '';
+// 5. the default's answer from 2 points (its analogues alone): the ensemble's scale, its own quantiles.
+// Scored with the ensemble's scale weights (they are what its band multiplies); every pilot of 2
+// points is such an answer, since no family fits 2.
+const alone = await Promise.all([cal, held].map((curves) => scoreMethod(curves, 'ensemble', 0.25, 2)));
+const aloneHalves: Record<Half, Quantiles> = { calibrate: quantilesFrom(alone[0], 'ensemble', ensembleScale), 'held-out': quantilesFrom(alone[1], 'ensemble', ensembleScale) };
+methodsCal[ANALOGUES_ALONE] = { ...quantilesFrom(alone.flat(), 'ensemble', ensembleScale), halves: aloneHalves };
+{
+  const [c, h] = alone;
+  const s = summarise(h);
+  const hits = c.filter((x) => covered(x, aloneHalves['held-out'])).length + h.filter((x) => covered(x, aloneHalves.calibrate)).length;
+  const sizes = [...h, ...c].reduce((t, x) => t + x.within.length, 0);
+  const inside = h.reduce((t, x) => t + coveredWithin(x, aloneHalves.calibrate, ensembleScale), 0) + c.reduce((t, x) => t + coveredWithin(x, aloneHalves['held-out'], ensembleScale), 0);
+  reliability[ANALOGUES_ALONE] = [{ cut: 0.25, points: 2, curves: s.curves, mae: s.mae, median: s.median, coverage95: hits / (h.length + c.length), coverageCurves: h.length + c.length, coverageWithin95: inside / sizes, targetLogError: s.targetLogError }];
+  log(`${ANALOGUES_ALONE}: ${c.length} + ${h.length} 2-point pilots; quantiles ${JSON.stringify(methodsCal[ANALOGUES_ALONE].quantiles.few)}; held-out MAE ${s.mae.toFixed(4)}, 95% coverage cross-fitted ${reliability[ANALOGUES_ALONE][0].coverage95.toFixed(3)}, within ${reliability[ANALOGUES_ALONE][0].coverageWithin95!.toFixed(3)}`);
+}
+
+const partial = only || keepStack;
+const what = only ? 'the ensemble relearnt' : quantilesOnly ? 'the quantiles and reliability relearnt' : analoguesOnly ? 'the quantiles of the answers from 2 points added' : '';
+const flag = only ? 'ensemble' : quantilesOnly ? 'quantiles' : 'analogues';
 const out: Calibration = {
   ...base,
   stack,
   scale,
-  methods: only ? { ...previous.methods, ...methodsCal } : methodsCal,
-  reliability: only ? { ...previous.reliability, ...reliability } : reliability,
-  source: `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets learn the priors, stack and scales; quantiles from these and the ${held.length} curves of odd-id data sets${lstmCount ? ` (${lstmCount} of each for the LSTMs)` : ''}, coverage cross-fitted between the halves; written by bench/calibrate.ts${what ? ` (${what} with --${only ? 'ensemble' : 'quantiles'}-only)` : ''}`,
+  methods: partial ? { ...previous.methods, ...methodsCal } : methodsCal,
+  reliability: partial ? { ...previous.reliability, ...reliability } : reliability,
+  source: analoguesOnly
+    ? `${previous.source.replace(/; the quantiles of the answers from 2 points.*$/, '')}; the quantiles of the answers from 2 points added with --analogues-only`
+    : `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets learn the priors, stack and scales; quantiles from these and the ${held.length} curves of odd-id data sets${lstmCount ? ` (${lstmCount} of each for the LSTMs)` : ''}, coverage cross-fitted between the halves; written by bench/calibrate.ts${what ? ` (${what} with --${flag}-only)` : ''}`,
 };
 writeFileSync(CALIBRATION_FILE, `${JSON.stringify(out, null, 1)}\n`);
 log(`wrote ${CALIBRATION_FILE}`);

@@ -45,6 +45,8 @@ export interface MethodCalibration extends Quantiles {
 export interface Reliability {
   /** observed up to this fraction of the largest n */
   cut: number;
+  /** a pilot of this many of the points observed to the cut (absent: every point) */
+  points?: number;
   curves: number;
   mae: number;
   median: number;
@@ -109,6 +111,13 @@ export const bucketOf = (m: number): PointsBucket => (m <= 5 ? 'few' : m <= 9 ? 
 export const LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99];
 
 export const CALIBRATION_FILE = fileURLToPath(new URL('./calibration.json', import.meta.url));
+
+/**
+ * The calibration entry of the default's answers from 2 points, its analogues alone
+ * (surrogate.ts: analoguesAlone): a forecaster of its own, with its own quantiles
+ * (bench/calibrate.ts, 5.); where a calibration lacks it, the ensemble's are used.
+ */
+export const ANALOGUES_ALONE = 'ensemble:analogues-alone';
 
 /** No corpus learnt yet (before `bench/calibrate.ts` first ran): no priors, the plain ensemble, normal quantiles. */
 const NONE: Calibration = { source: 'none', sigma0: 0.01, stack: { anchor: 1, gain: 1, slope: 0, tau: 4 },

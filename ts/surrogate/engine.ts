@@ -1,9 +1,9 @@
 import { type BestAt, type Forecast, type PlateauPoint, type TargetAnswer, bestModelAt, forecastAt, plateauPoint, targetSize } from './answers';
 import type { TfBackend } from './backend';
-import { type Reliability, calibration } from './calibration';
+import { ANALOGUES_ALONE, type Reliability, calibration } from './calibration';
 import { type Curve, observedPart } from './curve';
 import type { LstmOptions } from './lstm';
-import { DEFAULT_METHOD, type FittedCurve, type Method, fitSurrogate } from './surrogate';
+import { DEFAULT_METHOD, type FittedCurve, type Method, fitSurrogate, fromAnaloguesAlone } from './surrogate';
 import { diceText, f3, f4, int, pct } from './words';
 
 /**
@@ -69,7 +69,7 @@ export function curveFlags(obs: Curve): string[] {
 function composition(fit: FittedCurve): string {
   const left = fit.left.map((l) => `${l.name} (${l.reason})`).join(', ');
   // too few points for any family (surrogate.ts: analoguesAlone)
-  if (fit.members.length === 1 && fit.members[0].name === 'analogues') return `the analogues alone: the median gain of ${fit.analogue?.neighbours ?? 0} real curves of the same shape; left out: ${left}`;
+  if (fromAnaloguesAlone(fit)) return `the analogues alone: the median gain of ${fit.analogue?.neighbours ?? 0} real curves of the same shape; left out: ${left}`;
   const parts = fit.members.length > 1 || fit.members[0]?.name !== fit.method ? fit.members.map((m) => `${m.name} ${m.weight.toFixed(2)}`).join(', ') : fit.method;
   const an = fit.analogue ? `; past the data with ${fit.analogue.neighbours} analogue real curves, weight ${fit.analogue.weight.toFixed(2)}` : '';
   return `${parts}${an}${left ? `; left out: ${left}` : ''}`;
@@ -77,7 +77,9 @@ function composition(fit: FittedCurve): string {
 
 /** The reliability row for the cut-off nearest in log to what this fit observed of its data set. */
 function reliabilityAt(method: Method, fits: FittedCurve[]): Reliability | null {
-  const rows = calibration().reliability[method];
+  // answers from 2 points each (the analogues alone) have rows of their own
+  const alone = fits.length > 0 && fits.every(fromAnaloguesAlone) ? calibration().reliability[ANALOGUES_ALONE] : undefined;
+  const rows = alone ?? calibration().reliability[method];
   if (!rows?.length || !fits.length) return null;
   const cut = Math.min(...fits.map((f) => f.observedMaxN / f.nRef));
   return rows.reduce((a, b) => (Math.abs(Math.log(b.cut / cut)) < Math.abs(Math.log(a.cut / cut)) ? b : a));
@@ -157,7 +159,7 @@ export function answerLines(a: Answer): string[] {
   const r = a.reliability;
   if (r) {
     lines.push(
-      `reliability of ${a.method} on ${r.curves} held-out real learning curves observed to ${pct(r.cut)}: ` +
+      `reliability of ${a.method} on ${r.curves} held-out real learning curves observed to ${pct(r.cut)}${r.points ? `, pilots of ${r.points} sizes (its analogues alone)` : ''}: ` +
         `MAE ${f3(r.mae)} at the largest n (median ${f3(r.median)}), 95% intervals covered ${pct(r.coverage95)}` +
         // cross-fitted: each half of the corpus scored with the quantiles the other half gave (calibration.ts: halves)
         (r.coverageCurves ? ` (cross-fitted on ${r.coverageCurves} curves)` : ''),

@@ -1,6 +1,6 @@
 import { type Analogue, analogue, haveAnalogues } from './analogue';
 import type { TfBackend } from './backend';
-import { calibration, multiplier } from './calibration';
+import { ANALOGUES_ALONE, calibration, multiplier } from './calibration';
 import { type Curve, fullN, observedPart } from './curve';
 import { fitLinear } from './linear';
 import type { LstmOptions } from './lstm';
@@ -168,13 +168,15 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     const p = parts(n);
     return w.floor + w.noise * p.noise + w.spread * p.spread + w.gain * p.gain + w.slope * p.slope + w.horizon * p.horizon + (w.analogue ?? 0) * p.analogue;
   };
-  const q95 = multiplier(method, m, 0.95);
+  // the answer from 2 points (analoguesAlone) has its own quantiles where the calibration has them
+  const quantiles = fromAnaloguesAlone(raw) && cal.methods[ANALOGUES_ALONE] ? ANALOGUES_ALONE : method;
+  const q95 = multiplier(quantiles, m, 0.95);
   return {
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
     band: (n, level) => {
       const mu = clip(raw.mean(n));
-      const h = bandMultiplier(method, obs.n, n, level) * scale(n);
+      const h = bandMultiplier(quantiles, obs.n, n, level) * scale(n);
       return [clip(mu - h), clip(mu + h)];
     },
     scale, parts,
@@ -191,7 +193,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
  * ln n (the band does not jump at a point). Both are conformal quantiles on real curves; with the
  * forecast's alone the default's band held only 0.73–0.91 of LCDB's observed sizes below the last.
  */
-function bandMultiplier(method: Method, ns: number[], n: number, level: number): number {
+function bandMultiplier(method: string, ns: number[], n: number, level: number): number {
   const m = ns.length;
   const last = ns[m - 1];
   const past = multiplier(method, m, level).q;
@@ -260,6 +262,9 @@ function single(method: Method, fit: ParametricFit, left: Raw['left']): Raw {
     left,
   };
 }
+
+/** Whether a fit is the default's answer from its analogues alone (analoguesAlone, below). */
+export const fromAnaloguesAlone = (f: { members: readonly Member[] }): boolean => f.members.length === 1 && f.members[0].name === 'analogues';
 
 /**
  * The default with fewer points than any family fits (a pilot of 2 sizes): what happened next to the

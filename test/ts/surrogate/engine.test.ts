@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibration } from '../../../ts/surrogate/calibration';
+import { ANALOGUES_ALONE, calibration, multiplier } from '../../../ts/surrogate/calibration';
 import type { Curve } from '../../../ts/surrogate/curve';
 import { OPEN_ABOVE, answer, answerLines, familiesAlone, plateauLine, targetLine } from '../../../ts/surrogate/engine';
 import { normal, rng } from '../../../ts/surrogate/random';
@@ -102,6 +102,22 @@ describe('a 2-point pilot grid (50/100% of 72 images)', () => {
     expect(m.flags.join(' ')).toMatch(/2 points: the asymptote is weakly pinned/);
     // with one step observed a plateau is never taken as seen: claimed only on the interval's support
     expect(m.plateau.status).not.toBe('observed');
+  });
+
+  it('its band has the quantile learnt on 2-point pilots, and an answer from 2 points alone reports their reliability', async () => {
+    const a = await answer([two]);
+    const fit = a.models[0].fit;
+    expect(fit.calibrated).toBe(true);
+    const n = 2 * fit.nRef;
+    const [lo, hi] = fit.band(n, 0.95);
+    const q = multiplier(ANALOGUES_ALONE, 2, 0.95).q;
+    expect(q).not.toBeCloseTo(multiplier('ensemble', 2, 0.95).q, 3);
+    if (hi < 1 && lo > 0) expect((hi - lo) / 2).toBeCloseTo(q * fit.scale(n), 9);
+    expect(a.reliability!.points).toBe(2);
+    expect(answerLines(a).at(-1)).toMatch(/observed to 25%, pilots of 2 sizes \(its analogues alone\): MAE/);
+    // beside a model the families fit, the answer's reliability is the ensemble's own
+    const mixed = await answer([two, { ...rising, model: 'other' }]);
+    expect(mixed.reliability!.points).toBeUndefined();
   });
 
   it('one point is refused, saying how many the default needs', async () => {
