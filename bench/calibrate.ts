@@ -40,7 +40,7 @@ const only = args['ensemble-only'];
 // --quantiles-only: keep sigma0, the priors, the stack and the scales; relearn every method's
 // quantiles, target spreads and reliability
 const quantilesOnly = args['quantiles-only'];
-// --analogues-only: keep everything else; learn only the quantiles of the 2-point answers (5. below; a minute)
+// --analogues-only: keep everything else; learn only the quantiles of the 2-point answers (5. below; seconds)
 const analoguesOnly = args['analogues-only'];
 if ([only, quantilesOnly, analoguesOnly].filter(Boolean).length > 1) throw new Error('--ensemble-only, --quantiles-only and --analogues-only: one of them');
 // the stack and the scales as they are
@@ -234,6 +234,17 @@ const holds95 = (t: QuantileTable, x: { points: number; score: number }) => x.sc
 const covered = (s: Scored, q: Quantiles) => holds95(q, s);
 /** How many of a scored curve's observed sizes below the last its band holds under these (within-data) quantiles. */
 const coveredWithin = (s: Scored, q: Quantiles, w: ScaleWeights) => withinScores([s], w).filter((x) => holds95(q.within!, x)).length;
+/**
+ * 4. reliability: errors on the held-out half (`h`); coverage cross-fitted over both halves, each
+ * half's curves against the quantiles the other half gave, at the largest n and within the data.
+ */
+function reliabilityRow(cut: number, h: Scored[], c: Scored[], halves: Record<Half, Quantiles>, w: ScaleWeights): Reliability {
+  const s = summarise(h);
+  const hits = h.filter((x) => covered(x, halves.calibrate)).length + c.filter((x) => covered(x, halves['held-out'])).length;
+  const sizes = [...h, ...c].reduce((t, x) => t + x.within.length, 0);
+  const inside = h.reduce((t, x) => t + coveredWithin(x, halves.calibrate, w), 0) + c.reduce((t, x) => t + coveredWithin(x, halves['held-out'], w), 0);
+  return { cut, curves: s.curves, mae: s.mae, median: s.median, coverage95: hits / (h.length + c.length), coverageCurves: h.length + c.length, coverageWithin95: inside / sizes, targetLogError: s.targetLogError };
+}
 const methodsCal: Record<string, MethodCalibration> = {};
 const reliability: Record<string, Reliability[]> = {};
 for (const { method, curves, held: heldCurves } of methods) {
@@ -243,16 +254,7 @@ for (const { method, curves, held: heldCurves } of methods) {
   const w = method === 'ensemble' ? ensembleScale : scale;
   const halves: Record<Half, Quantiles> = { calibrate: quantilesFrom(calScored, method, w), 'held-out': quantilesFrom(heldScored, method, w) };
   methodsCal[method] = { ...quantilesFrom([...calScored, ...heldScored], method, w), halves, ...(method === 'ensemble' ? { scale: ensembleScale } : {}) };
-  // 4. reliability: errors on the held-out half; coverage cross-fitted over both halves
-  reliability[method] = CUTS.map((cut) => {
-    const h = heldScored.filter((s) => s.cut === cut && !s.pilot);
-    const c = calScored.filter((s) => s.cut === cut && !s.pilot);
-    const s = summarise(h);
-    const hits = h.filter((x) => covered(x, halves.calibrate)).length + c.filter((x) => covered(x, halves['held-out'])).length;
-    const sizes = [...h, ...c].reduce((t, x) => t + x.within.length, 0);
-    const inside = h.reduce((t, x) => t + coveredWithin(x, halves.calibrate, w), 0) + c.reduce((t, x) => t + coveredWithin(x, halves['held-out'], w), 0);
-    return { cut, curves: s.curves, mae: s.mae, median: s.median, coverage95: hits / (h.length + c.length), coverageCurves: h.length + c.length, coverageWithin95: inside / sizes, targetLogError: s.targetLogError };
-  });
+  reliability[method] = CUTS.map((cut) => reliabilityRow(cut, heldScored.filter((s) => s.cut === cut && !s.pilot), calScored.filter((s) => s.cut === cut && !s.pilot), halves, w));
   log(`${method}: quantiles ${JSON.stringify(methodsCal[method].quantiles)}, within ${JSON.stringify(methodsCal[method].within!.quantiles)}; ${reliability[method].map((r) => `${r.cut}: MAE ${r.mae.toFixed(4)} cov ${r.coverage95.toFixed(3)} within ${r.coverageWithin95!.toFixed(3)}`).join('; ')}`);
 }
 
@@ -262,15 +264,10 @@ for (const { method, curves, held: heldCurves } of methods) {
 const alone = await Promise.all([cal, held].map((curves) => scoreMethod(curves, 'ensemble', 0.25, 2)));
 const aloneHalves: Record<Half, Quantiles> = { calibrate: quantilesFrom(alone[0], 'ensemble', ensembleScale), 'held-out': quantilesFrom(alone[1], 'ensemble', ensembleScale) };
 methodsCal[ANALOGUES_ALONE] = { ...quantilesFrom(alone.flat(), 'ensemble', ensembleScale), halves: aloneHalves };
-{
-  const [c, h] = alone;
-  const s = summarise(h);
-  const hits = c.filter((x) => covered(x, aloneHalves['held-out'])).length + h.filter((x) => covered(x, aloneHalves.calibrate)).length;
-  const sizes = [...h, ...c].reduce((t, x) => t + x.within.length, 0);
-  const inside = h.reduce((t, x) => t + coveredWithin(x, aloneHalves.calibrate, ensembleScale), 0) + c.reduce((t, x) => t + coveredWithin(x, aloneHalves['held-out'], ensembleScale), 0);
-  reliability[ANALOGUES_ALONE] = [{ cut: 0.25, points: 2, curves: s.curves, mae: s.mae, median: s.median, coverage95: hits / (h.length + c.length), coverageCurves: h.length + c.length, coverageWithin95: inside / sizes, targetLogError: s.targetLogError }];
-  log(`${ANALOGUES_ALONE}: ${c.length} + ${h.length} 2-point pilots; quantiles ${JSON.stringify(methodsCal[ANALOGUES_ALONE].quantiles.few)}; held-out MAE ${s.mae.toFixed(4)}, 95% coverage cross-fitted ${reliability[ANALOGUES_ALONE][0].coverage95.toFixed(3)}, within ${reliability[ANALOGUES_ALONE][0].coverageWithin95!.toFixed(3)}`);
-}
+const { cut: aloneCut, ...aloneFigures } = reliabilityRow(0.25, alone[1], alone[0], aloneHalves, ensembleScale);
+const aloneRow: Reliability = { cut: aloneCut, points: 2, ...aloneFigures };
+reliability[ANALOGUES_ALONE] = [aloneRow];
+log(`${ANALOGUES_ALONE}: ${alone[0].length} + ${alone[1].length} 2-point pilots; quantiles ${JSON.stringify(methodsCal[ANALOGUES_ALONE].quantiles.few)}; held-out MAE ${aloneRow.mae.toFixed(4)}, 95% coverage cross-fitted ${aloneRow.coverage95.toFixed(3)}, within ${aloneRow.coverageWithin95!.toFixed(3)}`);
 
 const partial = only || keepStack;
 const what = only ? 'the ensemble relearnt' : quantilesOnly ? 'the quantiles and reliability relearnt' : analoguesOnly ? 'the quantiles of the answers from 2 points added' : '';
