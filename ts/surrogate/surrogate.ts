@@ -263,15 +263,17 @@ function single(method: Method, fit: ParametricFit, left: Raw['left']): Raw {
   };
 }
 
-/** Whether a fit is the default's answer from its analogues alone (analoguesAlone, below). */
-export const fromAnaloguesAlone = (f: { members: readonly Member[] }): boolean => f.members.length === 1 && f.members[0].name === 'analogues';
+/** The one member of the default's answer from its analogues alone (analoguesAlone, below), and the test for it. */
+const ANALOGUES = 'analogues';
+export const fromAnaloguesAlone = (f: { members: readonly Member[] }): boolean => f.members.length === 1 && f.members[0].name === ANALOGUES;
 
 /**
  * The default with fewer points than any family fits (a pilot of 2 sizes): what happened next to the
  * real curves that looked like this one, their median gain added to the last observation, at full
  * weight. Within the data it runs between the points (held at the last where they fall). On LCDB's
  * held-out curves, 2 points observed to 25% are answered about as well as 3 (bench/forecast.ts,
- * "2 points"); the interval is the ensemble's scale and quantiles, its analogues' spread in it.
+ * "2 points"); the interval is the ensemble's scale, its analogues' spread in it, with quantiles
+ * learnt on 2-point pilots (calibration.ts: ANALOGUES_ALONE).
  */
 function analoguesAlone(obs: Curve, nRef: number, left: Raw['left']): Raw | null {
   if (obs.n.length < 2) return null;
@@ -282,8 +284,8 @@ function analoguesAlone(obs: Curve, nRef: number, left: Raw['left']): Raw | null
   const ln = obs.n.map(Math.log);
   const mean = (n: number) => (n <= last ? Math.min(yLast, interp(ln, obs.dice, Math.log(n))) : yLast + an.gain(n));
   return {
-    mean, members: [{ name: 'analogues', weight: 1, at: mean }], residualSd: null,
-    asymptote: yLast + an.gain(ANALOGUE_REACH * nRef), params: { analogues: 1 }, aic: null,
+    mean, members: [{ name: ANALOGUES, weight: 1, at: mean }], residualSd: null,
+    asymptote: yLast + an.gain(ANALOGUE_REACH * nRef), params: { [ANALOGUES]: 1 }, aic: null,
     detail: `analogues alone: the last observation plus the median gain of ${an.neighbours} real curves of the same shape (too few points for a family)`,
     left, analogue: { fit: an, weight: 1 },
   };
