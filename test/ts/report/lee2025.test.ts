@@ -84,24 +84,40 @@ describe('lee2025 report', async () => {
     expect(t.rows.at(-1)![0]).toBe('Overall');
   });
 
-  it('a model with 3 sizes is answered, and left out of Tables 2–3 (scored past a 3-point warm-up) with a note', async () => {
-    const three = tiny({ name: 'three', fractions: [0.25, 0.5, 0.75, 1] });
-    const jobs = expandGrid(three);
-    const db3 = openDb(join(tmp(), 'three.db'));
-    registerExperiment(db3, three, jobs);
+  /** A 4-size grid of depths 2 and 3 with depth 3's runs at the sizes `skip` names left out. */
+  function shortGrid(name: string, skip: (fraction: number) => boolean) {
+    const grid = tiny({ name, fractions: [0.25, 0.5, 0.75, 1] });
+    const jobs = expandGrid(grid);
+    const store = openDb(join(tmp(), `${name}.db`));
+    registerExperiment(store, grid, jobs);
     for (const j of jobs) {
       const depth = j.model.family === 'resunet' ? j.model.depth : 0;
-      if (depth === 3 && j.fraction === 1) continue;
+      if (depth === 3 && skip(j.fraction ?? 0)) continue;
       const dice = 0.9 - 0.5 * Math.exp(-4 * (j.fraction ?? 0)) - 0.02 * (3 - depth);
       const metrics = { dice, iou: dice / (2 - dice), recall: dice, precision: dice, bce: 0.3, global_dice: dice, n_train: j.n_train, n_test: 8, epochs_run: 1, best_epoch: 1, train_seconds: 1, params: 1000 * depth, flops: 1e6 * depth, throughput: 100 / depth, device: 'cpu' };
-      storeResult(db3, j.key, { epochs: [], metrics: [metrics] }, { worker: 'w', seconds: 1 });
+      storeResult(store, j.key, { epochs: [], metrics: [metrics] }, { worker: 'w', seconds: 1 });
     }
-    const r = await buildReport(db3, three.name, 'lee2025', { lstmEpochs: 2 });
+    return { store, name: grid.name };
+  }
+
+  it('a model with 3 sizes is answered, and left out of Tables 2–3 (scored past a 3-point warm-up) with a note', async () => {
+    const { store, name } = shortGrid('three', (f) => f === 1);
+    const r = await buildReport(store, name, 'lee2025', { lstmEpochs: 2 });
     const answered = new Set(r.tables[0].rows.filter((x) => x[1] === 'Dice at 100%').map((x) => x[0]));
     expect(answered).toEqual(new Set(['resunet-d2', 'resunet-d3']));
     const t23 = r.tables.find((x) => x.id === 'lee2025-table2-3')!;
     expect(t23.rows.map((x) => x[0])).toEqual([2, 'Overall']);
     expect(r.notes).toContain("Tables 2–3: model 'resunet-d3' has 3 point(s); the paper's protocol warms up on 3 and scores from the next, so a backtest needs at least 4");
+  });
+
+  it("a model with 2 sizes is answered from its analogues alone, and the Answer's fit row says so", async () => {
+    const { store, name } = shortGrid('two', (f) => f >= 0.75);
+    const r = await buildReport(store, name, 'lee2025', { lstmEpochs: 2 });
+    const rows = r.tables[0].rows.filter((x) => x[0] === 'resunet-d3');
+    expect(rows.find((x) => x[1] === 'Dice at 200%')).toBeDefined();
+    expect(String(rows.find((x) => x[1] === 'fit')!.at(-1))).toMatch(/^ensemble \[the analogues alone: the median gain of \d+ real curves of the same shape; left out: pow4 \(needs 4 points, 2 observed\)/);
+    // beside a model the families fit, the reliability row is the ensemble's own
+    expect(String(r.tables[0].rows.find((x) => x[1] === 'reliability')!.at(-1))).not.toMatch(/pilots of 2 sizes/);
   });
 
   it('S1–S4 heat maps: SVGs whose cells show the stored metric at each ratio and depth', () => {
