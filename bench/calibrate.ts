@@ -28,7 +28,7 @@ import { type Curve, observedPart } from '../ts/surrogate/curve';
 import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParamPrior, fitModel } from '../ts/surrogate/parametric';
 import { quantile } from '../ts/surrogate/random';
-import { ANALOGUE_REACH, type Method, type ScaleParts, fitSurrogate, recentSlope } from '../ts/surrogate/surrogate';
+import { ANALOGUE_REACH, type Method, type ScaleParts, fitSurrogate, fromAnaloguesAlone, recentSlope } from '../ts/surrogate/surrogate';
 import { analogue } from '../ts/surrogate/analogue';
 import { corpus, leaveOwnDataSetOut } from './lib/corpus';
 import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
@@ -111,7 +111,8 @@ for (const sc of keepStack ? [] : scenarios(cal)) {
   for (const fit of res.fits) {
     const c = named.get(fit.model)!;
     const obs = observedPart(c, cut);
-    if (obs.n.length === c.n.length) continue;
+    // the stack carries the families' fit: an answer from 2 points has none (5. below)
+    if (obs.n.length === c.n.length || fromAnaloguesAlone(fit)) continue;
     const N = c.n[c.n.length - 1];
     const last = obs.n[obs.n.length - 1];
     const yLast = obs.dice[obs.dice.length - 1];
@@ -178,7 +179,7 @@ const scoreAll = async (curves: Curve[], method: Method) => {
 };
 const ensembleScored = analoguesOnly ? [] : await scoreAll(cal, 'ensemble');
 const partsOf = (p: ScaleParts) => [1, p.noise, p.spread, p.gain, p.slope, p.horizon, p.analogue];
-const errs: Row[] = ensembleScored.map((s) => ({ x: partsOf(s.parts!), y: Math.abs(s.forecast - s.truth) }));
+const errs: Row[] = ensembleScored.filter((s) => s.points > 2).map((s) => ({ x: partsOf(s.parts!), y: Math.abs(s.forecast - s.truth) }));
 const weights = (b: number[]): ScaleWeights => ({ floor: b[0], noise: b[1], spread: b[2], gain: b[3], slope: b[4], horizon: b[5], ...(b.length > 6 ? { analogue: b[6] } : {}) });
 const scale = keep ? previous.scale : weights(lad(errs.map((r) => ({ x: r.x.slice(0, 6), y: r.y })), new Array(6).fill(true)));
 const ensembleScale = keepStack && previous.methods.ensemble?.scale ? previous.methods.ensemble.scale : weights(lad(errs, new Array(7).fill(true)));
@@ -249,8 +250,11 @@ const methodsCal: Record<string, MethodCalibration> = {};
 const reliability: Record<string, Reliability[]> = {};
 for (const { method, curves, held: heldCurves } of methods) {
   // the ensemble's fits on the calibration half were scored above; only their scale changes with the weights just learnt
-  const calScored = method === 'ensemble' ? ensembleScored.map((s) => ({ ...s, score: Math.abs(s.forecast - s.truth) / scaleOf(ensembleScale, s.parts!) })) : await scoreAll(curves, method);
-  const heldScored = await scoreAll(heldCurves, method);
+  // the ensemble's entry is its families' answers: where a cut leaves 2 points it answers from its
+  // analogues alone, which have an entry of their own (5. below)
+  const families = (xs: ScoredAt[]) => (method === 'ensemble' ? xs.filter((s) => s.points > 2) : xs);
+  const calScored = families(method === 'ensemble' ? ensembleScored.map((s) => ({ ...s, score: Math.abs(s.forecast - s.truth) / scaleOf(ensembleScale, s.parts!) })) : await scoreAll(curves, method));
+  const heldScored = families(await scoreAll(heldCurves, method));
   const w = method === 'ensemble' ? ensembleScale : scale;
   const halves: Record<Half, Quantiles> = { calibrate: quantilesFrom(calScored, method, w), 'held-out': quantilesFrom(heldScored, method, w) };
   methodsCal[method] = { ...quantilesFrom([...calScored, ...heldScored], method, w), halves, ...(method === 'ensemble' ? { scale: ensembleScale } : {}) };
