@@ -1,5 +1,5 @@
 import type { TfBackend } from './backend';
-import type { Curve } from './curve';
+import type { Curve, CurveSet } from './curve';
 import { fitLinear } from './linear';
 import { LSTM_VARIANTS, type LstmOptions, type LstmVariant, fitLstm, isFull, roll } from './lstm';
 import { mean, sd } from './random';
@@ -21,10 +21,10 @@ export const WARMUP = 3;
 
 /**
  * The curves a backtest can score: the paper's protocol warms up on WARMUP points and scores the
- * ones after, so a curve the engine answers from 3 points has nothing to score; it is left out,
- * said as the views say a model left out of the answer.
+ * ones after, so a curve the engine answers from 2 or 3 points has nothing to score; it is left
+ * out, said as the views say a model left out of the answer (the same CurveSet).
  */
-export function backtestable(curves: Curve[]): { curves: Curve[]; notes: string[] } {
+export function backtestable(curves: Curve[]): CurveSet {
   const short = curves.filter((c) => c.n.length <= WARMUP);
   return {
     curves: curves.filter((c) => c.n.length > WARMUP),
