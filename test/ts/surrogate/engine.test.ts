@@ -317,7 +317,7 @@ describe('the plateau line beside the families alone', () => {
     const c: Curve = { model: 'a', depth: null, n: [10, 20, 40, 80, 160], dice: [0.3, 0.45, 0.58, 0.68, 0.76] };
     const p = (await answer([c], { method: 'pow4' })).models[0].plateau;
     expect(p.status).toBe('undetermined');
-    expect(plateauLine(p)).toMatch(/^plateau not determined by the points observed: the forecast levels off from n ≈ [\d,]+ \(\d+(\.\d)?%\), but its 95% interval allows Dice [01]\.\d{3} at 3× the data/);
+    expect(plateauLine(p)).toMatch(/^plateau not determined by the points observed: the forecast levels off from n ≈ [\d,]+ \(\d+(\.\d)?%\), but its 95% interval allows a gain of 0\.\d{3} from there to n ≈ [\d,]+ \(\d+(\.\d)?%\), more than the 0\.100 that another 200% of data adding < 0\.005 per 10% allows$/);
     const claimed = { ...p, status: 'forecast' as const, n: 300, fraction: 300 / 160, lo: 300, hi: 300 };
     expect(plateauLine(claimed)).toBe('plateau at n ≈ 300 (187.5%): beyond it another 10% of data adds < 0.005 Dice');
   });
