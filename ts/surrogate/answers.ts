@@ -1,5 +1,6 @@
 import { TARGET_NEAR, targetSpread } from './calibration';
 import type { FittedCurve } from './surrogate';
+import { WEAKLY_PINNED } from './curve';
 import { diceText, pct, int as round } from './words';
 
 /** One forecast row, as `plateau forecast --json` prints it. */
@@ -178,7 +179,8 @@ const PLATEAU_CHECK = 2;
  * `threshold` Dice (default 0.005), up to `reach` × the data set. Within the data it is
  * `observed` (from 3 points on); past it, or from 2 points, it is claimed only where every member
  * with weight ≥ 5% finds a plateau within reach (their range is given) and the 95% interval
- * supports it (its upper edge another 200% of the data on gains no more than the threshold allows).
+ * supports it (its upper edge another 200% of the data on gains no more than the threshold allows);
+ * within the data from WEAKLY_PINNED points or fewer, only where the interval supports it.
  */
 export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, reach = 3): PlateauPoint {
   const a = fit.observedMinN;
@@ -191,14 +193,20 @@ export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, re
   const known = ms.filter((v): v is number => v !== null);
   const lo = known.length ? Math.min(...known) : null;
   const hi = known.length === ms.length && known.length ? Math.max(...known) : null;
-  // within the data the points show the levelling; 2 points show one step only, and a point between
-  // them rests on the forecast past them as much as one past the data does: it needs the interval too
-  if (n !== null && n <= fit.observedMaxN && fit.points > 2) return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, levelsOff: n, reason: 'within the data' };
+  // Within the data the points show the levelling, where there are enough of them to pin it. From
+  // WEAKLY_PINNED sizes or fewer a levelling between them rests on the fit as much as one past the
+  // data does, so it needs the interval too: without that, such claims held on only 0.914 of the
+  // even-id F1/AUC curves observed to 10% (bench/plateau.ts); 2 points show one step only, and a
+  // point between them is said as one past the data.
+  const within = n !== null && n <= fit.observedMaxN && fit.points > 2;
+  const observed = (): PlateauPoint => ({ ...base, status: 'observed', n: n!, fraction: n! / fit.nRef, lo, hi, levelsOff: n, reason: 'within the data' });
+  if (within && fit.points > WEAKLY_PINNED) return observed();
   const undetermined = (reason: string): PlateauPoint => ({ ...base, status: 'undetermined', n: null, fraction: null, lo, hi: null, levelsOff: n, reason });
   if (n === null) return undetermined(`no plateau within ${reach}× the data set (another ${Math.round(step * 100)}% still adds ≥ ${threshold})`);
-  if (hi === null) return undetermined('not determined by the points observed: the fitted families disagree on whether the curve levels off');
-  // Past the data the claim must stand on the interval: even the 95% band's upper edge, another
-  // 200% of the data past the point, gains no more than the threshold allows over those steps.
+  if (hi === null && !within) return undetermined('not determined by the points observed: the fitted families disagree on whether the curve levels off');
+  // Past the data (or from weakly pinned points) the claim must stand on the interval: even the
+  // 95% band's upper edge, another 200% of the data past the point, gains no more than the
+  // threshold allows over those steps.
   // Without it the default's claims past the data held on only 0.84–0.89 of LCDB's curves; checked
   // at 3× the data instead (the rule before), on 0.92–0.94 of both F1/AUC halves cross-fitted,
   // observed to a quarter of their size; with it, on 0.94–0.97 (bench/plateau.ts).
@@ -210,7 +218,7 @@ export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, re
       `not determined by the points observed: the forecast levels off from n ≈ ${round(n)} (${pct(n / fit.nRef)}), but its 95% interval allows a gain of ${gain.toFixed(3)} from there to n ≈ ${round(v)} (${pct(v / fit.nRef)}), more than the ${allowed.toFixed(3)} that another ${Math.round(PLATEAU_CHECK * 100)}% of data adding < ${threshold} per ${Math.round(step * 100)}% allows`,
     );
   }
-  return { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, levelsOff: n, reason: '' };
+  return within ? observed() : { ...base, status: 'forecast', n, fraction: n / fit.nRef, lo, hi, levelsOff: n, reason: '' };
 }
 
 export interface BestAt {

@@ -33,6 +33,13 @@ export const fullN = (c: Curve) => Math.max(c.nFull ?? 0, c.n[c.n.length - 1]);
  */
 export const MIN_POINTS = 2;
 
+/**
+ * Up to this many sizes a curve pins its asymptote weakly: the answer flags it (engine.ts:
+ * curveFlags), and a levelling seen between its points is claimed as a plateau only where the
+ * interval supports it, as one past the data is (answers.ts: plateauPoint).
+ */
+export const WEAKLY_PINNED = 5;
+
 /** Checks a curve and throws a UserError naming `where` and the position of the first fault. */
 export function validateCurve(c: Curve, where: string): Curve {
   if (c.n.length !== c.dice.length) throw new UserError(`${where}: model '${c.model}': ${c.n.length} sizes but ${c.dice.length} dice values`);

@@ -1,7 +1,7 @@
 import { type BestAt, type Forecast, type PlateauPoint, type TargetAnswer, bestModelAt, forecastAt, plateauPoint, targetSize } from './answers';
 import type { TfBackend } from './backend';
 import { ANALOGUES_ALONE, type Reliability, calibration } from './calibration';
-import { type Curve, observedPart } from './curve';
+import { type Curve, WEAKLY_PINNED, observedPart } from './curve';
 import type { LstmOptions } from './lstm';
 import { DEFAULT_METHOD, type FittedCurve, type Method, fitSurrogate, fromAnaloguesAlone } from './surrogate';
 import { diceText, f3, f4, int, pct } from './words';
@@ -59,7 +59,7 @@ export function curveFlags(obs: Curve): string[] {
   const range = Math.max(...y) - Math.min(...y);
   const drops = y.slice(1).map((v, i) => y[i] - v);
   const big = Math.max(0.02, 0.25 * range);
-  if (y.length <= 5) flags.push(`${y.length} points: the asymptote is weakly pinned`);
+  if (y.length <= WEAKLY_PINNED) flags.push(`${y.length} points: the asymptote is weakly pinned`);
   if (range < 0.02) flags.push('flat from the start (range < 0.02)');
   else if (y[y.length - 1] < Math.max(...y) - big) flags.push('falls at the end: more data made it worse');
   else if (drops.some((d) => d > big)) flags.push('dips: a drop of more than a quarter of its range');

@@ -134,6 +134,27 @@ describe('pow3 by Levenberg–Marquardt', () => {
     expect(said).toEqual({ ensemble: 'forecast', pow4: 'undetermined' });
   });
 
+  it('from 5 sizes or fewer claims a levelling within the data only where the interval supports it; from more, the points show it', async () => {
+    const at = async (n: number[], dice: number[]) => {
+      const f = (await fitSurrogate([{ model: 'm', depth: null, n, dice }], 'ensemble', { seed: 0 })).fits[0];
+      const p = plateauPoint(f, 0.005, 0.1);
+      // what the 95% band allows from the point to another 200% of the data on (20 steps of < 0.005 allow 0.1)
+      return { p, gain: f.band(p.levelsOff! + 2 * f.nRef, 0.95)[1] - f.mean(p.levelsOff!), last: n[n.length - 1] };
+    };
+    const rising = await at([20, 40, 60, 80], [0.6, 0.75, 0.78, 0.785]);
+    expect(rising.p.levelsOff!).toBeLessThan(rising.last);
+    expect(rising.gain).toBeGreaterThan(0.1);
+    expect(rising.p.status).toBe('undetermined');
+    expect(rising.p.reason).toMatch(/^not determined by the points observed: the forecast levels off from n ≈ \d+ \(\d+(\.\d)?%\), but its 95% interval allows a gain of /);
+    const flat = await at([20, 40, 60, 80], [0.8, 0.85, 0.86, 0.861]);
+    expect(flat.gain).toBeLessThanOrEqual(0.1);
+    expect([flat.p.status, flat.p.reason, flat.p.n]).toEqual(['observed', 'within the data', flat.p.levelsOff]);
+    // six noisy sizes: the interval allows more, the points have shown the levelling
+    const six = await at([20, 40, 60, 80, 100, 120], [0.5, 0.75, 0.72, 0.8, 0.76, 0.79]);
+    expect(six.gain).toBeGreaterThan(0.1);
+    expect(six.p.status).toBe('observed');
+  });
+
   // best-aic follows the best family; the ensemble carries the curve past its data by the stack
   // learnt on real curves (a shrunk gain: real curves overshoot their fits more often than a clean
   // power law does), which costs it some accuracy on this clean one
