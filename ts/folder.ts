@@ -1,5 +1,5 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 /** Whether the process may access `path` with `mode` (fs.constants: R_OK, W_OK, X_OK). */
 export const can = (path: string, mode: number): boolean => {
@@ -26,13 +26,21 @@ export function nearestExisting(path: string): { path: string; isFile: boolean }
 
 /**
  * Why `dir` cannot be an output folder, before anything is made (a file in the way, a folder above
- * it that is not writable); undefined when it looks fine. Root passes the permission check anywhere.
+ * it that is not writable, a folder nothing can be made in); undefined when it looks fine.
  */
 export function folderProblem(dir: string): string | undefined {
   const near = nearestExisting(dir);
   if (!near) return 'it cannot be reached';
   if (near.isFile) return near.path === resolve(dir) ? 'it is a file, not a folder' : `${near.path} is a file, not a folder`;
   if (!can(near.path, constants.W_OK | constants.X_OK)) return near.path === resolve(dir) ? 'the folder is not writable' : `the folder ${near.path} is not writable`;
+  // root passes the permission check anywhere, even where nothing can be made (/proc, a read-only
+  // mount): so make and remove an empty folder there, before any work is done
+  try {
+    rmdirSync(mkdtempSync(join(near.path, '.plateau-probe-')));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'an error';
+    return `nothing can be made in ${near.path === resolve(dir) ? 'the folder' : `the folder ${near.path}`} (${code})`;
+  }
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { folderProblem, makeFolder } from '../../ts/folder';
@@ -28,5 +28,11 @@ describe('folderProblem', () => {
     expect(folderProblem(join(D, 'notes'))).toBe('it is a file, not a folder');
     expect(folderProblem(join(D, 'new', 'report'))).toBeUndefined();
     expect(existsSync(join(D, 'new'))).toBe(false);
+    // the probe leaves nothing behind
+    expect(readdirSync(D)).toEqual(['notes']);
+  });
+
+  it('refuses a folder nothing can be made in, though root passes the permission check there', () => {
+    expect(folderProblem('/proc/plateau-report')).toMatch(/^(nothing can be made in the folder \/proc \(E[A-Z]+\)|the folder \/proc is not writable)$/);
   });
 });

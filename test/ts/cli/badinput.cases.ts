@@ -188,6 +188,15 @@ export const CASES: BadInput[] = [
     untouched: true,
   },
   {
+    // root passes the permission check there: found before the fitting by making an empty folder
+    what: 'report: `--out` where nothing can be made (/proc)',
+    setup: (D) => store(join(D, 'store.db')),
+    args: (D) => ['report', '--db', join(D, 'store.db'), '--out', '/proc/plateau-report'],
+    code: 2,
+    names: () => '/proc',
+    untouched: true,
+  },
+  {
     what: '`worker --server-key` that is not a CURVE key',
     setup: (D) => keyFile(D, JSON.stringify(SAMPLE_KEYS)),
     args: (D) => ['worker', '--connect', 'tcp://127.0.0.1:5555', '--server-key=abc', '--key-file', join(D, 'keys.json')],
