@@ -6,7 +6,7 @@ import type { RunEvent } from '../dispatch/run';
 import type { Job } from '../experiment/job';
 import type { Experiment } from '../experiment/schema';
 import type { DataSummary } from './data';
-import { defaultDbPath, openDb, storeProblem } from '../store/db';
+import { type Db, defaultDbPath, openDb, storeProblem } from '../store/db';
 import { allDone } from '../store/jobs';
 import type { RunLock } from '../store/lock';
 import { UserError } from '../errors';
@@ -115,6 +115,13 @@ function storedAlready(file: string, experiment: string, jobs: Job[]): boolean {
   }
 }
 
+/** The answer after a run, as `status` prints it: what the grid was trained for. */
+async function printAnswer(db: Db, experiment: string, targetDice?: number): Promise<void> {
+  const { answerBlock, storedAnswer } = await import('./status');
+  console.log();
+  for (const line of answerBlock(experiment, await storedAnswer(db, experiment, { targetDice }))) console.log(line);
+}
+
 /** The data check, saying before a first scan (Python, torch, every case read) what the wait is, and after it how long it took. */
 async function checkDataSaying(exp: Experiment, file: string, check: (exp: Experiment, file: string, progress: boolean) => Promise<DataSummary>, say: (line: string) => void, progress: boolean) {
   const { checkedBefore, dataFingerprint } = await import('../bridge/checked');
@@ -172,7 +179,15 @@ export function registerRun(program: Command): void {
       // Resume at once: a grid whose every job is stored needs no Python, no data scan, no workers.
       if (!o.adaptive && storedAlready(o.db, exp.name, jobs)) {
         if (o.json) console.log(JSON.stringify({ experiment: exp.name, trained: 0, failed: 0, jobs: { total: jobs.length, done: jobs.length, running: 0, failed: 0, queued: 0 } }));
-        else console.log(`all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`);
+        else {
+          console.log(`all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`);
+          const db = openDb(o.db, { readonly: true });
+          try {
+            await printAnswer(db, exp.name);
+          } finally {
+            db.close();
+          }
+        }
         return;
       }
       // Slurm would take the array (sbatch --test-only), asked before the store is touched
@@ -220,7 +235,10 @@ export function registerRun(program: Command): void {
           say);
           const c = jobCounts(db, exp.name);
           if (o.json) console.log(JSON.stringify({ experiment: exp.name, strategy: 'adaptive', trained: r.trained, failed: r.failed, waves: r.waves, seconds: r.seconds, reason: r.reason, jobs: c, grid: jobs.length }));
-          else console.log(`finished '${exp.name}': ${r.trained} trained in ${r.waves} wave(s), ${r.failed} failed, ${r.seconds.toFixed(1)} s; ${c.done} of the grid's ${jobs.length} jobs stored in ${o.db}`);
+          else {
+            console.log(`finished '${exp.name}': ${r.trained} trained in ${r.waves} wave(s), ${r.failed} failed, ${r.seconds.toFixed(1)} s; ${c.done} of the grid's ${jobs.length} jobs stored in ${o.db}`);
+            await printAnswer(db, exp.name, o.targetDice);
+          }
           if (r.failed > 0) process.exitCode = 1;
           return;
         }
@@ -230,7 +248,10 @@ export function registerRun(program: Command): void {
         if (pending.length === 0) {
           const msg = `all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`;
           if (o.json) console.log(JSON.stringify({ experiment: exp.name, trained: 0, failed: 0, jobs: counts() }));
-          else console.log(msg);
+          else {
+            console.log(msg);
+            await printAnswer(db, exp.name);
+          }
           return;
         }
         const events = new EventEmitter();
@@ -263,7 +284,10 @@ export function registerRun(program: Command): void {
         }
         const c = counts();
         if (o.json) console.log(JSON.stringify({ experiment: exp.name, trained: summary.done, failed: summary.failed, seconds: summary.seconds, jobs: c }));
-        else console.log(`finished '${exp.name}': ${summary.done} trained, ${summary.failed} failed in ${summary.seconds.toFixed(1)} s; ${c.done}/${c.total} stored in ${o.db}`);
+        else {
+          console.log(`finished '${exp.name}': ${summary.done} trained, ${summary.failed} failed in ${summary.seconds.toFixed(1)} s; ${c.done}/${c.total} stored in ${o.db}`);
+          await printAnswer(db, exp.name);
+        }
         if (summary.failed > 0) process.exitCode = 1;
       } finally {
         lock?.release();

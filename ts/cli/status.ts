@@ -70,6 +70,27 @@ async function printedAnswer(rows: ReturnType<typeof resultRows>, name: string, 
   }
 }
 
+/**
+ * One experiment's answer as every command prints it: read back while its stored results, options
+ * and the program are unchanged (answerCache.ts), else fitted and kept.
+ */
+export async function storedAnswer(db: Db, name: string, o: { method?: Method; targetDice?: number }): Promise<Printed> {
+  const rows = resultRows(db, name);
+  const full = plannedFullN(db, name);
+  const key = answerKey({ name, rows, full: [...full], method: o.method ?? null, targetDice: o.targetDice ?? null });
+  const kept = readAnswer<Printed>(key);
+  if (kept) return kept;
+  const printed = await printedAnswer(rows, name, o, full);
+  saveAnswer(key, printed);
+  return printed;
+}
+
+/** The answer block `status` and `run` print: its heading and the engine's lines, or why there is none yet. */
+export function answerBlock(experiment: string, p: Printed): string[] {
+  if (!p.json) return [`Answer for '${experiment}': not yet (${p.notes.join('; ')})`];
+  return [`Answer for '${experiment}'`, ...p.lines];
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
@@ -89,17 +110,7 @@ export function registerStatus(program: Command): void {
         // the answer for each experiment shown, from its finished runs (one that cannot be fitted yet
         // says why); an unchanged store's answer is read back instead of fitted again (answerCache.ts)
         const answers: ({ experiment: string } & Printed)[] = [];
-        for (const name of o.experiment ? [o.experiment] : experimentNames(db)) {
-          const rows = resultRows(db, name);
-          const full = plannedFullN(db, name);
-          const key = answerKey({ name, rows, full: [...full], method: method ?? null, targetDice: o.targetDice ?? null });
-          let printed = readAnswer<Printed>(key);
-          if (!printed) {
-            printed = await printedAnswer(rows, name, { method, targetDice: o.targetDice }, full);
-            saveAnswer(key, printed);
-          }
-          answers.push({ experiment: name, ...printed });
-        }
+        for (const name of o.experiment ? [o.experiment] : experimentNames(db)) answers.push({ experiment: name, ...(await storedAnswer(db, name, { method, targetDice: o.targetDice })) });
         if (o.json) {
           const experiments = answers.map((a) => ({ experiment: a.experiment, answer: a.json, notes: a.notes, study: studyRecord(db, a.experiment) }));
           console.log(JSON.stringify({ jobs, results, experiments, workers: workerIncidents(db, o.experiment) }, null, 2));
@@ -109,12 +120,7 @@ export function registerStatus(program: Command): void {
         // the answer first, as forecast and report give it; the tables it was fitted from follow
         for (const a of answers) {
           console.log();
-          if (!a.json) {
-            console.log(`Answer for '${a.experiment}': not yet (${a.notes.join('; ')})`);
-            continue;
-          }
-          console.log(`Answer for '${a.experiment}'`);
-          for (const l of a.lines) console.log(l);
+          for (const l of answerBlock(a.experiment, a)) console.log(l);
         }
         // an adaptive study: what it chose and why, and why it stopped
         for (const a of answers) {

@@ -51,6 +51,12 @@ describe('end to end: YAML → broker → Python worker → Arrow → SQLite', (
     expect(second.exitCode).toBe(0);
     expect(second.stdout).toMatch(/all 4 jobs of 'tiny' are already stored/);
     expect(Date.now() - t0).toBeLessThan(10_000);
+    // and says what the grid was trained for: the answer, as status prints it (2 sizes a depth: from the analogues alone)
+    const block = (out: string) => out.slice(out.indexOf("Answer for 'tiny'")).split('\n\n')[0].trim().split('\n');
+    const answered = block(second.stdout);
+    expect(answered[0]).toBe("Answer for 'tiny'");
+    expect(answered.filter((l) => /^resunet-d[23]: ensemble \[the analogues alone/.test(l))).toHaveLength(2);
+    expect(answered).toEqual(block((await cli(['status', '--db', dbFile])).stdout));
     const again = openDb(dbFile, { readonly: true });
     expect(again.prepare(`SELECT COUNT(*) AS n FROM epochs`).get()).toEqual({ n: 4 });
     expect(again.prepare(`SELECT MAX(attempts) AS a FROM jobs`).get()).toEqual({ a: 1 });

@@ -109,6 +109,8 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
     expect(r.stderr).toMatch(/slurm: submitted worker array \d+ \(2 task\(s\)\)/);
     expect(r.stdout).toMatch(new RegExp(`worker ${cancelled!.worker} left \\(SIGTERM on .*\\); .* \\[${cancelled!.key}\\] queued again`));
     expect(r.stdout).toMatch(/finished 'slurmy': 4 trained, 0 failed/);
+    // then the answer the grid was trained for, after the finished line
+    expect(r.stdout.slice(r.stdout.indexOf("finished 'slurmy'"))).toMatch(/\n\nAnswer for 'slurmy'\n\S+: ensemble \[/);
 
     const s = new Database(db, { readonly: true });
     try {
