@@ -15,6 +15,13 @@ const csv = (body: string) => {
   writeFileSync(f, body);
   return f;
 };
+
+/** `plateau forecast --curve FILE --json`, which must succeed: its first model's answer. */
+const forecastFirst = async (file: string) => {
+  const r = await cli(['forecast', '--curve', file, '--json']);
+  expect(r.exitCode, r.stderr).toBe(0);
+  return JSON.parse(r.stdout).models[0];
+};
 // a pow3 curve with a = 0.9, b = 0.1, c = 0.5 in u = n/1000
 const pow3Rows = (model?: string) =>
   [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000].map((n) => `${n},${(0.9 - 0.1 * (n / 1000) ** -0.5).toFixed(6)}${model ? `,${model}` : ''}`);
@@ -100,9 +107,7 @@ describe('curve input', () => {
 
   it('a 3-size pilot is answered by forecast, while backtest (3 warm-up points, then scored) says it needs 4 and exits 2', async () => {
     const three = csv('n,dice\n24,0.71\n48,0.79\n72,0.827');
-    const f = await cli(['forecast', '--curve', three, '--json']);
-    expect(f.exitCode, f.stderr).toBe(0);
-    const m = JSON.parse(f.stdout).models[0];
+    const m = await forecastFirst(three);
     expect(m.points).toBe(3);
     expect(m.flags).toContain('3 points: the asymptote is weakly pinned');
     const b = await cli(['backtest', '--curve', three]);
@@ -114,9 +119,7 @@ describe('curve input', () => {
 describe('a 2-size pilot through the CLI', () => {
   it('forecast answers it from the analogues and says so; its JSON has the flag and no family', async () => {
     const two = csv('n,dice\n36,0.79\n72,0.827');
-    const r = await cli(['forecast', '--curve', two, '--json']);
-    expect(r.exitCode, r.stderr).toBe(0);
-    const m = JSON.parse(r.stdout).models[0];
+    const m = await forecastFirst(two);
     expect(m.points).toBe(2);
     expect(m.composition).toMatch(/^the analogues alone: /);
     expect(m.flags).toContain('2 points: the asymptote is weakly pinned');
