@@ -44,7 +44,7 @@ pip_quiet() {
   printf '%s\n' "$out" | grep -v -e '^WARNING: Location' -e '^$' >&2 || true
   return $rc
 }
-py_hash=$(cat pyproject.toml | sha256sum | cut -c1-16)
+py_hash=$(cat pyproject.toml py/constraints.txt | sha256sum | cut -c1-16)
 if [ ! -x .venv/bin/python ] || [ "$(cat .tools/stamps/venv 2>/dev/null)" != "$py_hash" ]; then
   boot="${PLATEAU_BOOTSTRAP_PYTHON:-python3}"
   command -v "$boot" >/dev/null || die "no Python found ($boot); install Python >= 3.10 with venv and run again."
@@ -56,8 +56,9 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .tools/stamps/venv 2>/dev/null)" != "$p
     say "installing torch ${PLATEAU_TORCH:-2.13.0}${PLATEAU_TORCH_INDEX:+ from $PLATEAU_TORCH_INDEX}"
     pip_quiet ${PLATEAU_TORCH_INDEX:+--index-url "$PLATEAU_TORCH_INDEX"} "torch==${PLATEAU_TORCH:-2.13.0}" || die "pip could not install torch."
   fi
-  say "installing monai, pyzmq, pyarrow and the plateau Python package"
-  pip_quiet -e '.[dev]' || true
+  # py/constraints.txt: the versions the tests passed with (scripts/pin-python.sh), as package-lock.json for Node
+  say "installing monai, pyzmq, pyarrow and the plateau Python package (versions from py/constraints.txt)"
+  pip_quiet -c py/constraints.txt -e '.[dev]' || true
   .venv/bin/python -c 'import plateau, torch, monai, zmq, pyarrow' || die "the Python packages did not install (see above)."
   echo "$py_hash" > .tools/stamps/venv
 fi
