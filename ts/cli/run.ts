@@ -259,7 +259,7 @@ export function registerRun(program: Command): void {
         let ink: { unmount: () => void } | undefined;
         if (tty) {
           const [{ render }, { createElement }, { Dashboard }, { LIVE }] = await Promise.all([import('ink'), import('react'), import('../tui/Dashboard'), import('../tui/live')]);
-          ink = render(createElement(Dashboard, { dbFile: o.db, experiment: exp.name, onQuit: () => process.kill(process.pid, 'SIGINT') }), LIVE);
+          ink = render(createElement(Dashboard, { dbFile: o.db, experiment: exp.name, onQuit: () => process.kill(process.pid, 'SIGINT'), answerBelow: true }), LIVE);
         } else if (!o.json) {
           console.log(`training ${pending.length} of ${jobs.length} jobs of '${exp.name}' on ${Math.min(o.workers, pending.length)} worker(s); store: ${o.db}`);
           events.on('event', (e: RunEvent) => {

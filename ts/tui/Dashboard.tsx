@@ -61,6 +61,8 @@ export interface DashboardViewProps {
   height?: number;
   /** set when the run has ended (no queued or running jobs) */
   finished?: boolean;
+  /** the run that shows this prints the whole answer when it ends: a finished frame leaves it out of the overview, so it is not on screen twice (once cut to the width) */
+  answerBelow?: boolean;
 }
 
 /** One frame: a title with the view tabs, the view, and the keys. Fits in width × height. */
@@ -78,7 +80,7 @@ export function DashboardView(p: DashboardViewProps) {
         <Tabs view={s.view} colour={p.colour} />
       </Box>
       <Box flexDirection="column" height={body} marginTop={1}>
-        {s.view === 'overview' ? <Overview snap={p.snap} colour={p.colour} width={width} height={body} answer={p.answer} /> : null}
+        {s.view === 'overview' ? <Overview snap={p.snap} colour={p.colour} width={width} height={body} answer={ended && p.answerBelow ? undefined : p.answer} /> : null}
         {s.view === 'grid' ? <Grid snap={p.snap} metric={s.metric} colour={p.colour} height={body} /> : null}
         {s.view === 'curves' ? <Curves curves={p.answer?.curves ?? null} selected={s.curve} colour={p.colour} width={width} height={body} /> : null}
         {s.view === 'job' ? <Job snap={p.snap} index={s.job} colour={p.colour} width={width} height={body} /> : null}
@@ -110,7 +112,7 @@ function useSize(): [number, number] {
  * overview's lines and the curves view, one engine call) and the statistics are recomputed only
  * when the number of finished jobs changes, and only while a view that shows them is up.
  */
-export function Dashboard(props: { dbFile: string; experiment: string; intervalMs?: number; method?: Method; targetDice?: number; onQuit?: () => void }) {
+export function Dashboard(props: { dbFile: string; experiment: string; intervalMs?: number; method?: Method; targetDice?: number; onQuit?: () => void; answerBelow?: boolean }) {
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const colour = !process.env.NO_COLOR;
@@ -193,5 +195,5 @@ export function Dashboard(props: { dbFile: string; experiment: string; intervalM
     { isActive: isRawModeSupported },
   );
   if (!snap) return <Text>{error ? `waiting for ${props.dbFile}: ${error}` : 'loading…'}</Text>;
-  return <DashboardView snap={snap} colour={colour} state={state} answer={answer?.value ?? null} stats={stats?.value ?? null} width={width} height={height - 1} />;
+  return <DashboardView snap={snap} colour={colour} state={state} answer={answer?.value ?? null} stats={stats?.value ?? null} width={width} height={height - 1} answerBelow={props.answerBelow} />;
 }

@@ -61,4 +61,37 @@ describe('plateau dashboard in tmux', () => {
       run.kill();
     }
   }, 300_000);
+
+  it('`plateau run` in a terminal: the live dashboard, then the answer printed once, in full', async () => {
+    const dir = tmp();
+    const file = join(dir, 'tiny.yaml');
+    const db = join(dir, 'p.db');
+    writeFileSync(file, stringify({ ...tinySpec(), fractions: [0.25, 0.5, 0.75, 1] }));
+    const session = `plateau-run-${process.pid}`;
+    tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '40', `cd ${ROOT} && NO_COLOR=1 bin/plateau run ${file} --db ${db} --workers 1; echo run-exited-$?; sleep 60`);
+    const all = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session);
+    try {
+      let screen = '';
+      let live = false;
+      for (let i = 0; i < 1200 && !screen.includes('run-exited'); i++) {
+        await sleep(250);
+        screen = all();
+        live ||= /\d\/8 done/.test(screen) && screen.includes('tab/');
+      }
+      expect(screen).toContain('run-exited-0');
+      expect(live, 'the dashboard was drawn while the run trained').toBe(true);
+      // what status prints for this store: the block the run printed, line for line, each once
+      const status = cli(['status', '--db', db]);
+      const block = (await status).stdout.split('\n').filter((l) => l.trim() && !l.startsWith('Answer for'));
+      const model = block.find((l) => /resunet|unet/.test(l) && /\d\.\d{3}/.test(l));
+      expect(model, (await status).stdout).toBeDefined();
+      const count = (needle: string) => screen.split('\n').filter((l) => l.includes(needle)).length;
+      expect(count("Answer for 'tiny'"), screen).toBe(1);
+      // the first 60 characters of an answer line: a copy cut to the width would match them too
+      expect(count(model!.slice(0, 60)), screen).toBe(1);
+      expect(screen.indexOf('finished')).toBeLessThan(screen.indexOf("Answer for 'tiny'"));
+    } finally {
+      tmux('kill-session', '-t', session);
+    }
+  }, 300_000);
 });
