@@ -122,6 +122,16 @@ async function printAnswer(db: Db, experiment: string, targetDice?: number): Pro
   for (const line of answerBlock(experiment, await storedAnswer(db, experiment, { targetDice }))) console.log(line);
 }
 
+/** A grid with every job stored: nothing is trained, and the run says so, then answers (both the fast path and the one after registering). */
+async function sayAllStored(db: Db, experiment: string, total: number, dbFile: string, json: boolean): Promise<void> {
+  const { jobCounts } = await import('../store/jobs');
+  if (json) console.log(JSON.stringify({ experiment, trained: 0, failed: 0, jobs: jobCounts(db, experiment) }));
+  else {
+    console.log(`${total === 1 ? 'the 1 job' : `all ${total} jobs`} of '${experiment}' ${total === 1 ? 'is' : 'are'} already stored in ${dbFile}; nothing to train`);
+    await printAnswer(db, experiment);
+  }
+}
+
 /** The data check, saying before a first scan (Python, torch, every case read) what the wait is, and after it how long it took. */
 async function checkDataSaying(exp: Experiment, file: string, check: (exp: Experiment, file: string, progress: boolean) => Promise<DataSummary>, say: (line: string) => void, progress: boolean) {
   const { checkedBefore, dataFingerprint } = await import('../bridge/checked');
@@ -178,15 +188,11 @@ export function registerRun(program: Command): void {
       const curve = o.slurm ? undefined : await securityOf(o);
       // Resume at once: a grid whose every job is stored needs no Python, no data scan, no workers.
       if (!o.adaptive && storedAlready(o.db, exp.name, jobs)) {
-        if (o.json) console.log(JSON.stringify({ experiment: exp.name, trained: 0, failed: 0, jobs: { total: jobs.length, done: jobs.length, running: 0, failed: 0, queued: 0 } }));
-        else {
-          console.log(`all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`);
-          const db = openDb(o.db, { readonly: true });
-          try {
-            await printAnswer(db, exp.name);
-          } finally {
-            db.close();
-          }
+        const db = openDb(o.db, { readonly: true });
+        try {
+          await sayAllStored(db, exp.name, jobs.length, o.db, o.json);
+        } finally {
+          db.close();
         }
         return;
       }
@@ -246,12 +252,7 @@ export function registerRun(program: Command): void {
         const pending = pendingJobs(db, exp.name);
         const counts = () => jobCounts(db, exp.name);
         if (pending.length === 0) {
-          const msg = `all ${jobs.length} jobs of '${exp.name}' are already stored in ${o.db}; nothing to train`;
-          if (o.json) console.log(JSON.stringify({ experiment: exp.name, trained: 0, failed: 0, jobs: counts() }));
-          else {
-            console.log(msg);
-            await printAnswer(db, exp.name);
-          }
+          await sayAllStored(db, exp.name, jobs.length, o.db, o.json);
           return;
         }
         const events = new EventEmitter();

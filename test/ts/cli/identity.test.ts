@@ -46,6 +46,6 @@ describe('the same grid under two spellings of its root', () => {
     write(`${join(dir, 'data', 'kvasir')}/`);
     const again = await cli(['run', file, '--db', db], env);
     expect(again.exitCode, again.stderr).toBe(0);
-    expect(again.stdout).toContain("all 1 jobs of 'spelling' are already stored");
+    expect(again.stdout).toContain("the 1 job of 'spelling' is already stored");
   });
 });
