@@ -5,7 +5,9 @@
  * largest difference in Dice between the two runs' jobs and the devices the workers reported.
  * Goal where a GPU is lent: the default experiment's grid ≥ 3× faster packed, with the same Dice.
  *
- *   bash scripts/node.sh --import tsx bench/pack.ts [--workers 4] [--file experiments/synthetic-2d.yaml] [--set field=value ...]
+ *   bash scripts/node.sh --import tsx bench/pack.ts [--workers 4[,8,...]] [--file experiments/synthetic-2d.yaml] [--set field=value ...]
+ *
+ * Several K (comma-separated) are each timed against the one reference run.
  *
  * Without a GPU it runs on the CPU, where the ratio says only how the cores were shared; `--set`
  * shrinks the grid for a quick look (e.g. --set 'fractions=[0.25,0.5]' --set training.epochs=1).
@@ -41,12 +43,15 @@ async function train(workers: number) {
   return { wall, dice, devices };
 }
 
-const k = Number(args.workers);
-// the data check runs once per data set and is remembered: done first, so neither run pays for it
+const ks = args.workers.split(',').map(Number);
+if (!ks.every((k) => Number.isInteger(k) && k > 1)) throw new Error(`--workers: whole numbers above 1, comma-separated (got '${args.workers}')`);
+// the data check runs once per data set and is remembered: done first, so no run pays for it
 await execa('bash', [join(ROOT, 'bin', 'plateau'), 'data', 'check', args.file, ...args.set.flatMap((s) => ['--set', s])], { env: { NO_COLOR: '1' } });
 const one = await train(1);
-const packed = await train(k);
-const diff = Math.max(...[...one.dice].map(([key, d]) => Math.abs(d - (packed.dice.get(key) ?? Number.NaN))));
-console.log(`${one.dice.size} jobs; devices: ${[...new Set([...one.devices, ...packed.devices])].join(', ')}`);
+console.log(`${one.dice.size} jobs; devices: ${one.devices.join(', ')}`);
 console.log(`one job at a time: ${one.wall.toFixed(1)} s wall (reference)`);
-console.log(`${k} workers: ${packed.wall.toFixed(1)} s wall; ratio ${(one.wall / packed.wall).toFixed(2)}× faster; largest |ΔDice| between the runs' jobs ${diff.toFixed(4)}`);
+for (const k of ks) {
+  const packed = await train(k);
+  const diff = Math.max(...[...one.dice].map(([key, d]) => Math.abs(d - (packed.dice.get(key) ?? Number.NaN))));
+  console.log(`${k} workers: ${packed.wall.toFixed(1)} s wall; ratio ${(one.wall / packed.wall).toFixed(2)}× faster; largest |ΔDice| between the runs' jobs ${diff.toFixed(4)}; devices: ${packed.devices.join(', ')}`);
+}
