@@ -4,7 +4,7 @@ import { defaultDbPath, openDb } from '../store/db';
 import type { Curve } from '../surrogate/curve';
 import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
 import { fixed, percent, table } from './format';
-import { numberIn, oneOf, targetDice } from './options';
+import { intIn, numberIn, oneOf, targetDice } from './options';
 import { progress } from './progress';
 import { chooseExperiment, openExisting } from './status';
 
@@ -55,7 +55,7 @@ export function registerForecast(program: Command): void {
     .option('--method <m>', `surrogate: ${METHODS.join(' | ')}`, oneOf<Method>('--method', METHODS), DEFAULT_METHOD)
     .option('--plateau-threshold <d>', 'diminishing returns: another step adds less than this Dice', numberIn('--plateau-threshold', 0, 1, true), 0.005)
     .option('--plateau-step <f>', 'the step, as a fraction of the full data set', numberIn('--plateau-step', 0, 10, true), 0.1)
-    .option('--seed <s>', 'seed for LSTM initialisers', numberIn('--seed', 0, 2 ** 31), 0)
+    .option('--seed <s>', 'seed for LSTM initialisers', intIn('--seed', 0, 2 ** 31 - 1), 0)
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       // the engine (tfjs behind the LSTMs) loads here, not when the CLI starts (issue 13)
@@ -74,7 +74,8 @@ export function registerForecast(program: Command): void {
       // the answer's models, each with the forecast at every n of its curve (the table below the answer)
       const per = a.models.map((m) => ({ fit: m.fit, forecasts: forecastAt(m.fit, src.curves.find((c) => c.model === m.model)!.n), target: m.target, plateau: m.plateau }));
       // the recommended model: the best forecast at the full data set (the only one when there is one)
-      const top = a.models.find((m) => m.model === a.best[BUDGET_FRACTIONS.indexOf(1)]?.model) ?? a.models[0];
+      const full = Math.max(...a.models.map((m) => m.fit.nRef));
+      const top = a.models.find((m) => m.model === a.best.find((b) => Math.abs(b.n / full - 1) < 1e-9)?.model) ?? a.models[0];
       if (src.store) {
         const db = openDb(src.store);
         try {
@@ -116,7 +117,7 @@ export function registerForecast(program: Command): void {
     .option('--db <file>', 'SQLite store (default .plateau/plateau.db); with --curve, where to store the results')
     .option('--experiment <name>', 'stored experiment (default: the only one)')
     .option('--curve <file>', 'CSV with columns n,dice[,model] instead of a store')
-    .option('--seed <s>', 'seed for LSTM initialisers', numberIn('--seed', 0, 2 ** 31), 0)
+    .option('--seed <s>', 'seed for LSTM initialisers', intIn('--seed', 0, 2 ** 31 - 1), 0)
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       const [{ saveBacktest }, { backtest, backtestFits, backtestable }, { extrapolationTable, paperTable }] = await Promise.all([

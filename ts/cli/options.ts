@@ -3,7 +3,8 @@ import { UserError } from '../errors';
 /** An option parser for a number in [lo, hi] ((lo, hi] when loOpen); anything else is a UserError naming the option. */
 export function numberIn(name: string, lo: number, hi: number, loOpen = false) {
   return (raw: string) => {
-    const v = Number(raw);
+    // a decimal number as written: Number('') is 0 and Number('0x1') is 1, neither a number a user typed
+    const v = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(raw) ? Number(raw) : Number.NaN;
     if (!Number.isFinite(v) || v > hi || v < lo || (loOpen && v === lo)) throw new UserError(`${name} must be a number in ${loOpen ? '(' : '['}${lo}, ${hi}] (got '${raw}')`);
     return v;
   };

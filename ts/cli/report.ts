@@ -4,7 +4,7 @@ import { folderProblem } from '../folder';
 import { FORMATS, type Format, PAPERS, type Paper } from '../report/layouts';
 import { defaultDbPath } from '../store/db';
 import { DEFAULT_METHOD, METHODS, type Method } from '../surrogate/methods';
-import { oneOf, targetDice } from './options';
+import { intIn, oneOf, targetDice } from './options';
 import { progress } from './progress';
 import { chooseExperiment, keepFits, openExisting } from './status';
 
@@ -19,7 +19,7 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'output folder', 'report')
     .option('--surrogate <m>', `the method of the Answer and Fig 5/7 (the paper's Fig 5/7 is lstm-uni-full): ${METHODS.join(' | ')}`, oneOf<Method>('--surrogate', METHODS), DEFAULT_METHOD)
     .option('--target-dice <d>', 'the Answer also gives the n to reach this Dice', targetDice)
-    .option('--seed <s>', 'seed for the LSTM surrogates', (v) => Number.parseInt(v, 10), 0)
+    .option('--seed <s>', 'seed for the LSTM surrogates', intIn('--seed', 0, 2 ** 31 - 1), 0)
     .action(async (o) => {
       const { buildReport, reportSteps, writeReport } = await import('../report/report'); // vega and the engine: only here
       // the output folder is checked before minutes of fitting, not found unwritable after them

@@ -55,10 +55,8 @@ export function applyOverrides(doc: unknown, sets: readonly string[], file: stri
     const forbidden = path.find((p) => FORBIDDEN_KEYS.has(p));
     if (forbidden) throw new UserError(`${file}: --set ${set}: '${forbidden}' is not a field of an experiment`);
     const valueDoc = parseDocument(set.slice(eq + 1));
-    if (valueDoc.errors.length > 0) {
-      throw new UserError(`${file}: --set ${set}: the value of ${field} is not valid YAML (${valueDoc.errors[0].message.split('\n')[0].replace(/:\s*$/, '')})`);
-    }
-    const value = valueDoc.toJS();
+    if (valueDoc.errors.length > 0) throw new UserError(`${file}: --set ${set}: the value of ${field} is not valid YAML (${yamlError(valueDoc.errors)})`);
+    const value = yamlValue(valueDoc, `${file}: --set ${set}: the value of ${field}`);
     let node: Record<string, unknown> = root;
     // a list takes an index up to its length (the next entry), not a name: a name would be dropped unseen
     const checkIndex = (depth: number) => {
@@ -105,6 +103,23 @@ export function resolvePaths(doc: unknown, base: string): unknown {
   return out;
 }
 
+/** yaml's first error as one line for a user: no code frame, and no advice meant for programmers. */
+function yamlError(errors: readonly { code: string; message: string }[]): string {
+  const e = errors[0];
+  if (e.code === 'MULTIPLE_DOCS') return "it holds more than one YAML document (a '---' line between them); an experiment is one document";
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  return `${e.message.split('\n')[0].replace(/:\s*$/, '')}${more}`;
+}
+
+/** The document's value; yaml refuses aliases that expand beyond reason (a "billion laughs" file) by throwing. */
+function yamlValue(doc: { toJS(): unknown }, where: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (e) {
+    throw new UserError(`${where} is not valid YAML (${(e as Error).message})`);
+  }
+}
+
 /** Reads, overrides and validates an experiment file; any problem is a UserError naming the file. */
 export function loadExperiment(file: string, sets: readonly string[] = []): Experiment {
   let text: string;
@@ -114,14 +129,10 @@ export function loadExperiment(file: string, sets: readonly string[] = []): Expe
     throw new UserError(`${file}: cannot read experiment file (${(e as NodeJS.ErrnoException).code ?? e})`);
   }
   const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    // one line: yaml's first error without its code frame ("… at line 2, column 1"), and how many follow
-    const first = doc.errors[0].message.split('\n')[0].replace(/:\s*$/, '');
-    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? 's' : ''})` : '';
-    throw new UserError(`${file}: not valid YAML: ${first}${more}`);
-  }
+  // one line: yaml's first error without its code frame ("… at line 2, column 1"), and how many follow
+  if (doc.errors.length > 0) throw new UserError(`${file}: not valid YAML: ${yamlError(doc.errors)}`);
   // The file's paths first (against its folder), so what is still relative came from --set (cwd).
-  const raw = resolvePaths(applyOverrides(resolvePaths(doc.toJS() ?? {}, dirname(resolve(file))), sets, file), process.cwd());
+  const raw = resolvePaths(applyOverrides(resolvePaths((yamlValue(doc, file) as object) ?? {}, dirname(resolve(file))), sets, file), process.cwd());
   const parsed = Experiment.safeParse(raw);
   if (!parsed.success) throw new UserError(formatIssues(file, parsed.error.issues));
   return parsed.data;

@@ -43,7 +43,7 @@ export const Experiment = z
     const names = e.models.flatMap(expandModels).map((m) => m.name);
     const twice = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
     if (twice.length) {
-      ctx.addIssue({ code: 'custom', path: ['models'], message: `${twice.join(', ')} named more than once; give each entry a distinct name:` });
+      ctx.addIssue({ code: 'custom', path: ['models'], message: `${twice.join(', ')} named more than once (a depth listed twice, or two entries of one name); list each depth once and give each entry a distinct name` });
     }
     if (e.training.activation === 'softmax' && 'classes' in e.dataset && e.dataset.classes) {
       const seen = Object.values(e.dataset.classes).flat();

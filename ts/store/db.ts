@@ -125,6 +125,8 @@ export function storeProblem(file: string, write: boolean): string | undefined {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES') return 'it cannot be reached (permission denied on a folder above it)';
     if (code !== 'ENOENT' && code !== 'ENOTDIR') return `it cannot be read (${code})`;
+    // SQLite would make a file of that name, the slash dropped
+    if (/[\\/]$/.test(file)) return `it names a folder (it ends in '/'), not a store file; pass a file, e.g. --db ${join(file, 'plateau.db')}`;
     const near = nearestExisting(file);
     if (near?.isFile) return `${near.path} is a file, not a folder, so no store can be there`;
     if (!write) return undefined; // the caller says "no store there yet"
@@ -182,6 +184,36 @@ let lastOpened: string | undefined;
 translateErrors((e) => (lastOpened ? storeError(lastOpened, e) : undefined));
 
 /** Runs `f` on the store, turning SQLite's errors about the file into one sentence naming it. */
+/**
+ * Why an SQLite file is not a plateau store, before anything is written to it: tables of its own and
+ * not plateau's experiments and jobs. An empty database is a store not yet made.
+ */
+function notAStore(db: Database.Database): string | undefined {
+  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+  if (!tables.length) return undefined;
+  const has = (table: string, cols: string[]) =>
+    tables.includes(table) && cols.every((c) => db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(table, c));
+  if (has('experiments', ['name', 'spec']) && has('jobs', ['key', 'experiment', 'status', 'spec'])) return undefined;
+  return `not a plateau store: it is an SQLite database with other tables (${tables.slice(0, 4).join(', ')}${tables.length > 4 ? ', …' : ''}), left untouched; pass another --db`;
+}
+
+/** Opens the SQLite file and refuses one that is not a plateau store (a UserError; nothing written). */
+function openSqlite(file: string, opts: Database.Options): Database.Database {
+  const db = new Database(file, opts);
+  let problem: string | undefined;
+  try {
+    problem = notAStore(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  if (problem) {
+    db.close();
+    throw new UserError(`${file}: ${problem}`);
+  }
+  return db;
+}
+
 function guarded<T>(file: string, f: () => T): T {
   try {
     return f();
@@ -201,7 +233,7 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   if (opts.readonly) {
     if (!existsSync(file)) throw new UserError(`${file}: no store there`);
     return guarded(file, () => {
-      const db = new Database(file, { readonly: true, fileMustExist: true });
+      const db = openSqlite(file, { readonly: true, fileMustExist: true });
       try {
         db.pragma('busy_timeout = 2000');
         db.prepare('SELECT COUNT(*) FROM sqlite_master').get(); // reads the header now, not mid-command
@@ -218,7 +250,7 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     throw new UserError(`${file}: its folder cannot be created (${(e as NodeJS.ErrnoException).code ?? String(e)}); pass another --db`);
   }
   return guarded(file, () => {
-    const db = new Database(file);
+    const db = openSqlite(file, {});
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

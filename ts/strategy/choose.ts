@@ -155,7 +155,7 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
   const rung = ladderJob(study, o, cost);
   if (rung && rung.action === 'train') {
     if (rung.cost <= budgetLeft) return rung;
-    return halt(`budget: the ladder's next job (${rung.job.model} at ${pct(rung.job.fraction)}, ${secondsText(rung.cost)}) does not fit in the ${secondsText(budgetLeft)} remaining`, []);
+    return halt(`budget: the ladder's next job (${rung.job.model} at ${pct(rung.job.fraction)}, ${secondsText(rung.cost)}) ${budgetLeft > 0 ? `does not fit in the ${secondsText(budgetLeft)} remaining` : `does not fit: the budget is spent (${secondsText(-budgetLeft)} over it)`}`, []);
   }
   const fit = study.models.filter((m) => pointsOf(study.runs, m.model).length >= MIN_POINTS);
   if (fit.length < study.models.length) {

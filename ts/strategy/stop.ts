@@ -36,7 +36,7 @@ export function stopReason(st: StopState): string | null {
   }
   if (st.budget !== undefined && st.spent >= st.budget) return `budget spent: ${s(st.spent)} of ${s(st.budget)}`;
   if (!st.candidates && st.overBudget) {
-    return `budget: no job left fits in the ${s(st.budget! - st.spent)} remaining (the cheapest would take ~${s(st.cheapestOverBudget ?? 0)})`;
+    return `budget: no job left fits in the ${s(Math.max(0, st.budget! - st.spent))} remaining (the cheapest would take ~${s(st.cheapestOverBudget ?? 0)})`;
   }
   if (!st.candidates) return 'no candidates remain: every grid size is trained, with as many seeds as allowed';
   if (st.best) {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import Database from 'better-sqlite3';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { openDb } from '../../../ts/store/db';
@@ -91,6 +92,16 @@ const STORES: StoreCase[] = [
     runOnly: true,
     names: (D) => join(D, 'ro'),
   },
+  {
+    what: "`--db` is another program's SQLite database",
+    setup: (D) => {
+      const db = new Database(join(D, 'store.db'));
+      db.exec(`CREATE TABLE jobs (id INTEGER PRIMARY KEY, title TEXT); INSERT INTO jobs (title) VALUES ('write the grant')`);
+      db.close();
+    },
+    db: (D) => join(D, 'store.db'),
+  },
+  { what: '`--db` ends in `/` (a folder not made yet)', setup: () => {}, db: (D) => `${join(D, 'new')}/`, runOnly: true },
   { what: "`--db`'s folder is a file", setup: (D) => writeFileSync(join(D, 'notes'), 'a file\n'), db: (D) => join(D, 'notes', 'store.db'), names: (D) => join(D, 'notes') },
 ];
 
@@ -142,6 +153,28 @@ export const CASES: BadInput[] = [
     untouched: true,
   },
   { what: 'experiment file missing', args: (D) => ['run', join(D, 'missing.yaml'), '--db', join(D, 'store.db')], code: 2, names: (D) => join(D, 'missing.yaml'), untouched: true },
+  {
+    what: 'experiment file expands aliases beyond reason ("billion laughs")',
+    setup: (D) => {
+      const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
+      for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+      writeFileSync(join(D, 'laughs.yaml'), `${lines.join('\n')}\n`);
+    },
+    args: (D) => ['run', join(D, 'laughs.yaml'), '--db', join(D, 'store.db')],
+    code: 2,
+    names: (D) => join(D, 'laughs.yaml'),
+    untouched: true,
+  },
+  {
+    what: 'experiment file of two YAML documents',
+    setup: (D) => writeFileSync(join(D, 'two.yaml'), `${stringify(tinySpec())}---\n${stringify(tinySpec())}`),
+    args: (D) => ['run', join(D, 'two.yaml'), '--db', join(D, 'store.db')],
+    code: 2,
+    names: () => 'more than one YAML document',
+    untouched: true,
+  },
+  { what: "`--target-dice ''` (empty)", args: (D) => ['forecast', '--db', join(D, 'store.db'), '--target-dice', ''], code: 2, names: () => '--target-dice', untouched: true },
+  { what: '`--seed 1.5`', args: (D) => ['forecast', '--db', join(D, 'store.db'), '--seed', '1.5'], code: 2, names: () => '--seed', untouched: true },
   {
     what: 'experiment file is not valid YAML',
     setup: (D) => writeFileSync(join(D, 'bad.yaml'), 'models: [\n'),

@@ -48,7 +48,7 @@ describe('models, losses, optimizers and schedules by _target_', () => {
     expect(JSON.stringify(bad.error?.issues)).toContain('import path');
     const twice = Experiment.safeParse({ ...tiny(), models: [segresnet, { ...segresnet, init_filters: 16 }] });
     expect(twice.success).toBe(false);
-    expect(twice.error?.issues[0].message).toBe('SegResNet named more than once; give each entry a distinct name:');
+    expect(twice.error?.issues[0].message).toBe('SegResNet named more than once (a depth listed twice, or two entries of one name); list each depth once and give each entry a distinct name');
   });
 });
 
