@@ -306,6 +306,25 @@ describe('the best model', () => {
   });
 });
 
+describe('the best model below a model\'s smallest size', () => {
+  it('compares only the models trained at or below a budget, and leaves out a budget below them all', async () => {
+    // d4 was first trained at 75% (n = 150): below that its curve is only that first point held flat
+    const curves: Curve[] = [
+      { model: 'd2', depth: 2, n: [50, 100, 150, 200], dice: [0.5, 0.65, 0.72, 0.76] },
+      { model: 'd3', depth: 3, n: [50, 150, 200], dice: [0.45, 0.7, 0.77] },
+      { model: 'd4', depth: 4, n: [150, 200], dice: [0.6, 0.74] },
+    ];
+    const a = await answer(curves);
+    const at = (f: number) => a.best.find((b) => Math.abs(b.fraction - f) < 1e-9);
+    expect(at(0.25)?.model).toBe('d2');
+    expect(at(0.25)?.rivals).not.toContain('d4');
+    expect(at(1)?.model).not.toBeUndefined();
+    // a budget below every model's smallest size is not answered at all
+    const late = await answer(curves.map((c) => ({ ...c, n: c.n.filter((v) => v >= 150), dice: c.dice.slice(c.n.findIndex((v) => v >= 150)) })));
+    expect(late.best.map((b) => b.fraction)).toEqual([1, 2]);
+  });
+});
+
 describe('the plateau line beside the families alone', () => {
   it('gives their range where they differ, one number where they agree, and nothing where that number is the point itself', () => {
     expect(familiesAlone(400, 362, 380)).toBe(', the families alone 362–380');
