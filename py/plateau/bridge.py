@@ -106,7 +106,12 @@ def model_costs(arg: dict) -> dict:
     progress = _terminal_progress("timing models") if arg.get("progress") else None
     for m in arg["models"]:
         net = build_model(m, spatial_dims=len(shape) - 1, in_channels=shape[0])
-        rows.append({"model": m["name"], **model_cost(net, shape, runs=arg.get("runs", RUNS), seconds=1.0)})
+        try:
+            cost = model_cost(net, shape, runs=arg.get("runs", RUNS), seconds=1.0)
+        except RuntimeError as e:
+            # torch's own words for a network that cannot take this input (sizes that do not match)
+            raise ValueError(f"{m['name']} does not run on one case of shape {list(shape)} (channels first): {str(e).splitlines()[0]}") from e
+        rows.append({"model": m["name"], **cost})
         if progress:
             progress(len(rows), len(arg["models"]))
     return {"input_shape": list(shape), "threads": threads, "models": rows}

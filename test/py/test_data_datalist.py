@@ -81,6 +81,31 @@ def test_bad_cases_are_named_by_path(tmp_path, monkeypatch):
     assert "lab03.png: label values [2] are not among the labels [0, 1]" in text
 
 
+@pytest.mark.parametrize(
+    "change, said",
+    [
+        (lambda e: e[2].update(image=123), "entry 2: its image is not a path"),
+        (lambda e: e[2].update(image=""), "entry 2: its image is not a path"),
+        (lambda e: e[2].update(image=["../cases/img02.png", 7]), "entry 2: its image is not a path"),
+        (lambda e: e[1].update(label=["a.png", "b.png"]), "entry 1: its label is not a path"),
+        (lambda e: e.__setitem__(3, "img03.png"), "entry 3 is not an object"),
+    ],
+)
+def test_malformed_entries_are_bad_input_naming_the_entry(tmp_path, monkeypatch, change, said):
+    """MONAI's loader fails on these with a TypeError naming no entry (an internal error before)."""
+    monkeypatch.setenv("PLATEAU_CACHE_DIR", str(tmp_path / "cache"))
+    path = png_datalist(tmp_path, n=4)
+    listed = json.loads(path.read_text())
+    change(listed["training"])
+    path.write_text(json.dumps(listed))
+    with pytest.raises(DataError) as err:
+        check_dataset({"kind": "datalist", "datalist": str(path), "key": "training"})
+    assert said in str(err.value) and str(path) in str(err.value)
+    path.write_text(json.dumps({"training": {"a": 1}}))
+    with pytest.raises(DataError, match="'training' value is not a list of entries"):
+        check_dataset({"kind": "datalist", "datalist": str(path), "key": "training"})
+
+
 def dicom_series(folder, volume):
     """``volume`` (rows, columns, slices) as a CT series of one file a slice, written with pydicom."""
     from pydicom.dataset import FileDataset, FileMetaDataset

@@ -30,6 +30,10 @@ class DataError(ValueError):
 
     def __init__(self, root: str, problems: list[tuple[str, str]]):
         self.problems = problems
+        if len(problems) == 1 and problems[0][0] == root:
+            # a problem of the data set itself (its list unreadable, no cases), not of a case: one line
+            super().__init__(f"{root}: {problems[0][1]}")
+            return
         lines = [f"  - {path}: {problem}" for path, problem in problems]
         super().__init__(f"{root}: {len(problems)} bad case(s)\n" + "\n".join(lines))
 

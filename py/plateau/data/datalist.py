@@ -51,14 +51,40 @@ def _where(spec: dict) -> dict:
     return {**spec, "root": spec["datalist"]}
 
 
+def _shape_problem(raw, key: str) -> str | None:
+    """What makes the list unreadable before MONAI's loader sees it, which would fail on it with a
+    TypeError naming no entry: the list itself, an entry that is not an object, an image or label
+    that is not a non-empty path (an image may be a list of them, one per channel)."""
+    if not isinstance(raw, dict):
+        return "it is not a JSON object"
+    items = raw.get(key)
+    if items is None:
+        return None  # MONAI's loader says the key is missing
+    if not isinstance(items, list):
+        return f"its {key!r} value is not a list of entries"
+    path_ok = lambda v: isinstance(v, str) and v.strip() != ""  # noqa: E731
+    for i, entry in enumerate(items):
+        if not isinstance(entry, dict):
+            return f"entry {i} is not an object with an image and a label (got {json.dumps(entry)[:40]})"
+        image, label = entry.get("image"), entry.get("label")
+        if image is not None and not (path_ok(image) or (isinstance(image, list) and image and all(map(path_ok, image)))):
+            return f"entry {i}: its image is not a path (or a list of paths, one per channel): {json.dumps(image)[:40]}"
+        if label is not None and not path_ok(label):
+            return f"entry {i}: its label is not a path: {json.dumps(label)[:40]}"
+    return None
+
+
 def _cases(spec: dict) -> list[Case]:
     path = Path(spec["datalist"])
     where = _where(spec)
+    key = spec.get("key", "training")
     try:
-        dataset_json.read(path)
-        entries = load_decathlon_datalist(path, data_list_key=spec.get("key", "training"), base_dir=path.parent)
+        problem = _shape_problem(dataset_json.read(path), key)
+        if problem:
+            raise ValueError(problem)
+        entries = load_decathlon_datalist(path, data_list_key=key, base_dir=path.parent)
     except (ValueError, KeyError) as err:
-        return finish(where, [], [(str(path), f"cannot read its {spec.get('key', 'training')!r} list ({err})")])
+        return finish(where, [], [(str(path), f"cannot read its {key!r} list ({err})")])
     found, problems, seen, patients = [], [], set(), {}
     for i, entry in enumerate(entries):
         image, label = entry.get("image"), entry.get("label")

@@ -173,6 +173,21 @@ export const CASES: BadInput[] = [
     names: () => 'more than one YAML document',
     untouched: true,
   },
+  {
+    what: 'a data list entry whose image is a number',
+    setup: (D) => writeFileSync(join(D, 'list.json'), JSON.stringify({ training: [{ image: 'a.png', label: 'a_mask.png' }, { image: 123, label: 'b_mask.png' }] })),
+    args: (D) => ['run', experiment(D, { name: 'listed', dataset: { kind: 'datalist', datalist: join(D, 'list.json') }, split: { train: 12, val: 4, test: 4 } }), '--db', join(D, 'store.db')],
+    code: 2,
+    names: () => 'entry 1: its image is not a path',
+    untouched: true,
+  },
+  {
+    what: '`models` with a network that cannot take the data (a 3D U-Net on 2D images)',
+    args: (D) => ['models', experiment(D, { models: [{ _target_: 'monai.networks.nets.UNet', spatial_dims: 3, in_channels: 1, out_channels: 1, channels: [4, 8], strides: [2] }] }), '--threads', '1'],
+    code: 2,
+    names: () => 'UNet does not run on one case of shape [1, 32, 32]',
+    untouched: true,
+  },
   { what: "`--target-dice ''` (empty)", args: (D) => ['forecast', '--db', join(D, 'store.db'), '--target-dice', ''], code: 2, names: () => '--target-dice', untouched: true },
   { what: '`--seed 1.5`', args: (D) => ['forecast', '--db', join(D, 'store.db'), '--seed', '1.5'], code: 2, names: () => '--seed', untouched: true },
   {
