@@ -42,8 +42,13 @@ export function registerDashboard(program: Command): void {
           const snap = views.includes('job') && first.cells[0] ? readSnapshot(db, experiment, first.cells[0].key) : first;
           const answer = views.includes('curves') || views.includes('overview') ? await dashboardAnswer(snap.results, fullTrainingSizes(snap), o.method, { targetDice: o.targetDice }) : null;
           const stats = views.includes('stats') ? await experimentStats(snap.results) : null;
+          // no terminal, no width to fit: the overview is as wide as its longest answer line, so the
+          // answer is printed whole (its target range and the families left out are at the ends)
+          const widest = Math.max(100, ...(answer?.lines ?? []).map((l) => l.length + 1));
           for (const v of views) {
-            const frame = renderToString(createElement(DashboardView, { snap, colour: false, state: { ...initialViewState, view: v }, answer, stats, width: 100, height: 30 }), { columns: 100 });
+            const width = v === 'overview' ? widest : 100;
+            const height = v === 'overview' ? Math.max(30, (answer?.lines.length ?? 0) + 20) : 30;
+            const frame = renderToString(createElement(DashboardView, { snap, colour: false, state: { ...initialViewState, view: v }, answer, stats, width, height }), { columns: width });
             console.log(frame.trimEnd());
           }
         } finally {

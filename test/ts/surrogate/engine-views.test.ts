@@ -136,6 +136,11 @@ describe('one answer in every view', async () => {
       }),
     );
     expectSame('dashboard', said, want);
+    // off a terminal the overview prints every answer line whole: no width to cut them to
+    const printed = await cli(['dashboard', '--db', file, '--view', 'overview', '--target-dice', String(TARGET)]);
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    const out = printed.stdout.split('\n').map((l) => l.trim());
+    for (const line of answerLines(a)) expect(out).toContain(line.trim());
   });
 
   it("the report's Answer table (and its CSV at full precision)", async () => {
