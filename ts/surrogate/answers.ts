@@ -1,5 +1,5 @@
 import { TARGET_NEAR, targetSpread } from './calibration';
-import type { FittedCurve } from './surrogate';
+import { ANALOGUE_REACH, type FittedCurve, fromAnaloguesAlone } from './surrogate';
 import { WEAKLY_PINNED } from './curve';
 import { diceText, pct, int as round } from './words';
 
@@ -92,7 +92,10 @@ export function firstCrossing(g: (n: number) => number, a: number, b: number, sc
  * says nothing about how few images would do, and `lo` (that smallest size) is no lower bound.
  */
 export function targetSize(fit: FittedCurve, dice: number, reach?: number): TargetAnswer {
-  const R = reach ?? (fit.asymptote !== null ? 1000 : 3);
+  // The answer from 2 points (its analogues alone) reaches only as far as its analogues look ahead:
+  // past that its mean and band are held flat, so their staying below a target says nothing.
+  const alone = fromAnaloguesAlone(fit);
+  const R = reach ?? (alone ? ANALOGUE_REACH : fit.asymptote !== null ? 1000 : 3);
   const a = fit.observedMinN;
   const b = R * fit.nRef;
   const base = { model: fit.model, dice, fraction: null as number | null };
@@ -120,6 +123,12 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
     return { ...base, status: 'observed', n, fraction: n / fit.nRef, lo, hi, openBelow, reachable: true, reason: `reached within the data (${range})` };
   }
   if (n === null) {
+    if (upper === null && alone) {
+      return {
+        ...base, status: 'undetermined', n: null, lo: b, hi: null, openBelow: false, reachable: false,
+        reason: `not determined by the points observed (${fit.points} points: the forecast from their analogues reaches to n = ${round(b)}, ${pct(b / fit.nRef)}, and its 95% interval's upper edge stays below ${diceText(dice)} up to there); consistent only with n > ${round(b)}`,
+      };
+    }
     if (upper === null) {
       return { ...base, status: 'unreachable', n: null, lo: null, hi: null, openBelow: false, reachable: false, reason: `not reachable: even the 95% interval's upper edge stays below ${diceText(dice)} up to n = ${round(b)}` };
     }

@@ -104,6 +104,20 @@ describe('a 2-point pilot grid (50/100% of 72 images)', () => {
     expect(m.plateau.status).not.toBe('observed');
   });
 
+  it('a target above what its analogues reach is not determined (their band is held flat past that), never "not reachable"', async () => {
+    const a = await answer([{ model: 'steep', depth: null, n: [50, 100], dice: [0.6, 0.7] }], { targetDice: 0.9 });
+    const m = a.models[0];
+    const reach = 2 * m.fit.nRef;
+    // the band's upper edge is below the target at the analogues' reach and, hardly growing past it,
+    // still 100× further on: what once made this answer "not reachable up to n = 100,000"
+    expect(m.fit.band(reach, 0.95)[1]).toBeLessThan(0.9);
+    expect(m.fit.band(100 * reach, 0.95)[1]).toBeLessThan(0.9);
+    expect(m.target!.status).toBe('undetermined');
+    expect(m.target!.lo).toBeCloseTo(reach, 9);
+    expect(m.target!.hi).toBeNull();
+    expect(m.target!.reason).toContain(`consistent only with n > ${reach}`);
+  });
+
   it('its band has the quantile learnt on 2-point pilots, and an answer from 2 points alone reports their reliability', async () => {
     const a = await answer([two]);
     const fit = a.models[0].fit;
