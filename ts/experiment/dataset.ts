@@ -68,7 +68,7 @@ export const ImageFolder = z
     images: z.string().default('images'),
     masks: z.string().default('masks'),
     size: z.tuple([Side, Side]).default([256, 256]).describe('[height, width] every image is resized to'),
-    channels: z.union([z.literal(1), z.literal(3)]).default(3).describe('1 = grey, 3 = RGB'),
+    channels: z.literal([1, 3], { error: 'must be 1 (grey) or 3 (RGB)' }).default(3).describe('1 = grey, 3 = RGB'),
     mask_threshold: Int.min(0).max(254).default(127).describe('mask pixels above this are foreground'),
     patient_regex: PatientRegex,
     transforms: Transforms,

@@ -34,6 +34,11 @@ describe('loadExperiment', () => {
     expect(() => loadExperiment(file)).toThrow(new RegExp(`${file}: not valid YAML`));
   });
 
+  it('says which values a field of a few takes (image channels: 1 or 3, not "expected 1")', () => {
+    const file = write(stringify({ ...tinySpec(), dataset: { kind: 'image-folder', root: tmp(), size: [32, 32], channels: 4 } }));
+    expect(() => loadExperiment(file)).toThrow(/dataset\.channels: must be 1 \(grey\) or 3 \(RGB\)$/);
+  });
+
   it('reports a missing file', () => {
     expect(() => loadExperiment('/nonexistent/x.yaml')).toThrow(/x\.yaml: cannot read/);
   });
