@@ -183,7 +183,6 @@ export function storeError(file: string, e: unknown): UserError | undefined {
 let lastOpened: string | undefined;
 translateErrors((e) => (lastOpened ? storeError(lastOpened, e) : undefined));
 
-/** Runs `f` on the store, turning SQLite's errors about the file into one sentence naming it. */
 /**
  * Why an SQLite file is not a plateau store, before anything is written to it: tables of its own and
  * not plateau's experiments and jobs. An empty database is a store not yet made.
@@ -214,6 +213,7 @@ function openSqlite(file: string, opts: Database.Options): Database.Database {
   return db;
 }
 
+/** Runs `f` on the store, turning SQLite's errors about the file into one sentence naming it. */
 function guarded<T>(file: string, f: () => T): T {
   try {
     return f();
