@@ -59,7 +59,7 @@ export function registerForecast(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (o) => {
       // the engine (tfjs behind the LSTMs) loads here, not when the CLI starts (issue 13)
-      const [{ saveForecast }, { forecastAt }, { BUDGET_FRACTIONS, answer, answerJson }, { experimentLines }] = await Promise.all([
+      const [{ saveForecast }, { forecastAt }, { answer, answerJson }, { experimentLines }] = await Promise.all([
         import('../store/forecasts'), import('../surrogate/answers'), import('../surrogate/engine'), import('../report/answer'),
       ]);
       const src = await loadCurves(o);
