@@ -48,8 +48,9 @@ export function registerDashboard(program: Command): void {
           for (const v of views) {
             const width = v === 'overview' ? widest : 100;
             const height = v === 'overview' ? Math.max(30, (answer?.lines.length ?? 0) + 20) : 30;
-            const frame = renderToString(createElement(DashboardView, { snap, colour: false, state: { ...initialViewState, view: v }, answer, stats, width, height }), { columns: width });
-            console.log(frame.trimEnd());
+            const frame = renderToString(createElement(DashboardView, { snap, colour: false, state: { ...initialViewState, view: v }, answer, stats, width, height, printed: true }), { columns: width });
+            // Ink pads each line to the frame's width; a file or a pipe gets the text alone
+            console.log(frame.split('\n').map((l) => l.trimEnd()).join('\n').trimEnd());
           }
         } finally {
           db.close();

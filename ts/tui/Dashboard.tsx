@@ -63,6 +63,8 @@ export interface DashboardViewProps {
   finished?: boolean;
   /** the run that shows this prints the whole answer when it ends: a finished frame leaves it out of the overview, so it is not on screen twice (once cut to the width) */
   answerBelow?: boolean;
+  /** printed once, not on a terminal: no keys to press, so no key line, and the view is as tall as its content (not padded to the height) */
+  printed?: boolean;
 }
 
 /** One frame: a title with the view tabs, the view, and the keys. Fits in width × height. */
@@ -79,14 +81,14 @@ export function DashboardView(p: DashboardViewProps) {
         <Text bold wrap="truncate-end">{`plateau · ${p.snap.experiment}${ended ? ' · finished' : ''}`}</Text>
         <Tabs view={s.view} colour={p.colour} />
       </Box>
-      <Box flexDirection="column" height={body} marginTop={1}>
+      <Box flexDirection="column" height={p.printed ? undefined : body} marginTop={1}>
         {s.view === 'overview' ? <Overview snap={p.snap} colour={p.colour} width={width} height={body} answer={ended && p.answerBelow ? undefined : p.answer} /> : null}
         {s.view === 'grid' ? <Grid snap={p.snap} metric={s.metric} colour={p.colour} height={body} /> : null}
         {s.view === 'curves' ? <Curves curves={p.answer?.curves ?? null} selected={s.curve} colour={p.colour} width={width} height={body} /> : null}
         {s.view === 'job' ? <Job snap={p.snap} index={s.job} colour={p.colour} width={width} height={body} /> : null}
         {s.view === 'stats' ? <Stats stats={p.stats ?? null} height={body} /> : null}
       </Box>
-      <Text dimColor wrap="truncate-end">{'tab/←/→ or 1-5 view · ↑/↓ metric, model or job · q quit'}</Text>
+      {p.printed ? null : <Text dimColor wrap="truncate-end">{'tab/←/→ or 1-5 view · ↑/↓ metric, model or job · q quit'}</Text>}
     </Box>
   );
 }

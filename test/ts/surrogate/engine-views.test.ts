@@ -141,6 +141,11 @@ describe('one answer in every view', async () => {
     expect(printed.exitCode, printed.stderr).toBe(0);
     const out = printed.stdout.split('\n').map((l) => l.trim());
     for (const line of answerLines(a)) expect(out).toContain(line.trim());
+    // printed once, for a file or a pipe: no keys to press, no padding to a terminal's size
+    const raw = printed.stdout.split('\n');
+    expect(raw.filter((l) => l !== l.trimEnd())).toEqual([]);
+    expect(printed.stdout).not.toMatch(/q quit/);
+    expect(printed.stdout).not.toMatch(/\n\n\n/);
   });
 
   it("the report's Answer table (and its CSV at full precision)", async () => {
