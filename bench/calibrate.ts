@@ -17,13 +17,15 @@
  *      n and at the observed sizes;
  *   5. the default's answer from 2 points, its analogues alone (surrogate.ts: analoguesAlone): a
  *      forecaster of its own, so its own quantiles (`ANALOGUES_ALONE`), from 2-point pilots (50/100%
- *      of what was observed to 25%) of both halves, each half kept.
+ *      of what was observed to 25%) of both halves, each half kept; and from one size (the last
+ *      observed to 25%): the share of its analogues' gain it adds, learnt on the calibration half,
+ *      then its own quantiles (`ONE_SIZE`) the same way.
  *
  *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 200] [--ensemble-only | --quantiles-only | --analogues-only]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ANALOGUES_ALONE, CALIBRATION_FILE, type Calibration, calibration, type Half, LEVELS, type MethodCalibration, type PointsBucket, type QuantileTable, type Quantiles, type Reliability, type ScaleWeights, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
+import { ANALOGUES_ALONE, CALIBRATION_FILE, ONE_SIZE, type Calibration, calibration, type Half, LEVELS, type MethodCalibration, type PointsBucket, type QuantileTable, type Quantiles, type Reliability, type ScaleWeights, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../ts/surrogate/curve';
 import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParamPrior, fitModel } from '../ts/surrogate/parametric';
@@ -40,7 +42,7 @@ const only = args['ensemble-only'];
 // --quantiles-only: keep sigma0, the priors, the stack and the scales; relearn every method's
 // quantiles, target spreads and reliability
 const quantilesOnly = args['quantiles-only'];
-// --analogues-only: keep everything else; learn only the quantiles of the 2-point answers (5. below; seconds)
+// --analogues-only: keep everything else; learn only the answers from 2 points and one (5. below; seconds)
 const analoguesOnly = args['analogues-only'];
 if ([only, quantilesOnly, analoguesOnly].filter(Boolean).length > 1) throw new Error('--ensemble-only, --quantiles-only and --analogues-only: one of them');
 // the stack and the scales as they are
@@ -226,7 +228,8 @@ function quantilesFrom(scored: Scored[], method: Method, w: ScaleWeights): Quant
     ...bucketQuantiles(scored),
     target95: target ? conformal(logErr, 0.95) : null,
     targetCount: target ? logErr.length : 0,
-    within: bucketQuantiles(withinScores(scored, w)),
+    // none from one size (no observed size below the last): the band there takes the forecast's
+    within: scored.some((s) => s.within.length) ? bucketQuantiles(withinScores(scored, w)) : undefined,
   };
 }
 /** Whether a 95% interval holds the truth under this table: the score within its bucket's quantile. */
@@ -273,8 +276,23 @@ const aloneRow: Reliability = { cut: aloneCut, points: 2, ...aloneFigures };
 reliability[ANALOGUES_ALONE] = [aloneRow];
 log(`${ANALOGUES_ALONE}: ${alone[0].length} + ${alone[1].length} 2-point pilots; quantiles ${JSON.stringify(methodsCal[ANALOGUES_ALONE].quantiles.few)}; held-out MAE ${aloneRow.mae.toFixed(4)}, 95% coverage cross-fitted ${aloneRow.coverage95.toFixed(3)}, within ${aloneRow.coverageWithin95!.toFixed(3)}`);
 
+// 5b. the same from one size: its analogues match the level alone, so first the share of their
+// gain it adds (least absolute deviations of the final value's gain over the observation on the
+// analogues' gain, one-size pilots of the calibration half), then its own quantiles from both halves.
+const gainOf = (s: Scored) => ({ x: [s.forecast - s.last], y: s.truth - s.last });
+const fullShare = await scoreMethod(cal, 'ensemble', 0.25, 1);
+const share = lad(fullShare.map(gainOf), [true])[0];
+const active = calibration();
+useCalibration({ ...active, oneSize: { gain: share } });
+const one = await Promise.all([cal, held].map((curves) => scoreMethod(curves, 'ensemble', 0.25, 1)));
+const oneHalves: Record<Half, Quantiles> = { calibrate: quantilesFrom(one[0], 'ensemble', ensembleScale), 'held-out': quantilesFrom(one[1], 'ensemble', ensembleScale) };
+methodsCal[ONE_SIZE] = { ...quantilesFrom(one.flat(), 'ensemble', ensembleScale), halves: oneHalves };
+const { cut: oneCut, coverageWithin95: _none, ...oneFigures } = reliabilityRow(0.25, one[1], one[0], oneHalves, ensembleScale);
+reliability[ONE_SIZE] = [{ cut: oneCut, points: 1, ...oneFigures }];
+log(`${ONE_SIZE}: share of the analogues' gain ${share.toFixed(3)} from ${fullShare.length} one-size pilots; ${one[0].length} + ${one[1].length} pilots; quantiles ${JSON.stringify(methodsCal[ONE_SIZE].quantiles.few)}; held-out MAE ${reliability[ONE_SIZE][0].mae.toFixed(4)}, 95% coverage cross-fitted ${reliability[ONE_SIZE][0].coverage95.toFixed(3)}`);
+
 const partial = only || keepStack;
-const what = only ? 'the ensemble relearnt' : quantilesOnly ? 'the quantiles and reliability relearnt' : analoguesOnly ? 'the quantiles of the answers from 2 points added' : '';
+const what = only ? 'the ensemble relearnt' : quantilesOnly ? 'the quantiles and reliability relearnt' : analoguesOnly ? 'the quantiles of the answers from 2 points and one added' : '';
 const flag = only ? 'ensemble' : quantilesOnly ? 'quantiles' : 'analogues';
 const out: Calibration = {
   ...base,
@@ -282,8 +300,9 @@ const out: Calibration = {
   scale,
   methods: partial ? { ...previous.methods, ...methodsCal } : methodsCal,
   reliability: partial ? { ...previous.reliability, ...reliability } : reliability,
+  oneSize: { gain: share },
   source: analoguesOnly
-    ? `${previous.source.replace(/; the quantiles of the answers from 2 points.*$/, '')}; the quantiles of the answers from 2 points added with --analogues-only`
+    ? `${previous.source.replace(/; the quantiles of the answers from 2 points.*$/, '')}; the quantiles of the answers from 2 points and one added with --analogues-only`
     : `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets learn the priors, stack and scales; quantiles from these and the ${held.length} curves of odd-id data sets${lstmCount ? ` (${lstmCount} of each for the LSTMs)` : ''}, coverage cross-fitted between the halves; written by bench/calibrate.ts${what ? ` (${what} with --${flag}-only)` : ''}`,
 };
 writeFileSync(CALIBRATION_FILE, `${JSON.stringify(out, null, 1)}\n`);

@@ -124,9 +124,9 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
 }
 
 /** Whether a curve observed up to `upTo` of its largest n can be scored: 2 points or more seen, and some left to forecast. */
-export function forecastable(c: Curve, upTo: number): boolean {
+export function forecastable(c: Curve, upTo: number, fewest = 2): boolean {
   const seen = observedPart(c, upTo).n.length;
-  return seen >= 2 && seen < c.n.length;
+  return seen >= fewest && seen < c.n.length;
 }
 
 export async function scoreMethod(curves: Curve[], method: Method, cut: number, pilot = 0, lstm?: { epochs?: number }): Promise<Scored[]> {
@@ -137,7 +137,8 @@ export async function scoreMethod(curves: Curve[], method: Method, cut: number, 
   // LSTMs fit the curves of one call together: batches of 50 unrelated curves
   const batch = method.startsWith('lstm') ? 50 : input.length;
   for (let i = 0; i < input.length; i += batch) {
-    const part = input.slice(i, i + batch).filter((c) => forecastable(c, cutUsed));
+    // a pilot of one size is scored too (the default answers it from its analogues alone)
+    const part = input.slice(i, i + batch).filter((c) => forecastable(c, cutUsed, pilot === 1 ? 1 : 2));
     const res = await fitSurrogate(part, method, { observedUpTo: cutUsed, seed: 0, lstm });
     const named = byName(part);
     for (const fit of res.fits) out.push(scoreFit(named.get(fit.model)!, fit));
@@ -160,9 +161,9 @@ export function byName<C extends Curve>(curves: C[]): Map<string, C> {
 }
 
 /** The last observed value, carried forward: the baseline every method must beat. */
-export function lastValue(curves: Curve[], cut: number): Scored[] {
+export function lastValue(curves: Curve[], cut: number, fewest = 2): Scored[] {
   return curves.flatMap((c) => {
-    if (!forecastable(c, cut)) return [];
+    if (!forecastable(c, cut, fewest)) return [];
     const obs = observedPart(c, cut);
     const last = obs.dice[obs.dice.length - 1];
     const truth = c.dice[c.dice.length - 1];

@@ -163,12 +163,17 @@ function fullOf(rs: PlannedRow[]): number {
   return Math.max(largest, ...[...groupBy(rs, (r) => r.fold).values()].map(poolOf));
 }
 
-/** The pool a fold's sizes were cut from: the smallest that every (fraction, n_train) agrees with, else n / f of its largest fraction. */
+/**
+ * The pool a fold's sizes were cut from: of those every (fraction, n_train) agrees with, the nearest
+ * to n / f of its largest fraction (one fraction, 50% of 180, agrees with 359 to 361: 360), else that.
+ */
 function poolOf(rs: PlannedRow[]): number {
   const top = rs.reduce((a, b) => (b.fraction! > a.fraction! ? b : a));
+  const guess = top.n_train / top.fraction!;
   // n = round(f·pool) puts the pool within half an image of n / f, over f
   const lo = Math.floor((top.n_train - 0.5) / top.fraction!);
   const hi = Math.ceil((top.n_train + 0.5) / top.fraction!);
-  for (let p = Math.max(1, lo); p <= hi; p++) if (rs.every((r) => trainCount(r.fraction!, p) === r.n_train)) return p;
-  return Math.round(top.n_train / top.fraction!);
+  const agree: number[] = [];
+  for (let p = Math.max(1, lo); p <= hi; p++) if (rs.every((r) => trainCount(r.fraction!, p) === r.n_train)) agree.push(p);
+  return agree.length ? agree.reduce((a, b) => (Math.abs(b - guess) < Math.abs(a - guess) ? b : a)) : Math.round(guess);
 }

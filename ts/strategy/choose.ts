@@ -1,8 +1,7 @@
-import { MIN_POINTS } from '../surrogate/curve';
 import { type Candidate, candidates, nearest } from './candidates';
 import { type CostModel, costModel } from './cost';
 import { type ModelInterval, assessModel, spreadChangeText, withFloor } from './interval';
-import { ladder } from './ladder';
+import { FEWEST_TO_CHOOSE, ladder } from './ladder';
 import { type Point, pointsOf, seedsAt, withFantasy } from './points';
 import { stopReason } from './stop';
 import { DEFAULTS, type Job, type Study, type StrategyOptions, pct, spentOf } from './study';
@@ -157,9 +156,9 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
     if (rung.cost <= budgetLeft) return rung;
     return halt(`budget: the ladder's next job (${rung.job.model} at ${pct(rung.job.fraction)}, ${secondsText(rung.cost)}) ${budgetLeft > 0 ? `does not fit in the ${secondsText(budgetLeft)} remaining` : `does not fit: the budget is spent (${secondsText(-budgetLeft)} over it)`}`, []);
   }
-  const fit = study.models.filter((m) => pointsOf(study.runs, m.model).length >= MIN_POINTS);
+  const fit = study.models.filter((m) => pointsOf(study.runs, m.model).length >= FEWEST_TO_CHOOSE);
   if (fit.length < study.models.length) {
-    if (!pending) return halt(`the grid has ${study.sizes.length} size(s); the engine needs ${MIN_POINTS} to fit a curve`, []);
+    if (!pending) return halt(`the grid has ${study.sizes.length} size(s); the study needs ${FEWEST_TO_CHOOSE} to choose from a curve`, []);
     return { action: 'wait', reason: `the ladder's jobs in flight must return before ${study.models.length - fit.length} model(s) can be fitted`, intervals: [], scores: [] };
   }
 

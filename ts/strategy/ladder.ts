@@ -13,10 +13,16 @@ export const DEFAULT_LADDER = [0.0125, 0.025, 0.05, 0.1];
 export const FIXED_LADDER = [0.05, 0.1, 0.2, 0.4, 0.8, 1];
 /**
  * The fewest sizes a model gets before the engine's answer chooses its jobs: enough for every
- * family of the default (the 4-parameter ones need 4; the engine answers from 2, curve.ts
+ * family of the default (the 4-parameter ones need 4; the engine answers from fewer, curve.ts
  * MIN_POINTS, but from its analogues alone), as the study's figures in the README were measured with.
  */
 export const LADDER_MIN_SIZES = 4;
+/**
+ * The fewest sizes of a model before the study asks the engine about it: the engine answers one
+ * size (curve.ts: MIN_POINTS), but what to train next is chosen from a curve's shape, which one
+ * size does not have.
+ */
+export const FEWEST_TO_CHOOSE = 2;
 
 /**
  * The ladder on a grid: for each rung, the grid size nearest in log (jobs must be grid cells, so

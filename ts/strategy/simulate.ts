@@ -1,7 +1,6 @@
-import { MIN_POINTS } from '../surrogate/curve';
 import { type Decision, nextJob } from './choose';
 import { type ModelInterval, assessModel } from './interval';
-import { FIXED_LADDER, ladder } from './ladder';
+import { FEWEST_TO_CHOOSE, FIXED_LADDER, ladder } from './ladder';
 import { pointsOf } from './points';
 import type { GridSize, Job, Run, Study, StrategyOptions } from './study';
 import { type World, gridSeconds, reveal, trueTargetN, truth } from './world';
@@ -21,7 +20,7 @@ const studyOf = (w: World, runs: Run[]): Study => ({ models: w.models.map(({ mod
 
 /** The engine's answer per model on every point revealed; a model stopped short of the points a fit needs has none. */
 async function finalAnswers(w: World, runs: Run[], o: StrategyOptions): Promise<ModelInterval[]> {
-  const fitted = w.models.filter((m) => pointsOf(runs, m.model).length >= MIN_POINTS);
+  const fitted = w.models.filter((m) => pointsOf(runs, m.model).length >= FEWEST_TO_CHOOSE);
   return Promise.all(fitted.map((m) => assessModel(pointsOf(runs, m.model), m.model, m.depth, w.nFull, o)));
 }
 

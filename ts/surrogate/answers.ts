@@ -92,7 +92,7 @@ export function firstCrossing(g: (n: number) => number, a: number, b: number, sc
  * says nothing about how few images would do, and `lo` (that smallest size) is no lower bound.
  */
 export function targetSize(fit: FittedCurve, dice: number, reach?: number): TargetAnswer {
-  // The answer from 2 points (its analogues alone) reaches only as far as its analogues look ahead:
+  // The answer from 2 points or one (its analogues alone) reaches only as far as its analogues look ahead:
   // past that its mean and band are held flat, so their staying below a target says nothing.
   const alone = fromAnaloguesAlone(fit);
   const R = reach ?? (alone ? ANALOGUE_REACH : fit.asymptote !== null ? 1000 : 3);
@@ -126,7 +126,7 @@ export function targetSize(fit: FittedCurve, dice: number, reach?: number): Targ
     if (upper === null && alone) {
       return {
         ...base, status: 'undetermined', n: null, lo: b, hi: null, openBelow: false, reachable: false,
-        reason: `not determined by the points observed (${fit.points} points: the forecast from their analogues reaches to n = ${round(b)}, ${pct(b / fit.nRef)}, and its 95% interval's upper edge stays below ${diceText(dice)} up to there); consistent only with n > ${round(b)}`,
+        reason: `not determined by the points observed (${fit.points === 1 ? '1 point: the forecast from its' : `${fit.points} points: the forecast from their`} analogues reaches to n = ${round(b)}, ${pct(b / fit.nRef)}, and its 95% interval's upper edge stays below ${diceText(dice)} up to there); consistent only with n > ${round(b)}`,
       };
     }
     if (upper === null) {
@@ -211,6 +211,8 @@ export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, re
   const observed = (): PlateauPoint => ({ ...base, status: 'observed', n: n!, fraction: n! / fit.nRef, lo, hi, levelsOff: n, reason: 'within the data' });
   if (within && fit.points > WEAKLY_PINNED) return observed();
   const undetermined = (reason: string): PlateauPoint => ({ ...base, status: 'undetermined', n: null, fraction: null, lo, hi: null, levelsOff: n, reason });
+  // one size shows no step at all: where its analogues' gain levels off is theirs, not this curve's
+  if (fit.points === 1) return undetermined('not determined from one size: a plateau needs the gain between at least 2 sizes');
   if (n === null) return undetermined(`no plateau within ${reach}× the data set (another ${Math.round(step * 100)}% still adds ≥ ${threshold})`);
   if (hi === null && !within) return undetermined('not determined by the points observed: the fitted families disagree on whether the curve levels off');
   // Past the data (or from weakly pinned points) the claim must stand on the interval: even the

@@ -72,6 +72,12 @@ export interface Calibration {
   methods: Record<string, MethodCalibration>;
   /** per method, per cut-off: errors on the held-out data sets (never used to learn the stack and scales), coverage cross-fitted */
   reliability: Record<string, Reliability[]>;
+  /**
+   * The default's answer from one size (surrogate.ts: analoguesAlone): the share of its analogues'
+   * median gain it adds to the observation, learnt by least absolute deviations on one-size pilots
+   * of the calibration half (analogues matched on the level alone promise more than such curves gain)
+   */
+  oneSize?: { gain: number };
 }
 
 /**
@@ -118,6 +124,8 @@ export const CALIBRATION_FILE = fileURLToPath(new URL('./calibration.json', impo
  * (bench/calibrate.ts, 5.); where a calibration lacks it, the ensemble's are used.
  */
 export const ANALOGUES_ALONE = 'ensemble:analogues-alone';
+/** The same from one size: its analogues are matched on the level alone, so its quantiles are its own too. */
+export const ONE_SIZE = 'ensemble:one-size';
 
 /** No corpus learnt yet (before `bench/calibrate.ts` first ran): no priors, the plain ensemble, normal quantiles. */
 const NONE: Calibration = { source: 'none', sigma0: 0.01, stack: { anchor: 1, gain: 1, slope: 0, tau: 4 },

@@ -29,9 +29,10 @@ export const fullN = (c: Curve) => Math.max(c.nFull ?? 0, c.n[c.n.length - 1]);
  * (pow3, exp3) fit 3 points; with 2 the default answers from its analogues alone (real curves of
  * the same shape, surrogate.ts). Both are answered about as well as a 4-size pilot on LCDB's
  * held-out curves, with intervals as wide as their few points warrant (bench/forecast.ts,
- * "3 points" and "2 points"); with 1 there is no shape to match.
+ * "3 points" and "2 points"). One size has no shape: the default answers it from real curves at
+ * the same level, with the widest intervals ("1 point"); every other method says what it needs.
  */
-export const MIN_POINTS = 2;
+export const MIN_POINTS = 1;
 
 /**
  * Up to this many sizes a curve pins its asymptote weakly: the answer flags it (engine.ts:

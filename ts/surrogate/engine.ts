@@ -1,6 +1,6 @@
 import { type BestAt, type Forecast, type PlateauPoint, type TargetAnswer, bestModelAt, forecastAt, plateauPoint, targetSize } from './answers';
 import type { TfBackend } from './backend';
-import { ANALOGUES_ALONE, type Reliability, calibration } from './calibration';
+import { ANALOGUES_ALONE, ONE_SIZE, type Reliability, calibration } from './calibration';
 import { type Curve, WEAKLY_PINNED, observedPart } from './curve';
 import type { LstmOptions } from './lstm';
 import { DEFAULT_METHOD, type FittedCurve, type Method, fitSurrogate, fromAnaloguesAlone } from './surrogate';
@@ -56,6 +56,8 @@ export interface Answer {
 export function curveFlags(obs: Curve): string[] {
   const flags: string[] = [];
   const y = obs.dice;
+  // one size has no shape to call flat, falling or dipping
+  if (y.length === 1) return ['1 point: no shape to fit, the forecast is what real curves at this level gained'];
   const range = Math.max(...y) - Math.min(...y);
   const drops = y.slice(1).map((v, i) => y[i] - v);
   const big = Math.max(0.02, 0.25 * range);
@@ -69,7 +71,11 @@ export function curveFlags(obs: Curve): string[] {
 function composition(fit: FittedCurve): string {
   const left = fit.left.map((l) => `${l.name} (${l.reason})`).join(', ');
   // too few points for any family (surrogate.ts: analoguesAlone)
-  if (fromAnaloguesAlone(fit)) return `the analogues alone: the median gain of ${fit.analogue?.neighbours ?? 0} real curves of the same shape; left out: ${left}`;
+  if (fromAnaloguesAlone(fit)) {
+    const share = fit.params.share ?? 1;
+    const gain = fit.points === 1 ? `${share === 1 ? 'the' : `${share.toFixed(2)} × the`} median gain of ${fit.analogue?.neighbours ?? 0} real curves at the same level (one size: no shape to compare)` : `the median gain of ${fit.analogue?.neighbours ?? 0} real curves of the same shape`;
+    return `the analogues alone: ${gain}; left out: ${left}`;
+  }
   const parts = fit.members.length > 1 || fit.members[0]?.name !== fit.method ? fit.members.map((m) => `${m.name} ${m.weight.toFixed(2)}`).join(', ') : fit.method;
   const an = fit.analogue ? `; past the data with ${fit.analogue.neighbours} analogue real curves, weight ${fit.analogue.weight.toFixed(2)}` : '';
   return `${parts}${an}${left ? `; left out: ${left}` : ''}`;
@@ -77,8 +83,8 @@ function composition(fit: FittedCurve): string {
 
 /** The reliability row for the cut-off nearest in log to what this fit observed of its data set. */
 function reliabilityAt(method: Method, fits: FittedCurve[]): Reliability | null {
-  // answers from 2 points each (the analogues alone) have rows of their own
-  const alone = fits.length > 0 && fits.every(fromAnaloguesAlone) ? calibration().reliability[ANALOGUES_ALONE] : undefined;
+  // answers from 2 points each or one (the analogues alone) have rows of their own; with both, the one size's
+  const alone = fits.length > 0 && fits.every(fromAnaloguesAlone) ? calibration().reliability[fits.some((f) => f.points === 1) ? ONE_SIZE : ANALOGUES_ALONE] : undefined;
   const rows = alone ?? calibration().reliability[method];
   if (!rows?.length || !fits.length) return null;
   const cut = Math.min(...fits.map((f) => f.observedMaxN / f.nRef));
@@ -159,7 +165,7 @@ export function answerLines(a: Answer): string[] {
   const r = a.reliability;
   if (r) {
     lines.push(
-      `reliability of ${a.method} on ${r.curves} held-out real learning curves observed to ${pct(r.cut)}${r.points ? `, pilots of ${r.points} sizes (its analogues alone)` : ''}: ` +
+      `reliability of ${a.method} on ${r.curves} held-out real learning curves observed to ${pct(r.cut)}${r.points ? `, pilots of ${r.points} size${r.points === 1 ? '' : 's'} (its analogues alone)` : ''}: ` +
         `MAE ${f3(r.mae)} at the largest n (median ${f3(r.median)}), 95% intervals covered ${pct(r.coverage95)}` +
         // cross-fitted: each half of the corpus scored with the quantiles the other half gave (calibration.ts: halves)
         (r.coverageCurves ? ` (cross-fitted on ${r.coverageCurves} curves)` : ''),

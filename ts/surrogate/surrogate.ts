@@ -1,6 +1,6 @@
 import { type Analogue, analogue, haveAnalogues } from './analogue';
 import type { TfBackend } from './backend';
-import { ANALOGUES_ALONE, calibration, multiplier } from './calibration';
+import { ANALOGUES_ALONE, ONE_SIZE, calibration, multiplier } from './calibration';
 import { type Curve, fullN, observedPart } from './curve';
 import { fitLinear } from './linear';
 import type { LstmOptions } from './lstm';
@@ -168,8 +168,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     const p = parts(n);
     return w.floor + w.noise * p.noise + w.spread * p.spread + w.gain * p.gain + w.slope * p.slope + w.horizon * p.horizon + (w.analogue ?? 0) * p.analogue;
   };
-  // the answer from 2 points (analoguesAlone) has its own quantiles where the calibration has them
-  const quantiles = fromAnaloguesAlone(raw) && cal.methods[ANALOGUES_ALONE] ? ANALOGUES_ALONE : method;
+  const quantiles = quantilesOf(raw, m, method);
   const q95 = multiplier(quantiles, m, 0.95);
   return {
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
@@ -263,30 +262,46 @@ function single(method: Method, fit: ParametricFit, left: Raw['left']): Raw {
   };
 }
 
+/**
+ * Whose quantiles a fit's band takes: the answers from 2 points and from one (analoguesAlone) have
+ * their own where the calibration has them, the ensemble's otherwise.
+ */
+function quantilesOf(raw: Raw, m: number, method: Method): string {
+  if (!fromAnaloguesAlone(raw)) return method;
+  const own = m === 1 ? ONE_SIZE : ANALOGUES_ALONE;
+  return calibration().methods[own] ? own : method;
+}
+
 /** The one member of the default's answer from its analogues alone (analoguesAlone, below), and the test for it. */
 const ANALOGUES = 'analogues';
 export const fromAnaloguesAlone = (f: { members: readonly Member[] }): boolean => f.members.length === 1 && f.members[0].name === ANALOGUES;
 
 /**
- * The default with fewer points than any family fits (a pilot of 2 sizes): what happened next to the
- * real curves that looked like this one, their median gain added to the last observation, at full
- * weight. Within the data it runs between the points (held at the last where they fall). On LCDB's
- * held-out curves, 2 points observed to 25% are answered about as well as 3 (bench/forecast.ts,
- * "2 points"); the interval is the ensemble's scale, its analogues' spread in it, with quantiles
- * learnt on 2-point pilots (calibration.ts: ANALOGUES_ALONE).
+ * The default with fewer points than any family fits (a pilot of 2 sizes, or one size): what
+ * happened next to the real curves that looked like this one, their median gain added to the last
+ * observation. Within the data it runs between the points (held at the last where they fall). On
+ * LCDB's held-out curves, 2 points observed to 25% are answered about as well as 3
+ * (bench/forecast.ts, "2 points"). One size has no shape: its analogues match its level alone and
+ * promise more than such curves gain, so it adds the share of their gain learnt on one-size pilots
+ * (calibration.ts: oneSize), and then beats the last value carried forward ("1 point"). The
+ * interval is the ensemble's scale, its analogues' spread in it, with quantiles learnt on pilots
+ * of as many points (calibration.ts: ANALOGUES_ALONE, ONE_SIZE).
  */
 function analoguesAlone(obs: Curve, nRef: number, left: Raw['left']): Raw | null {
-  if (obs.n.length < 2) return null;
   const an = analogue(obs, ANALOGUE_REACH * nRef);
   if (!an) return null;
+  const one = obs.n.length === 1;
+  const share = one ? (calibration().oneSize?.gain ?? 1) : 1;
   const last = obs.n[obs.n.length - 1];
   const yLast = obs.dice[obs.dice.length - 1];
   const ln = obs.n.map(Math.log);
-  const mean = (n: number) => (n <= last ? Math.min(yLast, interp(ln, obs.dice, Math.log(n))) : yLast + an.gain(n));
+  const gain = (n: number) => share * an.gain(n);
+  const mean = (n: number) => (n <= last ? Math.min(yLast, interp(ln, obs.dice, Math.log(n))) : yLast + gain(n));
+  const like = one ? 'at the same level (one size: no shape to compare)' : 'of the same shape';
   return {
     mean, members: [{ name: ANALOGUES, weight: 1, at: mean }], residualSd: null,
-    asymptote: yLast + an.gain(ANALOGUE_REACH * nRef), params: { [ANALOGUES]: 1 }, aic: null,
-    detail: `analogues alone: the last observation plus the median gain of ${an.neighbours} real curves of the same shape (too few points for a family)`,
+    asymptote: yLast + gain(ANALOGUE_REACH * nRef), params: one ? { [ANALOGUES]: 1, share } : { [ANALOGUES]: 1 }, aic: null,
+    detail: `analogues alone: the last observation plus ${share === 1 ? 'the' : `${share.toFixed(2)} × the`} median gain of ${an.neighbours} real curves ${like} (too few points for a family)`,
     left, analogue: { fit: an, weight: 1 },
   };
 }
@@ -350,12 +365,12 @@ function fitParametricCurve(full: Curve, obs: Curve, method: Method): Raw | stri
     else left.push({ name, reason: 'did not converge' });
   }
   if (!fits.length) {
-    // too few points for every family: the default answers from its analogues alone where it has two
-    // points; otherwise one clause, the fewest any family fits
+    // too few points for every family: the default answers from its analogues alone (from 2 points
+    // or one); otherwise one clause, the fewest any family fits
     const fewest = Math.min(...names.map((name) => minPoints(name, (cal.priors[name] ?? []).length > 0)));
     const alone = method === 'ensemble' && obs.n.length < fewest ? analoguesAlone(obs, scale, left) : null;
     if (alone) return alone;
-    const needs = method === 'ensemble' && haveAnalogues() ? `its analogues need at least 2, its families ${fewest}` : combined ? `its families need at least ${fewest}` : `${method} needs ${fewest}`;
+    const needs = method === 'ensemble' && haveAnalogues() ? `its analogues need at least 1, its families ${fewest}` : combined ? `its families need at least ${fewest}` : `${method} needs ${fewest}`;
     if (obs.n.length < fewest) return `${obs.n.length} observed point(s); ${needs}`;
     return `${obs.n.length} observed point(s): ${left.map((l) => `${l.name} ${l.reason}`).join('; ')}`;
   }

@@ -182,3 +182,32 @@ describe("an adaptive study's store (no job past 4/6 of the pool stored)", () =>
     for (const m of e.answer.models) expect(m.forecasts.find((f: { fraction: number }) => f.fraction === 1).n).toBe(120);
   }, 60_000);
 });
+
+describe('a store of one size (every model trained once, at 1/6 of the pool)', () => {
+  it('every view answers each model from that one size (its analogues alone), the same numbers, at 100% of the pool, with no plateau claimed', async () => {
+    const { db, exp, file } = store(1 / 6);
+    expect(new Set(resultRows(db, exp.name).map((r) => r.n_train))).toEqual(new Set([20]));
+    // one fraction agrees with pools 117–123 (round(p / 6) = 20): the one nearest n / f is taken
+    expect([...plannedFullN(db, exp.name).values()]).toEqual(DEPTHS.map(() => 120));
+    const a = await answer(curvesFromRows(resultRows(db, exp.name), exp.name, plannedFullN(db, exp.name)), { targetDice: TARGET });
+    expect(a.models).toHaveLength(DEPTHS.length);
+    for (const m of a.models) {
+      expect(m.fit.points).toBe(1);
+      expect(m.composition).toMatch(/at the same level \(one size: no shape to compare\)/);
+      expect(m.plateau.n).toBeNull();
+      expect(m.at[0].n).toBe(120);
+    }
+    const want = new Map(a.models.map((m): [string, Said] => [m.model, { dice100: m.at[0].dice, dice200: m.at[2].dice, target: m.target!.n, plateau: null }]));
+    const f = await cli(['forecast', '--db', file, '--json', '--target-dice', String(TARGET)]);
+    expect(f.exitCode, f.stderr).toBe(0);
+    expectSame('forecast --json', fromJson(JSON.parse(f.stdout).models), want);
+    const s = await cli(['status', '--db', file, '--json', '--target-dice', String(TARGET)]);
+    expect(s.exitCode, s.stderr).toBe(0);
+    const e = JSON.parse(s.stdout).experiments.find((x: { experiment: string }) => x.experiment === exp.name);
+    expectSame('status --json', fromJson(e.answer.models), want);
+    const printed = await cli(['dashboard', '--db', file, '--view', 'overview', '--target-dice', String(TARGET)]);
+    expect(printed.exitCode, printed.stderr).toBe(0);
+    for (const line of answerLines(a)) expect(printed.stdout).toContain(line.trim());
+    expect(answerLines(a).at(-1)).toMatch(/pilots of 1 size \(its analogues alone\)/);
+  }, 60_000);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANALOGUES_ALONE, calibration, multiplier } from '../../../ts/surrogate/calibration';
+import { ANALOGUES_ALONE, ONE_SIZE, calibration, multiplier } from '../../../ts/surrogate/calibration';
 import type { Curve } from '../../../ts/surrogate/curve';
 import { OPEN_ABOVE, answer, answerLines, familiesAlone, plateauLine, targetLine } from '../../../ts/surrogate/engine';
 import { normal, rng } from '../../../ts/surrogate/random';
@@ -134,10 +134,44 @@ describe('a 2-point pilot grid (50/100% of 72 images)', () => {
     expect(mixed.reliability!.points).toBeUndefined();
   });
 
-  it('one point is refused, saying how many the default needs', async () => {
-    const res = await fitSurrogate([{ ...two, n: [72], dice: [0.827] }], 'ensemble');
-    expect(res.fits).toEqual([]);
-    expect(res.skipped[0].reason).toBe('1 observed point(s); its analogues need at least 2, its families 3');
+});
+
+describe('one size (a model trained once, on 72 images)', () => {
+  const one: Curve = { model: 'resunet-d3', depth: 3, n: [72], dice: [0.827] };
+  it('the default answers it from its analogues at the same level, bounded, non-decreasing, and with a band wider than from 2 points; every other method says what it needs', async () => {
+    for (const method of METHODS) {
+      const res = await fitSurrogate([one], method, { seed: 0, lstm: { epochs: 5 } });
+      expect(res.fits.length + res.skipped.length).toBe(1);
+      if (method === 'ensemble') expect(res.fits).toHaveLength(1);
+      else expect(res.skipped[0].reason).toMatch(/^1 observed point\(s\); (its families need at least 3|\w+ needs [34]|a line with an interval needs 3|an LSTM needs 2)$/);
+      for (const fit of res.fits) expectShape(fit);
+    }
+    const a = await answer([one], { targetDice: 0.9 });
+    const m = a.models[0];
+    const cal = calibration();
+    expect(cal.oneSize!.gain).toBeGreaterThan(0);
+    expect(cal.oneSize!.gain).toBeLessThan(1);
+    expect(m.composition).toMatch(new RegExp(`^the analogues alone: ${cal.oneSize!.gain.toFixed(2)} × the median gain of 100 real curves at the same level \\(one size: no shape to compare\\); left out: pow4`));
+    // the observation itself at its size, then up (never down) by a share of what real curves gained
+    expect(m.fit.mean(72)).toBeCloseTo(0.827, 12);
+    expect(m.at[2].dice).toBeGreaterThanOrEqual(m.at[0].dice);
+    expect(m.at[2].dice).toBeLessThan(0.99);
+    const fromTwo = (await answer([{ ...one, n: [36, 72], dice: [0.79, 0.827] }])).models[0];
+    const width = (x: typeof m) => x.at[2].hi95 - x.at[2].lo95;
+    expect(width(m)).toBeGreaterThan(width(fromTwo));
+    // its own quantile, learnt on one-size pilots, and their reliability
+    expect(multiplier(ONE_SIZE, 1, 0.95).calibrated).toBe(true);
+    const n = 2 * m.fit.nRef;
+    const [lo, hi] = m.fit.band(n, 0.95);
+    if (hi < 1 && lo > 0) expect((hi - lo) / 2).toBeCloseTo(multiplier(ONE_SIZE, 1, 0.95).q * m.fit.scale(n), 9);
+    expect(a.reliability!.points).toBe(1);
+    expect(answerLines(a).at(-1)).toMatch(/observed to 25%, pilots of 1 size \(its analogues alone\): MAE/);
+    // no step observed: no plateau, and a target past the point is a range, not a point
+    expect(m.plateau.status).toBe('undetermined');
+    expect(m.plateau.reason).toBe('not determined from one size: a plateau needs the gain between at least 2 sizes');
+    expect(m.target!.status).toBe('undetermined');
+    expect(m.target!.lo).toBeGreaterThan(72);
+    expect(m.flags).toContain('1 point: no shape to fit, the forecast is what real curves at this level gained');
   });
 });
 
@@ -292,7 +326,10 @@ describe("the engine's progress", () => {
     const seen: string[] = [];
     const a = await answer(curves, { onCurve: (m) => seen.push(m) });
     expect(seen).toEqual(['a', 'b', 'c']);
-    expect(a.skipped.map((s) => s.model)).toEqual(['b']); // 1 point: left out, still reported done
+    expect(a.skipped).toEqual([]);
+    const pow4 = await answer(curves, { method: 'pow4', onCurve: (m) => seen.push(m) });
+    expect(seen).toEqual(['a', 'b', 'c', 'a', 'b', 'c']);
+    expect(pow4.skipped.map((s) => s.model)).toEqual(['b']); // 1 point: left out, still reported done
     const line: string[] = [];
     await fitSurrogate(curves, 'linear', { onCurve: (m) => line.push(m) });
     expect(line).toEqual(['a', 'b', 'c']);

@@ -52,8 +52,6 @@ describe('curve input', () => {
   });
 
   const bad: [string, string, RegExp][] = [
-    ['fewer than 2 points', 'n,dice\n1,0.5', /1 point\(s\); a curve needs at least 2/],
-    ['fewer than 2 sizes (repeats are one point)', 'n,dice\n2,0.6\n2,0.62', /1 point\(s\); a curve needs at least 2/],
     ['dice outside [0,1]', 'n,dice\n1,0.5\n2,0.6\n3,1.2\n4,0.8', /line 4: dice must lie in \[0, 1\] \(got 1.2\)/],
     ['n not positive', 'n,dice\n1,0.5\n0,0.6\n3,0.7\n4,0.8', /line 3: n must be a positive number \(got 0\)/],
     ['a missing column', 'n,score\n1,0.5\n2,0.6\n3,0.7\n4,0.8', /missing column 'dice'/],
@@ -69,31 +67,38 @@ describe('curve input', () => {
     });
   }
 
-  it('a model with too few sizes is left out with a note, as a store leaves it out; the file is rejected only when none is left', async () => {
-    const one = (m: string) => [`24,0.70,${m}`];
+  it('a model of one size is answered by the default (its analogues alone) and left out by a method that needs more, with why; the file is rejected only when no model is left', async () => {
+    const one = (m: string) => [`24,0.70,${m}`, `24,0.72,${m}`];
     const f = csv(['n,dice,model', ...pow3Rows('resunet-d3'), ...one('resunet-d4')].join('\n'));
     const read = readCurveCsv(f);
-    expect(read.curves.map((c) => c.model)).toEqual(['resunet-d3']);
-    expect(read.notes).toEqual([`${f}: model 'resunet-d4' has 1 point(s); a curve needs at least 2`]);
+    // repeats at one n are one point
+    expect(read.curves.map((c) => [c.model, c.n.length])).toEqual([['resunet-d3', 10], ['resunet-d4', 1]]);
+    expect(read.notes).toEqual([]);
     const r = await cli(['forecast', '--curve', f, '--json']);
     expect(r.exitCode, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.models.map((m: { model: string }) => m.model)).toEqual(['resunet-d3']);
-    expect(out.notes).toEqual(read.notes);
-    const text = await cli(['forecast', '--curve', f]);
-    expect(text.stdout).toContain(`note: ${read.notes[0]}`);
-    // every model short: one sentence naming each, exit 2
-    const none = csv(['n,dice,model', ...one('a'), ...one('b')].join('\n'));
-    const bad = await cli(['forecast', '--curve', none]);
+    const d4 = out.models.find((m: { model: string }) => m.model === 'resunet-d4');
+    expect(d4.composition).toMatch(/^the analogues alone: [\d.]+ × the median gain of 100 real curves at the same level/);
+    expect(d4.plateau.status).toBe('undetermined');
+    const pow3 = await cli(['forecast', '--curve', f, '--method', 'pow3', '--json']);
+    expect(pow3.exitCode, pow3.stderr).toBe(0);
+    const p3 = JSON.parse(pow3.stdout);
+    expect(p3.models.map((m: { model: string }) => m.model)).toEqual(['resunet-d3']);
+    expect(p3.skipped).toEqual([{ model: 'resunet-d4', reason: '1 observed point(s); pow3 needs 3' }]);
+    const text = await cli(['forecast', '--curve', f, '--method', 'pow3']);
+    expect(text.stdout).toContain('skipped resunet-d4: 1 observed point(s); pow3 needs 3');
+    // every model short for the method: one sentence naming each, exit 2
+    const none = csv(['n,dice,model', ...one('a'), '48,0.75,b'].join('\n'));
+    const bad = await cli(['forecast', '--curve', none, '--method', 'pow3']);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr.trim()).toBe(`plateau: ${none}: model 'a' has 1 point(s); a curve needs at least 2; ${none}: model 'b' has 1 point(s); a curve needs at least 2`);
+    expect(bad.stderr.trim()).toBe(`plateau: ${none}: pow3 could not be fitted with points up to 100%: a: 1 observed point(s); pow3 needs 3; b: 1 observed point(s); pow3 needs 3`);
   });
 
   it('a cut leaving too few points is one sentence saying how many the method needs', async () => {
     const f = csv('n,dice\n24,0.71\n48,0.79\n96,0.827');
-    const r = await cli(['forecast', '--curve', f, '--observed-up-to', '0.3']);
+    const r = await cli(['forecast', '--curve', f, '--observed-up-to', '0.2']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim()).toBe(`plateau: ${f}: ensemble could not be fitted with points up to 30%: curve: 1 observed point(s); its analogues need at least 2, its families 3`);
+    expect(r.stderr.trim()).toBe(`plateau: ${f}: ensemble could not be fitted with points up to 20%: curve: 0 observed point(s); its analogues need at least 1, its families 3`);
     const pow4 = await cli(['forecast', '--curve', f, '--method', 'pow4']);
     expect(pow4.exitCode).toBe(2);
     expect(pow4.stderr.trim()).toBe(`plateau: ${f}: pow4 could not be fitted with points up to 100%: curve: 3 observed point(s); pow4 needs 4`);
