@@ -21,9 +21,9 @@ const BACK = [0, 0.35, 0.69, 1.04, 1.39, 1.73, 2.08];
 const K = 20;
 /**
  * With one size observed (or sizes closer than the first distance back) there is no shape to
- * compare, only the level: the median gain then rests
- * on more cuts (100 rather than 20 took the error of 1,000 one-size pilots of LCDB's calibration
- * half at 25% from 0.0391 to 0.0383 before the gain's factor, 0.0365 to 0.0364 after it).
+ * compare, only the level: the median gain then rests on more cuts (100 rather than 20 took the
+ * error of 1,000 one-size pilots of LCDB's calibration half at 25% from 0.0391 to 0.0383 with
+ * their whole gain, 0.0365 to 0.0364 with half of it; a one-off check, not kept).
  */
 const K_LEVEL = 100;
 /** weight of the level's squared difference against the shape's mean squared difference */
