@@ -158,7 +158,7 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
   }
   const fit = study.models.filter((m) => pointsOf(study.runs, m.model).length >= FEWEST_TO_CHOOSE);
   if (fit.length < study.models.length) {
-    if (!pending) return halt(`the grid has ${study.sizes.length} size(s); the study needs ${FEWEST_TO_CHOOSE} to choose from a curve`, []);
+    if (!pending) return halt(`the grid has ${study.sizes.length} size${study.sizes.length === 1 ? '' : 's'}; the study needs ${FEWEST_TO_CHOOSE} to choose from a curve`, []);
     return { action: 'wait', reason: `the ladder's jobs in flight must return before ${study.models.length - fit.length} model(s) can be fitted`, intervals: [], scores: [] };
   }
 

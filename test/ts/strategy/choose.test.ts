@@ -18,6 +18,13 @@ describe('nextJob', () => {
     for (const d of ds) expect(d.action === 'train' && d.kind === 'ladder' && /starting ladder/.test(d.reason)).toBe(true);
   });
 
+  it('a grid of one size stops once it is trained: the engine answers one size, but the study chooses from a curve of 2 or more', async () => {
+    const one = [{ fraction: 0.5, n: 200 }];
+    const d = await nextJob(study(['a'], runsOf('a', curve, [0.5]), { sizes: one }));
+    expect(d.action).toBe('stop');
+    expect(d.reason).toBe('the grid has 1 size; the study needs 2 to choose from a curve');
+  });
+
   it('on a pow3 curve observed to 40%, training 100% narrows the Dice-at-100% interval more than 45% does', async () => {
     const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { ladder: LADDER, maxCandidates: 20 });
     const at = (f: number) => d.scores.find((s) => s.kind === 'size' && Math.abs(s.job.fraction - f) < 1e-9)!;
