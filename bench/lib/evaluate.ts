@@ -123,7 +123,7 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
   return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, within: within.map(({ n, y }) => ({ error: Math.abs(fit.mean(n) - y), parts: fit.parts(n) })), withinCovered, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
 }
 
-/** Whether a curve observed up to `upTo` of its largest n can be scored: 2 points or more seen, and some left to forecast. */
+/** Whether a curve observed up to `upTo` of its largest n can be scored: `fewest` points or more seen (2; 1 for a one-size pilot), and some left to forecast. */
 export function forecastable(c: Curve, upTo: number, fewest = 2): boolean {
   const seen = observedPart(c, upTo).n.length;
   return seen >= fewest && seen < c.n.length;
