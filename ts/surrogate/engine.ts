@@ -3,7 +3,7 @@ import type { TfBackend } from './backend';
 import { ANALOGUES_ALONE, ONE_SIZE, type Reliability, calibration } from './calibration';
 import { type Curve, WEAKLY_PINNED, observedPart } from './curve';
 import type { LstmOptions } from './lstm';
-import { DEFAULT_METHOD, type FittedCurve, type Method, fitSurrogate, fromAnaloguesAlone } from './surrogate';
+import { DEFAULT_METHOD, type FittedCurve, type Method, analogueGainText, fitSurrogate, fromAnaloguesAlone } from './surrogate';
 import { diceText, f3, f4, int, pct } from './words';
 
 /**
@@ -71,11 +71,7 @@ export function curveFlags(obs: Curve): string[] {
 function composition(fit: FittedCurve): string {
   const left = fit.left.map((l) => `${l.name} (${l.reason})`).join(', ');
   // too few points for any family (surrogate.ts: analoguesAlone)
-  if (fromAnaloguesAlone(fit)) {
-    const share = fit.params.share ?? 1;
-    const gain = fit.points === 1 ? `${share === 1 ? 'the' : `${share.toFixed(2)} × the`} median gain of ${fit.analogue?.neighbours ?? 0} real curves at the same level (one size: no shape to compare)` : `the median gain of ${fit.analogue?.neighbours ?? 0} real curves of the same shape`;
-    return `the analogues alone: ${gain}; left out: ${left}`;
-  }
+  if (fromAnaloguesAlone(fit)) return `the analogues alone: ${analogueGainText(fit.points, fit.params.share ?? 1, fit.analogue?.neighbours ?? 0)}; left out: ${left}`;
   const parts = fit.members.length > 1 || fit.members[0]?.name !== fit.method ? fit.members.map((m) => `${m.name} ${m.weight.toFixed(2)}`).join(', ') : fit.method;
   const an = fit.analogue ? `; past the data with ${fit.analogue.neighbours} analogue real curves, weight ${fit.analogue.weight.toFixed(2)}` : '';
   return `${parts}${an}${left ? `; left out: ${left}` : ''}`;

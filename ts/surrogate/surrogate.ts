@@ -272,6 +272,12 @@ function quantilesOf(raw: Raw, m: number, method: Method): string {
   return calibration().methods[own] ? own : method;
 }
 
+/** What an answer from its analogues alone adds to the last observation, as its detail and the answer's composition say it. */
+export function analogueGainText(points: number, share: number, neighbours: number): string {
+  const like = points === 1 ? 'at the same level (one size: no shape to compare)' : 'of the same shape';
+  return `${share === 1 ? 'the' : `${share.toFixed(2)} × the`} median gain of ${neighbours} real curves ${like}`;
+}
+
 /** The one member of the default's answer from its analogues alone (analoguesAlone, below), and the test for it. */
 const ANALOGUES = 'analogues';
 export const fromAnaloguesAlone = (f: { members: readonly Member[] }): boolean => f.members.length === 1 && f.members[0].name === ANALOGUES;
@@ -297,11 +303,10 @@ function analoguesAlone(obs: Curve, nRef: number, left: Raw['left']): Raw | null
   const ln = obs.n.map(Math.log);
   const gain = (n: number) => share * an.gain(n);
   const mean = (n: number) => (n <= last ? Math.min(yLast, interp(ln, obs.dice, Math.log(n))) : yLast + gain(n));
-  const like = one ? 'at the same level (one size: no shape to compare)' : 'of the same shape';
   return {
     mean, members: [{ name: ANALOGUES, weight: 1, at: mean }], residualSd: null,
     asymptote: yLast + gain(ANALOGUE_REACH * nRef), params: one ? { [ANALOGUES]: 1, share } : { [ANALOGUES]: 1 }, aic: null,
-    detail: `analogues alone: the last observation plus ${share === 1 ? 'the' : `${share.toFixed(2)} × the`} median gain of ${an.neighbours} real curves ${like} (too few points for a family)`,
+    detail: `analogues alone: the last observation plus ${analogueGainText(obs.n.length, share, an.neighbours)} (too few points for a family)`,
     left, analogue: { fit: an, weight: 1 },
   };
 }
