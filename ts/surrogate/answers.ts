@@ -213,7 +213,7 @@ export function plateauPoint(fit: FittedCurve, threshold = 0.005, step = 0.1, re
   const undetermined = (reason: string): PlateauPoint => ({ ...base, status: 'undetermined', n: null, fraction: null, lo, hi: null, levelsOff: n, reason });
   // one size shows no step at all: where its analogues' gain levels off is theirs, not this curve's
   if (fit.points === 1) return undetermined('not determined from one size: a plateau needs the gain between at least 2 sizes');
-  if (n === null) return undetermined(`no plateau within ${reach}× the data set (another ${Math.round(step * 100)}% still adds ≥ ${threshold})`);
+  if (n === null) return undetermined(`not found within ${reach}× the data set (another ${Math.round(step * 100)}% still adds ≥ ${threshold})`);
   if (hi === null && !within) return undetermined('not determined by the points observed: the fitted families disagree on whether the curve levels off');
   // Past the data (or from weakly pinned points) the claim must stand on the interval: even the
   // 95% band's upper edge, another 200% of the data past the point, gains no more than the

@@ -151,7 +151,9 @@ export const familiesOf = (p: PlateauPoint) => (p.lo !== null && p.hi !== null &
 export function answerLines(a: Answer): string[] {
   const lines: string[] = [];
   for (const m of a.models) {
-    lines.push(`${m.model}: ${a.method} [${m.composition}]${m.fit.calibrated ? '' : ' (intervals not calibrated for this method)'}`);
+    // a single method's composition is its own name: said once ("lstm-bi-full", not "lstm-bi-full [lstm-bi-full]")
+    const how = m.composition === a.method ? a.method : `${a.method} [${m.composition}]`;
+    lines.push(`${m.model}: ${how}${m.fit.calibrated ? '' : ' (intervals not calibrated for this method)'}`);
     lines.push(`  Dice ${m.at.map((f) => `${f4(f.dice)} [${f3(f.lo95)}, ${f3(f.hi95)}] at ${pct(f.fraction)}`).join('; ')} (95% intervals)`);
     if (m.target) lines.push(`  ${targetLine(m.target)}`);
     lines.push(`  ${plateauLine(m.plateau)}`);

@@ -175,6 +175,18 @@ describe('one size (a model trained once, on 72 images)', () => {
   });
 });
 
+describe('the answer lines say a single method once, and a plateau not found plainly', () => {
+  it('"curve: linear", not "curve: linear [linear]"; "plateau not found within 3× …", not "plateau no plateau …"', async () => {
+    const line: Curve = { model: 'curve', depth: null, n: [10, 20, 40, 80, 160], dice: [0.1, 0.15, 0.2, 0.25, 0.3] };
+    const a = await answer([line], { method: 'linear' });
+    const lines = answerLines(a);
+    expect(lines[0]).toBe('curve: linear');
+    expect(lines[2]).toBe('  plateau not found within 3× the data set (another 10% still adds ≥ 0.005)');
+    // an ensemble still says what it is made of
+    expect(answerLines(await answer([line]))[0]).toMatch(/^curve: ensemble \[/);
+  });
+});
+
 describe('the default answer is honest with few points', () => {
   it('the ensemble never holds the unbounded log2, and says which families it left out and why', async () => {
     const a = await answer([rising], { targetDice: 0.85 });

@@ -8,6 +8,7 @@ import { colourIndex, sampleRows } from '../../../ts/tui/Heatmap';
 import { dashboardAnswer } from '../../../ts/tui/forecasts';
 import { etaSeconds, fullTrainingSizes, readSnapshot, rowLabel } from '../../../ts/tui/snapshot';
 import { frameOf, seededStore } from './seed';
+import { resultsText } from '../../../ts/tui/views/Overview';
 
 const state = (view: View) => ({ ...initialViewState, view });
 
@@ -34,7 +35,11 @@ describe('dashboard overview', () => {
     const lines = f.split('\n');
     expect(lines.length).toBeLessThanOrEqual(24);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
-    expect(f).toContain(`answer (${DEFAULT_METHOD}, on ${snap.results.length} results so far)`);
+    // "so far" only while jobs are queued or running; "1 result", not "1 results"
+    const c = snap.counts;
+    expect(f).toContain(`answer (${DEFAULT_METHOD}, on ${snap.results.length} results${c.queued + c.running > 0 ? ' so far' : ''})`);
+    expect(resultsText({ ...snap, results: snap.results.slice(0, 1), counts: { ...c, queued: 0, running: 0 } })).toBe('on 1 result');
+    expect(resultsText({ ...snap, counts: { ...c, queued: 1 } })).toBe(`on ${snap.results.length} results so far`);
     // the first lines of the answer, as forecast and status print them (cut at 80 columns)
     for (const l of dash.lines.slice(0, 3)) expect(f).toContain(l.length <= 78 ? l : l.slice(0, 60));
     // the progress and the failures are still there

@@ -90,7 +90,7 @@ export function Overview({ snap, colour, width, height, answer }: { snap: Snapsh
       ) : null}
       {lines && answerRoom > 0 ? (
         <Box flexDirection="column" marginTop={1} width={width}>
-          <Text bold>{`answer${answer ? ` (${answer.method}, on ${snap.results.length} results so far)` : ''}`}</Text>
+          <Text bold>{`answer${answer ? ` (${answer.method}, ${resultsText(snap)})` : ''}`}</Text>
           {shown.map((l, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
             <Text key={i} wrap="truncate-end" dimColor={!answer}>{l}</Text>
@@ -99,4 +99,11 @@ export function Overview({ snap, colour, width, height, answer }: { snap: Snapsh
       ) : null}
     </Box>
   );
+}
+
+/** What the overview's answer rests on: "on 1 result", "on 12 results so far" while jobs are still queued or running. */
+export function resultsText(snap: Snapshot): string {
+  const k = snap.results.length;
+  const c = snap.counts;
+  return `on ${k} result${k === 1 ? '' : 's'}${c.queued + c.running > 0 ? ' so far' : ''}`;
 }
