@@ -1,6 +1,6 @@
 import type { ResultRow } from '../store/results';
 import { type CurveSet, answerable, curvesFromRows } from '../surrogate/curve';
-import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines, familiesOf, rivalsText } from '../surrogate/engine';
+import { type Answer, type AnswerOptions, OPEN_ABOVE, answer, answerLines, familiesOf, fitText, rivalsText } from '../surrogate/engine';
 import type { CellValue, ReportTable } from './table';
 import { diceText, f3, int, pct } from '../surrogate/words';
 
@@ -66,7 +66,7 @@ export function answerTable(a: Answer, experiment: string, notes: string[] = [])
       // the families' own points are a spread, not an interval: they go beside the status, as the answer lines say them
       null, p.reason ? `${p.status}: ${p.reason}` : `${p.status}${familiesOf(p)}`,
     ]);
-    rows.push([m.model, 'fit', null, null, null, null, [`${a.method} [${m.composition}]${m.fit.calibrated ? '' : ' (intervals not calibrated for this method)'}`, ...m.flags].join('; ')]);
+    rows.push([m.model, 'fit', null, null, null, null, [fitText(a, m), ...m.flags].join('; ')]);
   }
   for (const b of a.best) rows.push([b.model, `best model at ${pct(b.fraction)}`, b.n, pct(b.fraction), b.dice, `[${f3(b.lo95)}, ${f3(b.hi95)}]`, rivalsText(b.rivals)]);
   const reliability = answerLines(a).find((l) => l.startsWith('reliability'));

@@ -147,13 +147,18 @@ export function familiesAlone(n: number, lo: number, hi: number): string {
 /** A plateau point's families, as the answer lines and the report say them ('' where the point or their range is unknown). */
 export const familiesOf = (p: PlateauPoint) => (p.lo !== null && p.hi !== null && p.n !== null ? familiesAlone(p.n, p.lo, p.hi) : '');
 
+/** The method and what it is made of, as the answer lines and the report's Answer table say it. */
+export function fitText(a: Answer, m: ModelAnswer): string {
+  // a single method's composition is its own name: said once ("lstm-bi-full", not "lstm-bi-full [lstm-bi-full]")
+  const how = m.composition === a.method ? a.method : `${a.method} [${m.composition}]`;
+  return `${how}${m.fit.calibrated ? '' : ' (intervals not calibrated for this method)'}`;
+}
+
 /** The answer as text, the same lines in every view (forecast, status, dashboard, report). */
 export function answerLines(a: Answer): string[] {
   const lines: string[] = [];
   for (const m of a.models) {
-    // a single method's composition is its own name: said once ("lstm-bi-full", not "lstm-bi-full [lstm-bi-full]")
-    const how = m.composition === a.method ? a.method : `${a.method} [${m.composition}]`;
-    lines.push(`${m.model}: ${how}${m.fit.calibrated ? '' : ' (intervals not calibrated for this method)'}`);
+    lines.push(`${m.model}: ${fitText(a, m)}`);
     lines.push(`  Dice ${m.at.map((f) => `${f4(f.dice)} [${f3(f.lo95)}, ${f3(f.hi95)}] at ${pct(f.fraction)}`).join('; ')} (95% intervals)`);
     if (m.target) lines.push(`  ${targetLine(m.target)}`);
     lines.push(`  ${plateauLine(m.plateau)}`);
