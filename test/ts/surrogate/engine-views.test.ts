@@ -211,3 +211,21 @@ describe('a store of one size (every model trained once, at 1/6 of the pool)', (
     expect(answerLines(a).at(-1)).toMatch(/pilots of 1 size \(its analogues alone\)/);
   }, 60_000);
 });
+
+describe('a model of the grid with no finished run', () => {
+  it('is named in a note by forecast and status, not silently left out of the answer', async () => {
+    const { db, exp, file } = store();
+    // every job of the deepest model failed: its results are gone
+    db.prepare(`DELETE FROM metrics WHERE job IN (SELECT key FROM jobs WHERE model = 'resunet-d4')`).run();
+    db.prepare(`UPDATE jobs SET status = 'failed' WHERE model = 'resunet-d4'`).run();
+    const note = `experiment '${exp.name}': model 'resunet-d4' has no finished run yet`;
+    const f = await cli(['forecast', '--db', file, '--json']);
+    expect(f.exitCode, f.stderr).toBe(0);
+    const out = JSON.parse(f.stdout);
+    expect(out.models.map((m: { model: string }) => m.model)).toEqual(['resunet-d2', 'resunet-d3']);
+    expect(out.notes).toEqual([note]);
+    const s = await cli(['status', '--db', file]);
+    expect(s.exitCode, s.stderr).toBe(0);
+    expect(s.stdout).toContain(`note: ${note}`);
+  }, 60_000);
+});
