@@ -15,10 +15,10 @@ export type AnswerCurves = CurveSet;
 export function answerCurves(rows: ResultRow[], where: string, full?: Map<string, number>): AnswerCurves {
   if (!rows.length) return { curves: [], notes: [`${where}: no finished runs to fit`] };
   // all models at once first: a grid that varies lr or weight decay names its curves by them
-  const all = answerable([() => curvesFromRows(rows, where, full)]);
-  const set = all.curves.length ? all : answerable([...new Set(rows.map((r) => r.model))].map((model) => () => curvesFromRows(rows.filter((r) => r.model === model), where, full)));
-  // a model of the grid with no finished run (queued, or every job failed) is named, not silently absent
   const done = new Set(rows.map((r) => r.model));
+  const all = answerable([() => curvesFromRows(rows, where, full)]);
+  const set = all.curves.length ? all : answerable([...done].map((model) => () => curvesFromRows(rows.filter((r) => r.model === model), where, full)));
+  // a model of the grid with no finished run (queued, or every job failed) is named, not silently absent
   const none = [...(full?.keys() ?? [])].filter((model) => !done.has(model));
   return { curves: set.curves, notes: [...set.notes, ...none.map((model) => `${where}: model '${model}' has no finished run yet`)] };
 }
