@@ -66,9 +66,12 @@ describe('lee2025 report', async () => {
       expect(row[2]).toBeCloseTo(mine.reduce((s, r) => s + r.params, 0) / mine.length, 9);
       expect(row[3]).toBeCloseTo(mine[0].flops / 1e9, 12);
       expect(row[4]).toBeCloseTo(mine[0].throughput, 9);
+      // each model's own count, not the experiment's (it said "mean over its 8 finished jobs" for 4 per model)
+      expect(row[6]).toBe(mine.length);
+      expect(mine.length).toBeLessThan(rows.length);
     }
     const csv = readFileSync(join(out, 'lee2025-table1.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('Model,Layers,Parameters,GFLOPs,Throughput (img/s),Mean training time (s)');
+    expect(csv[0]).toBe('Model,Layers,Parameters,GFLOPs,Throughput (img/s),Mean training time (s),Jobs');
     expect(csv).toHaveLength(3);
     expect(readFileSync(join(out, 'lee2025-table1.tex'), 'utf8')).toContain('\\toprule');
     expect(readFileSync(join(out, 'lee2025-table1.md'), 'utf8')).toMatch(/\| resunet-d2 \| 2 \|/);

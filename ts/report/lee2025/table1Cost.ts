@@ -9,16 +9,16 @@ export function costTable(d: ReportData): ReportTable {
   return {
     id: 'lee2025-table1',
     title: 'Table 1. Model complexity by depth',
-    caption: `Trainable parameters, forward-pass FLOPs for one input and inference throughput per model (mean over its ${d.rows.length} finished jobs), experiment ${d.experiment}.`,
-    header: ['Model', 'Layers', 'Parameters', 'GFLOPs', 'Throughput (img/s)', 'Mean training time (s)'],
+    caption: `Trainable parameters, forward-pass FLOPs for one input and inference throughput per model, each the mean over that model's finished jobs (counted in the last column), experiment ${d.experiment}.`,
+    header: ['Model', 'Layers', 'Parameters', 'GFLOPs', 'Throughput (img/s)', 'Mean training time (s)', 'Jobs'],
     rows: [...by.entries()].map(([model, rs]) => {
       const num = (k: 'params' | 'flops' | 'throughput') => {
         const v = rs.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
         return v.length ? mean(v) : null;
       };
       const flops = num('flops');
-      return [model, rs[0].depth, num('params'), flops === null ? null : flops / 1e9, num('throughput'), mean(rs.map((r) => r.seconds))];
+      return [model, rs[0].depth, num('params'), flops === null ? null : flops / 1e9, num('throughput'), mean(rs.map((r) => r.seconds)), rs.length];
     }),
-    digits: [null, null, 0, 4, 1, 1],
+    digits: [null, null, 0, 4, 1, 1, 0],
   };
 }
