@@ -53,7 +53,7 @@ export async function experimentStats(rows: ResultRow[]): Promise<{ formula: str
   try {
     const fit = ols(recordsFrame(rows as unknown as Record<string, unknown>[], 'store'), formula);
     return {
-      formula: `OLS ${formula}  (n=${fit.nobs}, R²=${fit.rsquared.toFixed(3)}, AIC ${fit.aic.toFixed(1)})`,
+      formula: `OLS ${formula}  (n=${fit.nobs}, R²=${Number.isFinite(fit.rsquared) ? fit.rsquared.toFixed(3) : 'undefined (Dice is the same in every job)'}, AIC ${fit.aic.toFixed(1)})`,
       tables: [coefficientTable(fit, 'ols', 'Coefficients', formula), anovaTable(fit, 'anova', 'ANOVA (type 1) with partial η²', formula)],
     };
   } catch (e) {

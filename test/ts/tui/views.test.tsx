@@ -112,6 +112,15 @@ describe('dashboard stats', () => {
     expect(f).toContain('η²p');
     expect(f).toMatch(/Residuals\s+\d+/);
   });
+
+  it('says R² is undefined where every job has the same Dice (it printed -Infinity)', async () => {
+    const { db, exp } = seededStore();
+    const rows = resultRows(db, exp.name).map((r) => ({ ...r, dice: 0.5 }));
+    const stats = await experimentStats(rows);
+    if ('error' in stats) throw new Error(stats.error);
+    expect(stats.formula).toContain('R²=undefined (Dice is the same in every job)');
+    expect(stats.formula).not.toMatch(/Infinity|NaN/);
+  });
 });
 
 describe('Dashboard (polling the store)', () => {
