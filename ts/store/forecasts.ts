@@ -82,7 +82,7 @@ export function saveForecast(
       const t = c.target;
       const q = c.plateau;
       answer.run(
-        id, t?.dice ?? null, t?.n ?? null, t?.lo ?? null, t?.hi ?? null, t ? Number(t.reachable) : null, t?.reason ?? null, t?.status ?? null,
+        id, t?.dice ?? null, t?.n ?? null, t?.lo ?? null, t?.hi ?? null, t && t.reachable !== null ? Number(t.reachable) : null, t?.reason ?? null, t?.status ?? null,
         q?.n ?? null, q?.fraction ?? null, q?.threshold ?? null, q?.step ?? null, q?.status ?? null, q?.lo ?? null, q?.hi ?? null, q?.reason ?? null, t ? Number(t.openBelow) : null, q?.levelsOff ?? null,
       );
       return id;

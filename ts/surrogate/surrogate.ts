@@ -1,6 +1,8 @@
 import { type Analogue, analogue, haveAnalogues } from './analogue';
 import type { TfBackend } from './backend';
 import { ANALOGUES_ALONE, ONE_SIZE, calibration, multiplier } from './calibration';
+import { zOf } from './jstat';
+import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread } from './band';
 import { type Curve, fullN, observedPart } from './curve';
 import { fitLinear } from './linear';
 import type { LstmOptions } from './lstm';
@@ -35,7 +37,10 @@ export interface FittedCurve {
   observedN: number[];
   points: number;
   mean: (n: number) => number;
+  /** the central interval at n, clipped to [0, 1]; its edges never fall as n grows (band.ts: monotoneBand) */
   band: (n: number, level: number) => [number, number];
+  /** the interval's half-width at n before the clip and the running maximum (the plateau check reads it past Dice 1) */
+  halfWidth: (n: number, level: number) => number;
   /** the uncalibrated uncertainty scale at n, and its parts */
   scale: (n: number) => number;
   parts: (n: number) => ScaleParts;
@@ -71,6 +76,17 @@ export interface SurrogateResult {
   fits: FittedCurve[];
   skipped: { model: string; reason: string }[];
 }
+
+/** The fractions of the full data set every view answers at, and the data budgets the best model is named for. */
+export const ANSWER_FRACTIONS = [1, 1.5, 2];
+export const BUDGET_FRACTIONS = [0.25, 0.5, 1, 2];
+
+/**
+ * The band is tabulated up to this multiple of the full data set (the target search's reach), flat
+ * beyond; the sizes the views answer at are on its grid, so the band printed there is exact.
+ */
+const BAND_REACH = 1000;
+const bandSizes = (obs: Curve, nRef: number) => bandGrid(obs.n[0], BAND_REACH * nRef, [...obs.n, ...[...ANSWER_FRACTIONS, ...BUDGET_FRACTIONS].map((f) => f * nRef)]);
 
 const clip = (v: number) => Math.min(1, Math.max(0, v));
 
@@ -170,15 +186,23 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
   };
   const quantiles = quantilesOf(raw, m, method);
   const q95 = multiplier(quantiles, m, 0.95);
+  // the spread between repeats (seeds, folds) is measured, not learnt: it joins the calibrated width in quadrature
+  const repeats = repeatHalfWidth(obs, repeatSpread(obs));
+  // The answers from 2 points or one pass through the points, so within the data their learnt
+  // quantile is 0 at 80% and the band collapsed onto a measured Dice as if it were the true curve:
+  // theirs is never narrower than one observation's own noise (σ0, learnt on the corpus).
+  const floor = fromAnaloguesAlone(raw) ? cal.sigma0 : 0;
+  const halfWidth = (n: number, level: number) => Math.max(Math.hypot(bandMultiplier(quantiles, obs.n, n, level) * scale(n), repeats(n, level)), zOf(level) * floor);
+  const rawBand = (n: number, level: number): [number, number] => {
+    const mu = clip(raw.mean(n));
+    const h = halfWidth(n, level);
+    return [clip(mu - h), clip(mu + h)];
+  };
   return {
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
-    band: (n, level) => {
-      const mu = clip(raw.mean(n));
-      const h = bandMultiplier(quantiles, obs.n, n, level) * scale(n);
-      return [clip(mu - h), clip(mu + h)];
-    },
-    scale, parts,
+    band: monotoneBand(rawBand, bandSizes(obs, fullN(full)), obs),
+    halfWidth, scale, parts,
     asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
     params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,
     calibrated: q95.calibrated,

@@ -15,6 +15,7 @@ const sizes = Array.from({ length: 60 }, (_, i) => 5 * 1.12 ** i);
 
 function expectShape(fit: Awaited<ReturnType<typeof fitSurrogate>>['fits'][number]) {
   let prev = -Infinity;
+  let prevHi = -Infinity;
   for (const n of sizes) {
     const m = fit.mean(n);
     expect(m).toBeGreaterThanOrEqual(0);
@@ -23,7 +24,9 @@ function expectShape(fit: Awaited<ReturnType<typeof fitSurrogate>>['fits'][numbe
     const [lo, hi] = fit.band(n, 0.95);
     expect(lo).toBeLessThanOrEqual(m + 1e-12);
     expect(hi).toBeGreaterThanOrEqual(m - 1e-12);
-    prev = m;
+    // the band's upper edge never falls as n grows, as the curve it bounds never does
+    expect(hi).toBeGreaterThanOrEqual(prevHi - 1e-12);
+    [prev, prevHi] = [m, hi];
   }
 }
 
@@ -95,7 +98,8 @@ describe('a 2-point pilot grid (50/100% of 72 images)', () => {
     // as wide as 2 points warrant: on LCDB's held-out curves, 95% bands of 2-point pilots cover
     // 0.96–0.97 (bench/forecast.ts), as wide on average as 3-point ones; here well past the data's
     expect(width(m)).toBeGreaterThan(0.05);
-    expect(width(m)).toBeGreaterThan(4 * (m.at[0].hi95 - m.at[0].lo95));
+    // (at 100%, the last point, as wide as one observation's noise: the band does not collapse onto it)
+    expect(width(m)).toBeGreaterThan(3 * (m.at[0].hi95 - m.at[0].lo95));
     const t = m.target!;
     if (t.n !== null) expect(t.n).toBeGreaterThan(72);
     expect(t.lo).toBeGreaterThan(36);
@@ -365,7 +369,22 @@ describe('the best model', () => {
     const fit = (m: string) => a.models.find((x) => x.model === m)!.fit;
     expect(fit('b').band(160, 0.95)[1]).toBeGreaterThanOrEqual(full.dice);
     expect(fit('c').band(160, 0.95)[1]).toBeLessThan(full.dice);
+    expect(fit('a').band(160, 0.95)[0]).toBeGreaterThan(fit('c').mean(160));
     expect(answerLines(a).find((l) => l.startsWith('best model:'))).toContain(`a at 100% (${full.dice.toFixed(4)}; not ruled out: b)`);
+  });
+});
+
+describe('the best model with a wide interval of its own', () => {
+  it('names a rival whose forecast the best\'s own 95% interval reaches down to, though the rival\'s narrow band stays below the best', async () => {
+    const n = [20, 40, 60, 80, 100, 120, 140, 160];
+    const steady: Curve = { model: 'steady', depth: null, n, dice: n.map((v) => 0.8 - 0.2 * Math.exp(-v / 30)) };
+    const wild: Curve = { model: 'wild', depth: null, n: [20, 40, 60, 80], dice: [0.3, 0.55, 0.7, 0.8], nFull: 160 };
+    const a = await answer([steady, wild]);
+    const full = a.best.find((b) => b.fraction === 1)!;
+    const fit = (m: string) => a.models.find((x) => x.model === m)!.fit;
+    const other = full.model === 'wild' ? 'steady' : 'wild';
+    expect(fit(other).band(160, 0.95)[1] < full.dice || full.lo95 <= fit(other).mean(160)).toBe(true);
+    expect(full.rivals).toEqual([other]);
   });
 });
 
@@ -402,5 +421,52 @@ describe('the plateau line beside the families alone', () => {
     expect(plateauLine(p)).toMatch(/^plateau not determined by the points observed: the forecast levels off from n ≈ [\d,]+ \(\d+(\.\d)?%\), but its 95% interval allows a gain of 0\.\d{3} from there to n ≈ [\d,]+ \(\d+(\.\d)?%\), more than the 0\.100 that another 200% of data adding < 0\.005 per 10% allows$/);
     const claimed = { ...p, status: 'forecast' as const, n: 300, fraction: 300 / 160, lo: 300, hi: 300 };
     expect(plateauLine(claimed)).toBe('plateau at n ≈ 300 (187.5%): beyond it another 10% of data adds < 0.005 Dice');
+  });
+});
+
+describe('a plateau only where the interval supports it', () => {
+  it('is not placed where a line is held at the cap of Dice 1: that is the cap, not a levelling', async () => {
+    const steep: Curve = { model: 'm', depth: null, n: [100, 200, 300, 400, 500], dice: [0.5, 0.6, 0.7, 0.8, 0.9] };
+    const p = (await answer([steep], { method: 'linear' })).models[0].plateau;
+    expect(p.status).toBe('undetermined');
+    expect(p.reason).toMatch(/reaches the cap of Dice 1 at n ≈ [\d,]+ \(\d+(\.\d+)?%\) and stops there because of the cap/);
+  });
+
+  it('is not claimed on a steep curve whose band reaches past Dice 1, though the band is clipped there', async () => {
+    const steep: Curve = { model: 's', depth: null, n: [20, 40, 60, 80], dice: [0.4, 0.62, 0.78, 0.88] };
+    const m = (await answer([steep])).models[0];
+    expect(m.plateau.status).toBe('undetermined');
+    // the band past the data is clipped at 1; before the clip it allows a gain far above the 0.1 a plateau allows
+    expect(m.fit.band(3 * 80, 0.95)[1]).toBe(1);
+    expect(m.fit.mean(3 * 80) + m.fit.halfWidth(3 * 80, 0.95) - m.fit.mean(m.plateau.levelsOff!)).toBeGreaterThan(0.1);
+  });
+});
+
+describe('a target the forecast and its band stay below', () => {
+  it('is "not determined" from a few flat points (a network that has not started learning), never "not reachable"; JSON says reachable: null', async () => {
+    const flat: Curve = { model: 'f', depth: null, n: [10, 20, 30], dice: [0.15, 0.152, 0.149] };
+    const t = (await answer([flat], { targetDice: 0.8 })).models[0].target!;
+    expect(t.status).toBe('undetermined');
+    expect(t.reachable).toBeNull();
+    expect([t.lo, t.hi, t.n]).toEqual([null, null, null]);
+    expect(targetLine(t)).toMatch(/^Dice 0\.8: not determined by the points observed: neither the forecast nor its 95% interval's upper edge reaches 0\.8 up to n = [\d,]+, but 3 points pin where the curve levels off too weakly to rule it out$/);
+  });
+
+  it('is "not reachable" from more points that pin it', async () => {
+    const n = [10, 20, 30, 40, 50, 60, 70, 80];
+    const flat: Curve = { model: 'f', depth: null, n, dice: n.map((_, i) => 0.15 + 0.001 * (i % 2)) };
+    const t = (await answer([flat], { targetDice: 0.8 })).models[0].target!;
+    expect(t.status).toBe('unreachable');
+    expect(t.reachable).toBe(false);
+  });
+});
+
+describe('an answer with no model answered', () => {
+  it('prints no reliability line for a method that answered nothing', async () => {
+    const a = await answer([{ model: 'x', depth: null, n: [10, 20], dice: [0.5, 0.6] }], { method: 'pow4' });
+    expect(a.models).toEqual([]);
+    const lines = answerLines(a);
+    expect(lines.some((l) => l.startsWith('reliability'))).toBe(false);
+    expect(lines).toEqual(['skipped x: 2 observed point(s); pow4 needs 4']);
   });
 });

@@ -62,7 +62,9 @@ describe('pow3 by Levenberg–Marquardt', () => {
       expect(t.hi === null || t.hi >= t.n!).toBe(true);
     }
     const beyond = targetSize(f, a + 0.001);
-    expect(beyond.reachable).toBe(false);
+    // above the asymptote: ruled out (false) only where not even the band reaches it; otherwise the points cannot say (null)
+    expect(beyond.status).toMatch(/^(undetermined|unreachable)$/);
+    expect(beyond.reachable).toBe(beyond.status === 'unreachable' ? false : null);
     expect(beyond.reason).toMatch(/levels off|not reachable/);
   });
 
@@ -123,7 +125,8 @@ describe('pow3 by Levenberg–Marquardt', () => {
       if (p.status === 'forecast') expect(from).toBe(p.n);
       else expect(p.reason).toContain(`levels off from n ≈ ${Math.round(from)} (`);
       expect(from).toBeGreaterThan(200);
-      const gain = f.band(from + 400, 0.95)[1] - f.mean(from);
+      // the band's upper edge read before its clip at Dice 1
+      const gain = Math.max(f.band(from + 400, 0.95)[1], f.mean(from + 400) + f.halfWidth(from + 400, 0.95)) - f.mean(from);
       // another 200% of the data is 20 steps of 10%, each adding < 0.005
       if (p.status === 'forecast') expect(gain).toBeLessThanOrEqual(0.1 - 0.01);
       else {

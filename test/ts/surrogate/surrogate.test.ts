@@ -20,13 +20,14 @@ function withPow3(past: number, inside: number | null): Calibration {
   const within = inside === null ? {} : { within: { quantiles: flat(inside), counts } };
   return { ...c, methods: { ...c.methods, pow3: { quantiles: flat(past), counts, target95: null, targetCount: 0, ...within } } };
 }
-/** The band's half-width at n over the method's scale there: the multiplier the band used. */
+/** The band's half-width at n (before the clip and the upper edge's running maximum) over the method's scale there: the multiplier the band used. */
 async function multipliers(at: number[]): Promise<number[]> {
   const { fits } = await fitSurrogate([curve], 'pow3', { seed: 0 });
   const f = fits[0];
   return at.map((n) => {
-    const [lo, hi] = f.band(n, 0.95);
-    return (hi - lo) / 2 / f.scale(n);
+    // where the half-width is the band's own, below the upper edge's running maximum: the lower edge shows it
+    expect(f.mean(n) - f.band(n, 0.95)[0]).toBeCloseTo(f.halfWidth(n, 0.95), 12);
+    return f.halfWidth(n, 0.95) / f.scale(n);
   });
 }
 

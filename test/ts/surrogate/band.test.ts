@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread } from '../../../ts/surrogate/band';
+import { calibration } from '../../../ts/surrogate/calibration';
+import { type Curve, pointsBySize } from '../../../ts/surrogate/curve';
+import { answer } from '../../../ts/surrogate/engine';
+import { jStat, zOf } from '../../../ts/surrogate/jstat';
+
+// Two seeds at each of 4 sizes, the last pair 0.53 and 0.84 (the QA case: its 95% interval at 100% was [0.672, 0.693]).
+const runs = [
+  [30, 0.6], [30, 0.66], [60, 0.64], [60, 0.74], [90, 0.6], [90, 0.8], [120, 0.53], [120, 0.84],
+] as const;
+const points = pointsBySize(runs, (r) => r[0], (r) => r[1]);
+const seeded: Curve = { model: 'a', depth: null, n: points.map((p) => p.n), dice: points.map((p) => p.dice), sd: points.map((p) => p.sd), count: points.map((p) => p.count) };
+const meansOnly: Curve = { model: 'a', depth: null, n: seeded.n, dice: seeded.dice };
+
+describe('the spread between repeats', () => {
+  it('is pooled over the sizes with several runs: the sample variance of each pair, averaged, on one degree of freedom per pair', () => {
+    const s = repeatSpread(seeded)!;
+    const pairs = [0, 2, 4, 6].map((i) => [runs[i][1], runs[i + 1][1]]);
+    // a pair's sample variance is half its squared difference
+    const pooled = pairs.reduce((t, [a, b]) => t + (a - b) ** 2 / 2, 0) / pairs.length;
+    expect(s.dof).toBe(4);
+    expect(s.sd).toBeCloseTo(Math.sqrt(pooled), 12);
+    expect(repeatSpread(meansOnly)).toBeNull();
+    const h = repeatHalfWidth(seeded, s);
+    expect(h(120, 0.95)).toBeCloseTo(jStat.studentt.inv(0.975, 4) * (s.sd / Math.sqrt(2)), 12);
+    expect(repeatHalfWidth(meansOnly, null)(120, 0.95)).toBe(0);
+  });
+
+  it('widens the Dice interval: seeds at 0.53 and 0.84 give an interval at 100% that holds both, where the means alone give a narrow one', async () => {
+    const [withSeeds, alone] = await Promise.all([answer([seeded]), answer([meansOnly])]);
+    const [lo, hi] = [withSeeds.models[0].at[0].lo95, withSeeds.models[0].at[0].hi95];
+    expect(lo).toBeLessThanOrEqual(0.53);
+    expect(hi).toBeGreaterThanOrEqual(0.84);
+    const narrow = alone.models[0].at[0];
+    expect(narrow.hi95 - narrow.lo95).toBeLessThan((hi - lo) / 3);
+    // the forecast itself is the same: the means are
+    expect(withSeeds.models[0].at[0].dice).toBeCloseTo(narrow.dice, 2);
+  });
+});
+
+describe('a band whose upper edge never falls', () => {
+  const grid = bandGrid(10, 1000, [37, 150], 200);
+  // a raw band whose upper edge falls between 100 and 300, and lower edge falls past 500
+  const raw = (n: number): [number, number] => [0.5 - (n > 500 ? 0.1 : 0), 0.7 + (n > 100 && n < 300 ? -0.05 : 0) + n / 1e5];
+
+  it('takes the running maximum of the upper edge, exact at the grid points where it already rises, and keeps the raw lower edge', () => {
+    const band = monotoneBand(raw, grid, { n: [], dice: [] });
+    let prev = -Infinity;
+    for (const n of bandGrid(10, 2000, [], 3000)) {
+      const b = band(n, 0.95);
+      expect(b[1]).toBeGreaterThanOrEqual(prev);
+      expect(b[0]).toBe(raw(n)[0]);
+      prev = b[1];
+    }
+    expect(grid).toContain(37);
+    expect(band(37, 0.95)).toEqual(raw(37));
+    expect(band(200, 0.95)[1]).toBeCloseTo(raw(100)[1], 3);
+  });
+
+  it('holds every observed Dice from its size on in its upper edge', () => {
+    const band = monotoneBand(raw, grid, { n: [37, 150], dice: [0.9, 0.6] });
+    expect(band(37, 0.95)[1]).toBe(0.9);
+    expect(band(150, 0.95)[1]).toBe(0.9);
+    expect(band(30, 0.95)[1]).toBe(raw(30)[1]);
+  });
+
+  it('keeps a measured Dice inside the fitted band at every observed size, for a curve that jumps at its last size', async () => {
+    const jump: Curve = { model: 'j', depth: null, n: [20, 40, 60, 80], dice: [0.4, 0.62, 0.78, 0.9] };
+    const fit = (await answer([jump])).models[0].fit;
+    jump.n.forEach((n, i) => expect(fit.band(n, 0.95)[1]).toBeGreaterThanOrEqual(jump.dice[i]));
+  });
+});
+
+describe('a band never narrower than one observation\'s noise', () => {
+  it('at the first of 2 points the 80% band keeps a width (it collapsed onto the measured Dice)', async () => {
+    const two: Curve = { model: 't', depth: null, n: [40, 80], dice: [0.7, 0.78] };
+    const fit = (await answer([two])).models[0].fit;
+    for (const level of [0.8, 0.95]) {
+      const [lo, hi] = fit.band(40, level);
+      expect(hi - lo).toBeGreaterThanOrEqual(2 * zOf(level) * calibration().sigma0 - 1e-12);
+    }
+  });
+});
