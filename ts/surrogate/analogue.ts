@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Curve } from './curve';
 import { fileStamp, remembered, rememberedDoubles } from './fitMemo';
+import { interp } from './interp';
 
 /**
  * The analogue forecast: what happened next to the real learning curves that looked most like
@@ -38,21 +39,6 @@ interface Entries {
   curve: Int32Array;
   size: number;
   maxReach: number;
-}
-
-/** Linear interpolation on increasing xs, flat beyond the ends. */
-function interp(xs: ArrayLike<number>, ys: ArrayLike<number>, v: number): number {
-  if (v <= xs[0]) return ys[0];
-  const last = xs.length - 1;
-  if (v >= xs[last]) return ys[last];
-  let lo = 0;
-  let hi = last;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] <= v) lo = mid;
-    else hi = mid;
-  }
-  return ys[lo] + ((v - xs[lo]) / (xs[hi] - xs[lo])) * (ys[hi] - ys[lo]);
 }
 
 function features(ln: number[], y: number[], lnLast: number, out: Float64Array, at: number): void {

@@ -1,53 +1,48 @@
 import type { Curve } from './curve';
+import { interp } from './interp';
 import { jStat } from './jstat';
 
+/** Repeats are pooled over this many sizes with several runs, the nearest at or below the size asked about. */
+const REPEAT_WINDOW = 3;
+
 /**
- * The spread between repeated runs (seeds, folds) at one size, pooled over the sizes that have
- * several: Σ(cᵢ − 1)·sdᵢ² / Σ(cᵢ − 1), with those degrees of freedom. Pooled because two runs at
- * a size give one degree of freedom, whose t quantile (12.7 at 95%) says nothing useful alone.
- * null where no size has two runs.
+ * The spread between repeated runs (seeds, folds) near each observed size: Σ(cᵢ − 1)·sdᵢ² / Σ(cᵢ − 1)
+ * over the REPEAT_WINDOW sizes with several runs nearest at or below it (the first ones, for a size
+ * below them all), with those degrees of freedom. Pooled, because two runs at a size give one degree
+ * of freedom, whose t quantile (12.7 at 95%) says nothing useful alone; near, because runs scatter
+ * far more at small sizes than at large ones (LCDB's seeds do), so pooling every size would overstate
+ * the spread where the forecast stands. null at every size where no size has two runs.
  */
-export function repeatSpread(obs: Curve): { sd: number; dof: number } | null {
-  let ss = 0;
-  let dof = 0;
-  obs.n.forEach((_, i) => {
-    const s = obs.sd?.[i];
-    const c = obs.count?.[i] ?? 1;
-    if (c > 1 && s !== null && s !== undefined && Number.isFinite(s)) {
-      ss += (c - 1) * s * s;
-      dof += c - 1;
-    }
+export function repeatSpread(obs: Curve): ({ sd: number; dof: number } | null)[] {
+  const with2 = obs.n.map((_, i) => i).filter((i) => (obs.count?.[i] ?? 1) > 1 && Number.isFinite(obs.sd?.[i] ?? NaN));
+  return obs.n.map((_, i) => {
+    const below = with2.filter((j) => j <= i);
+    const window = below.length ? below.slice(-REPEAT_WINDOW) : with2.slice(0, REPEAT_WINDOW);
+    if (!window.length) return null;
+    const dof = window.reduce((t, j) => t + obs.count![j] - 1, 0);
+    const ss = window.reduce((t, j) => t + (obs.count![j] - 1) * obs.sd![j]! ** 2, 0);
+    return { sd: Math.sqrt(ss / dof), dof };
   });
-  return dof > 0 ? { sd: Math.sqrt(ss / dof), dof } : null;
 }
 
 /**
- * The half-width the repeats add at n, for a central interval of `level`: Student's t on the
- * pooled degrees of freedom times the standard error of the mean Dice at the observed size at or
- * below n (past the data, the last one's: the forecast stands on it). Zero without repeats.
+ * The half-width the repeats add at n, for a central interval of `level`: Student's t on the pooled
+ * degrees of freedom times the standard error of the mean Dice at the observed size at or below n
+ * (past the data, the last one's: the forecast stands on it), less the noise the calibrated band
+ * already allows for. That band was learnt on real curves whose points are themselves means over
+ * seeds, so it holds their usual scatter (σ0, the corpus's typical noise): the repeats widen it only
+ * where they scatter more, and then by the excess, in quadrature. Zero without repeats.
  */
-export function repeatHalfWidth(obs: Curve, spread: { sd: number; dof: number } | null): (n: number, level: number) => number {
-  if (!spread) return () => 0;
-  const t = new Map<number, number>();
+export function repeatHalfWidth(obs: Curve, spread: ({ sd: number; dof: number } | null)[], sigma0: number): (n: number, level: number) => number {
+  if (spread.every((s) => s === null)) return () => 0;
   return (n, level) => {
     let i = 0;
     while (i + 1 < obs.n.length && obs.n[i + 1] <= n) i++;
-    const c = obs.count?.[i] ?? 1;
-    if (!t.has(level)) t.set(level, jStat.studentt.inv(0.5 + level / 2, spread.dof));
-    return t.get(level)! * (spread.sd / Math.sqrt(c));
+    const s = spread[i];
+    if (!s) return 0;
+    const se2 = s.sd ** 2 / (obs.count?.[i] ?? 1);
+    return se2 > sigma0 ** 2 ? jStat.studentt.inv(0.5 + level / 2, s.dof) * Math.sqrt(se2 - sigma0 ** 2) : 0;
   };
-}
-
-/** The first index of increasing xs with xs[i] ≥ v (xs.length when none). */
-function above(xs: number[], v: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
@@ -73,16 +68,7 @@ export function monotoneBand(raw: (n: number, level: number) => [number, number]
     }
     return hi;
   };
-  return (n, level) => {
-    const hi = upper(level);
-    const lo = raw(n, level)[0];
-    if (n < grid[0]) return [lo, hi[0]];
-    const j = above(grid, n);
-    if (j >= grid.length) return [lo, hi[grid.length - 1]];
-    if (grid[j] === n) return [lo, hi[j]];
-    const w = (n - grid[j - 1]) / (grid[j] - grid[j - 1]);
-    return [lo, hi[j - 1] + w * (hi[j] - hi[j - 1])];
-  };
+  return (n, level) => [raw(n, level)[0], interp(grid, upper(level), n)];
 }
 
 /** Sizes from `from` to `to`, `steps` log-spaced ones and the given ones among them, increasing and distinct. */

@@ -1,6 +1,7 @@
 import { type Analogue, analogue, haveAnalogues } from './analogue';
 import type { TfBackend } from './backend';
 import { ANALOGUES_ALONE, ONE_SIZE, calibration, multiplier } from './calibration';
+import { interp } from './interp';
 import { zOf } from './jstat';
 import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread } from './band';
 import { type Curve, fullN, observedPart } from './curve';
@@ -90,21 +91,6 @@ const bandSizes = (obs: Curve, nRef: number) => bandGrid(obs.n[0], BAND_REACH * 
 
 const clip = (v: number) => Math.min(1, Math.max(0, v));
 
-/** Piecewise-linear interpolation on increasing xs, flat beyond the ends. */
-function interp(xs: number[], ys: number[], v: number): number {
-  if (v <= xs[0]) return ys[0];
-  if (v >= xs[xs.length - 1]) return ys[ys.length - 1];
-  let lo = 0;
-  let hi = xs.length - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] < v) lo = mid;
-    else hi = mid;
-  }
-  const w = (v - xs[lo]) / (xs[hi] - xs[lo]);
-  return ys[lo] + w * (ys[hi] - ys[lo]);
-}
-
 /** A non-decreasing, bounded version of f on a log grid of sizes (running maximum, then interpolation). */
 function monotone(f: (n: number) => number, from: number, to: number, steps = 400): (n: number) => number {
   const ns = Array.from({ length: steps + 1 }, (_, i) => from * (to / from) ** (i / steps));
@@ -186,8 +172,8 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
   };
   const quantiles = quantilesOf(raw, m, method);
   const q95 = multiplier(quantiles, m, 0.95);
-  // the spread between repeats (seeds, folds) is measured, not learnt: it joins the calibrated width in quadrature
-  const repeats = repeatHalfWidth(obs, repeatSpread(obs));
+  // the spread between repeats (seeds, folds) is measured, not learnt: where it exceeds the corpus's usual noise it joins the calibrated width in quadrature
+  const repeats = repeatHalfWidth(obs, repeatSpread(obs), cal.sigma0);
   // The answers from 2 points or one pass through the points, so within the data their learnt
   // quantile is 0 at 80% and the band collapsed onto a measured Dice as if it were the true curve:
   // theirs is never narrower than one observation's own noise (σ0, learnt on the corpus).

@@ -14,17 +14,25 @@ const seeded: Curve = { model: 'a', depth: null, n: points.map((p) => p.n), dice
 const meansOnly: Curve = { model: 'a', depth: null, n: seeded.n, dice: seeded.dice };
 
 describe('the spread between repeats', () => {
-  it('is pooled over the sizes with several runs: the sample variance of each pair, averaged, on one degree of freedom per pair', () => {
-    const s = repeatSpread(seeded)!;
-    const pairs = [0, 2, 4, 6].map((i) => [runs[i][1], runs[i + 1][1]]);
-    // a pair's sample variance is half its squared difference
-    const pooled = pairs.reduce((t, [a, b]) => t + (a - b) ** 2 / 2, 0) / pairs.length;
-    expect(s.dof).toBe(4);
-    expect(s.sd).toBeCloseTo(Math.sqrt(pooled), 12);
-    expect(repeatSpread(meansOnly)).toBeNull();
-    const h = repeatHalfWidth(seeded, s);
-    expect(h(120, 0.95)).toBeCloseTo(jStat.studentt.inv(0.975, 4) * (s.sd / Math.sqrt(2)), 12);
-    expect(repeatHalfWidth(meansOnly, null)(120, 0.95)).toBe(0);
+  it('is pooled over the 3 sizes with several runs nearest at or below each size, one degree of freedom per pair', () => {
+    const s = repeatSpread(seeded);
+    const pairVar = [0, 2, 4, 6].map((i) => (runs[i][1] - runs[i + 1][1]) ** 2 / 2); // a pair's sample variance is half its squared difference
+    const pooled = (from: number, to: number) => Math.sqrt(pairVar.slice(from, to).reduce((t, v) => t + v, 0) / (to - from));
+    expect(s.map((x) => x!.dof)).toEqual([1, 2, 3, 3]);
+    [pooled(0, 1), pooled(0, 2), pooled(0, 3), pooled(1, 4)].forEach((v, i) => expect(s[i]!.sd).toBeCloseTo(v, 12));
+    expect(repeatSpread(meansOnly)).toEqual([null, null, null, null]);
+  });
+
+  it('adds Student\'s t times the standard error beyond the corpus\'s usual noise, in quadrature, and nothing where runs scatter no more than that', () => {
+    const s = repeatSpread(seeded);
+    const sigma0 = 0.01;
+    const se = s[3]!.sd / Math.sqrt(2);
+    const h = repeatHalfWidth(seeded, s, sigma0);
+    expect(h(120, 0.95)).toBeCloseTo(jStat.studentt.inv(0.975, 3) * Math.sqrt(se ** 2 - sigma0 ** 2), 12);
+    // past the data, the last size's
+    expect(h(500, 0.95)).toBe(h(120, 0.95));
+    expect(repeatHalfWidth(seeded, s, se * 1.01)(120, 0.95)).toBe(0);
+    expect(repeatHalfWidth(meansOnly, repeatSpread(meansOnly), sigma0)(120, 0.95)).toBe(0);
   });
 
   it('widens the Dice interval: seeds at 0.53 and 0.84 give an interval at 100% that holds both, where the means alone give a narrow one', async () => {
