@@ -46,24 +46,31 @@ export function repeatHalfWidth(obs: Curve, spread: ({ sd: number; dof: number }
 }
 
 /**
- * A band whose upper edge never falls as n grows, as the curve it bounds never does: the running
- * maximum of the raw upper edge on a log grid of sizes (the observed sizes among them, so the band
- * there is exact), interpolated between grid points. Under a non-decreasing curve a bound above at
- * a larger n holds at every smaller one too, so the maximum only widens the band; an upper edge that
- * fell with n made the target ranges (where the edge reaches a Dice) disagree with the band printed.
- * It also holds every observed mean Dice from its size on: a band that excluded a Dice already
- * measured moved a target met there past it. The lower edge is the raw one: it may fall past the
- * data as the band widens, which only makes it more cautious. Below the grid the upper edge is held
- * at its value at the grid's start.
+ * A band whose upper edge never falls as n grows, as the curve it bounds never does. Under a
+ * non-decreasing curve an upper bound at a larger n holds at every smaller one too, so the edge at
+ * n is the lowest raw edge at n or beyond (a running minimum from the right, on a log grid of sizes
+ * with the observed ones among it, interpolated between grid points): it only tightens, and only
+ * where the raw edge fell, which within the data it did from the size before the last (the
+ * within-data quantile is wider than the forecast's). An upper edge that fell with n made the target
+ * ranges (where the edge reaches a Dice) disagree with the band printed. The edge also holds every
+ * observed mean Dice from its size on (the raw edge is raised to the highest Dice observed so far
+ * before the minimum): a band that excluded a Dice already measured moved a target met there past
+ * it. The lower edge is the raw one: it may fall past the data as the band widens, which only makes
+ * it more cautious.
  */
 export function monotoneBand(raw: (n: number, level: number) => [number, number], grid: number[], observed: { n: number[]; dice: number[] }): (n: number, level: number) => [number, number] {
   const byLevel = new Map<number, number[]>();
-  const seen = new Map(observed.n.map((n, i) => [n, observed.dice[i]]));
   const upper = (level: number) => {
     let hi = byLevel.get(level);
     if (!hi) {
-      let run = -Infinity;
-      hi = grid.map((n) => (run = Math.max(run, raw(n, level)[1], seen.get(n) ?? -Infinity)));
+      let seen = -Infinity;
+      let k = 0;
+      const floored = grid.map((n) => {
+        while (k < observed.n.length && observed.n[k] <= n) seen = Math.max(seen, observed.dice[k++]);
+        return Math.max(raw(n, level)[1], seen);
+      });
+      for (let i = floored.length - 2; i >= 0; i--) floored[i] = Math.min(floored[i], floored[i + 1]);
+      hi = floored;
       byLevel.set(level, hi);
     }
     return hi;
