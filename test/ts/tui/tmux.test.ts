@@ -34,7 +34,8 @@ describe('plateau dashboard in tmux', () => {
     try {
       const frames: string[] = [];
       let last = '';
-      for (let i = 0; i < 1200 && !last.includes('finished'); i++) {
+      // the run's end is the header's '· finished' (a note naming a model with no finished run yet is not it)
+      for (let i = 0; i < 1200 && !last.includes('· finished'); i++) {
         await sleep(250);
         last = screen();
         if (frames.at(-1) !== last) frames.push(last);
