@@ -35,11 +35,19 @@ export function program(): Command {
 
 /**
  * A usage mistake (an unknown option, a missing argument) as one line like every other bad input:
- * "plateau: unknown option '--model' (see plateau forecast --help)", where commander writes
- * "error: …" and a hint on a second line.
+ * "plateau: unknown option '--model' (see plateau forecast --help)", or with commander's suggestion
+ * "… (did you mean --curve? see plateau forecast --help)", where commander writes "error: …" and
+ * the suggestion on a second line.
  */
 function oneLineUsageErrors(c: Command, path: string): void {
-  c.configureOutput({ outputError: (text, write) => write(`plateau: ${text.trim().replace(/^error: /, '')} (see ${path} --help)\n`) });
+  c.configureOutput({
+    outputError: (text, write) => {
+      const msg = text.trim().replace(/^error: /, '');
+      // commander's suggestion comes on a line of its own: "(Did you mean --dry-run?)"
+      const hint = /^([\s\S]*?)\s*\n\s*\(Did you mean (.+?)\?\)$/.exec(msg);
+      write(hint ? `plateau: ${hint[1]} (did you mean ${hint[2]}? see ${path} --help)\n` : `plateau: ${msg.replace(/\s*\n\s*/g, ' ')} (see ${path} --help)\n`);
+    },
+  });
   for (const sub of c.commands) oneLineUsageErrors(sub, `${path} ${sub.name()}`);
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import math
 import random
 import time
 from collections.abc import Callable, Iterable
@@ -70,6 +71,12 @@ def fit(model: torch.nn.Module, train: Iterable, val: Iterable, loss_fn: Loss, o
             opt.zero_grad(set_to_none=True)
             with autocast():
                 loss = loss_fn(model(x).float(), y)
+            value = loss.item()
+            if not scaler and not math.isfinite(value):
+                # without AMP's scaler (which skips such a step) the step would make every weight NaN,
+                # and the job would go on to store a Dice of 0 as a result
+                raise ValueError(f"epoch {epoch}: the training loss is {value}, not a finite number, so the weights can no longer be "
+                                 "trusted; check the images for NaN or Inf values (plateau data check), or lower the learning rate")
             if scaler:
                 scaler.scale(loss).backward()
                 scaler.step(opt)
@@ -77,7 +84,7 @@ def fit(model: torch.nn.Module, train: Iterable, val: Iterable, loss_fn: Loss, o
             else:
                 loss.backward()
                 opt.step()
-            total += loss.item() * len(x)
+            total += value * len(x)
             seen += len(x)
         v = evaluate(model, val, loss_fn, device, amp=amp, activation=activation)
         row = {"epoch": epoch, "train_loss": total / max(seen, 1), "val_loss": v["loss"],

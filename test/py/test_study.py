@@ -88,6 +88,10 @@ def test_bad_results_and_bad_experiments_are_refused(tmp_path):
         study.record(job, metrics={"iou": 0.5})
     with pytest.raises(plateau.StudyError, match="fractions"):
         plateau.Study({**EXPERIMENT, "fractions": "all"}, db=db)
+    # held to a worker's checks: a Dice outside [0, 1] or NaN is refused, and no store takes it
+    for dice, why in ((1.5, r"metrics row 1: 'dice'"), (float("nan"), r"metrics row 1: 'dice'")):
+        with pytest.raises(plateau.StudyError, match=why):
+            study.record(job, metrics={"dice": dice}, epochs=1)
     assert not db.exists(), "nothing written by refused requests"
     study.record(job, metrics={"dice": 0.5}, epochs=1)
     changed = plateau.Study({**EXPERIMENT, "training": {**EXPERIMENT["training"], "epochs": 3}}, db=db)

@@ -87,3 +87,15 @@ def test_global_dice_and_per_case_rows_agree_with_the_whole_test_set():
     assert r.metrics["dice"] == pytest.approx(np.mean([c["dice"] for c in r.cases]))
     assert 0 <= r.metrics["global_dice"] <= 1
     assert r.metrics["params"] > 0 and r.metrics["flops"] > 0 and r.metrics["throughput"] > 0
+
+
+def test_a_training_loss_that_is_not_finite_fails_the_job_instead_of_storing_a_dice_of_0():
+    """An image of NaN voxels (QA: it passed the data check, and the job stored Dice 0.0 as done)."""
+    torch.manual_seed(0)
+    x = torch.rand(8, 1, 16, 16)
+    x[3] = float("nan")
+    ds = Indexed(x, (torch.rand(8, 1, 16, 16) > 0.5).float())
+    train, val = DataLoader(ds, batch_size=4), DataLoader(ds, batch_size=8)
+    model = Scripted()
+    with pytest.raises(ValueError, match=r"epoch 1: the training loss is nan, not a finite number.*NaN or Inf values"):
+        fit(model, train, val, loss_function("bce"), torch.optim.SGD(model.parameters(), lr=0.1), torch.device("cpu"), epochs=2)

@@ -67,6 +67,11 @@ export function registerRecord(program: Command): void {
         }),
       ) as Record<(typeof TABLE_NAMES)[number], ReturnType<typeof decodeTable>>;
       if (tables.metrics.length !== 1) throw new UserError(`${join(o.tables, 'metrics.arrow')}: one row expected, got ${tables.metrics.length}`);
+      // the broker's value checks (a Dice outside [0, 1], NaN, an epoch count past the job's): a result
+      // recorded by hand is held to what a worker's is, so no store takes a row its readers refuse
+      const { resultProblem } = await import('../protocol/limits');
+      const bad = resultProblem(job, tables);
+      if (bad) throw new UserError(`job ${job.key}: ${bad} (tables in ${o.tables})`);
       const problem = storeProblem(o.db, true);
       if (problem) throw new UserError(`${o.db}: ${problem}`);
       const [{ acquireRunLock }, { registerExperiment }, { storeResult }] = await Promise.all([

@@ -72,6 +72,8 @@ export function resultProblem(job: Job, tables: Partial<Record<TableName, Row[]>
     }
   }
   const m = metrics[0];
+  // the one value every reader needs (a NaN arrives as null, which other float columns may be)
+  if (typeof m.dice !== 'number') return "metrics row 1: 'dice' is missing or not a finite number";
   const asked = job.training.epochs;
   if (epochs.length > asked) return `it has ${epochs.length} epoch rows for a job of ${asked} epochs`;
   if ((m.epochs_run as number) > asked) return `epochs_run is ${m.epochs_run} for a job of ${asked} epochs`;

@@ -1,3 +1,4 @@
+import { UserError } from '../errors';
 import type { Db } from './db';
 import { now } from './db';
 import { type Column, TABLES } from '../protocol/tables';
@@ -66,7 +67,7 @@ export interface ResultRow {
 
 /** Test metrics of every finished job, one row each, with the job's parameters as columns. */
 export function resultRows(db: Db, experiment?: string): ResultRow[] {
-  return db
+  const rows = db
     .prepare(
       `SELECT j.key, j.experiment, j.model, j.family, j.depth, j.fraction, j.count, j.n_train, j.fold, j.repeat,
               j.seed, j.lr, j.weight_decay,
@@ -77,7 +78,21 @@ export function resultRows(db: Db, experiment?: string): ResultRow[] {
        ORDER BY j.experiment, j.n_train, j.depth, j.model, j.lr, j.weight_decay, j.fold, j.repeat`,
     )
     .all(...(experiment ? [experiment] : [])) as ResultRow[];
+  // SQLite keeps any value in any column: a store edited outside plateau can hold text where every
+  // reader does arithmetic, which would surface as an internal error half-way through a printout
+  for (const r of rows) {
+    for (const col of NUMERIC_RESULT_COLUMNS) {
+      const v = r[col];
+      if (v !== null && typeof v !== 'number') {
+        throw new UserError(`${db.name}: job ${r.key}: column '${col}' holds ${JSON.stringify(v)}, not a number (the store was changed outside plateau)`);
+      }
+    }
+  }
+  return rows;
 }
+
+/** The result columns readers compute with (each a number, or null where not measured). */
+const NUMERIC_RESULT_COLUMNS = ['depth', 'fraction', 'count', 'n_train', 'fold', 'repeat', 'seed', 'lr', 'weight_decay', 'dice', 'iou', 'recall', 'precision', 'bce', 'global_dice', 'seconds', 'epochs_run', 'best_epoch', 'params', 'flops', 'throughput'] as const;
 
 export function caseRows(db: Db, key: string): Row[] {
   return db.prepare(`SELECT * FROM cases WHERE job = ? ORDER BY case_id`).all(key) as Row[];

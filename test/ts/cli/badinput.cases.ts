@@ -113,6 +113,7 @@ export const CASES: BadInput[] = [
     ...(s.runOnly ? [] : [{ what: `status: ${s.what}`, setup: s.setup, unprivileged: s.unprivileged, args: (D: string) => ['status', '--db', s.db(D)], code: 2 as const, names: s.names ?? s.db, untouched: true }]),
   ]),
   { what: 'an unknown option (`forecast --model`)', args: (D) => ['forecast', '--db', join(D, 'store.db'), '--model', 'x'], code: 2, names: () => "unknown option '--model' (see plateau forecast --help)", untouched: true },
+  { what: 'a misspelt option (`forecast --curves`), its suggestion on the same line', args: (D) => ['forecast', '--db', join(D, 'store.db'), '--curves', 'x'], code: 2, names: () => "unknown option '--curves' (did you mean --curve? see plateau forecast --help)", untouched: true },
   { what: '`run` without an experiment file', args: () => ['run'], code: 2, names: () => "missing required argument 'experiment'", untouched: true },
   { what: '`--target-dice` without `--adaptive`', args: (D) => run(D, '--target-dice', '0.9'), code: 2, names: () => '--target-dice, --precision and --budget go with --adaptive', untouched: true },
   { what: '`--threads abc`', args: (D) => run(D, '--threads', 'abc'), code: 2, names: () => '--threads', untouched: true },

@@ -1,3 +1,4 @@
+import { UserError } from '../../../ts/errors';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from '../../../ts/experiment/grid';
@@ -60,6 +61,21 @@ describe('store', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ key: jobs[0].key, dice: 0.7, iou: 0.35, depth: modelDepth(jobs[0].model), n_train: jobs[0].n_train, lr: 0.01 });
     expect(jobCounts(db, exp.name)).toEqual({ total: 4, done: 1, running: 0, failed: 0, queued: 3 });
+  });
+
+  it('refuses, naming the file, job and column, a stored value that is not a number (a store edited outside plateau)', () => {
+    const { db, jobs } = fresh();
+    storeResult(db, jobs[0].key, { epochs, metrics: [metrics(0.7)] }, { worker: 'w1', seconds: 2 });
+    db.prepare(`UPDATE metrics SET dice = 'abc' WHERE job = ?`).run(jobs[0].key);
+    const err = (() => {
+      try {
+        resultRows(db);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toBe(`${db.name}: job ${jobs[0].key}: column 'dice' holds "abc", not a number (the store was changed outside plateau)`);
   });
 
   it('ignores a second result for a stored job (idempotent keys)', () => {
