@@ -33,7 +33,7 @@ import { quantile } from '../ts/surrogate/random';
 import { ANALOGUE_REACH, type Method, type ScaleParts, fitSurrogate, fromAnaloguesAlone, recentSlope } from '../ts/surrogate/surrogate';
 import { analogue } from '../ts/surrogate/analogue';
 import { corpus, leaveOwnDataSetOut } from './lib/corpus';
-import { type Scored, byName, levelScores, pilotPart, scoreMethod, summarise } from './lib/evaluate';
+import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '200' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false }, 'analogues-only': { type: 'boolean', default: false } } });
 // --ensemble-only: keep sigma0, the priors, the shared scale and every other method's quantiles;
@@ -206,30 +206,26 @@ const conformal = (scores: number[], level: number) => {
   return s[Math.min(s.length - 1, Math.ceil((s.length + 1) * level) - 1)];
 };
 const BUCKETS: PointsBucket[] = ['few', 'mid', 'many'];
-const AT95 = LEVELS.indexOf(0.95);
-type LevelScored = { points: number; scores: number[] };
 /** Per bucket of observed points, each level's conformal quantile of the scores; a bucket with few scores borrows the pooled ones. */
-function bucketQuantiles(scored: LevelScored[]): QuantileTable {
-  const finite = scored.filter((s) => Number.isFinite(s.scores[AT95]));
+function bucketQuantiles(scores: { points: number; score: number }[]): QuantileTable {
+  const finite = scores.filter((s) => Number.isFinite(s.score));
   const bucket = (b: PointsBucket) => {
-    const own = finite.filter((s) => bucketOf(s.points) === b);
-    return own.length >= 50 ? own : finite;
+    const own = finite.filter((s) => bucketOf(s.points) === b).map((s) => s.score);
+    return own.length >= 50 ? own : finite.map((s) => s.score);
   };
-  const by = Object.fromEntries(BUCKETS.map((b) => [b, bucket(b)])) as Record<PointsBucket, LevelScored[]>;
+  const by = Object.fromEntries(BUCKETS.map((b) => [b, bucket(b)])) as Record<PointsBucket, number[]>;
   return {
-    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l, i) => [String(l), conformal(by[b].map((s) => s.scores[i]), l)]))])) as QuantileTable['quantiles'],
+    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(by[b], l)]))])) as QuantileTable['quantiles'],
     counts: Object.fromEntries(BUCKETS.map((b) => [b, by[b].length])) as QuantileTable['counts'],
   };
 }
-/** A scored curve's scores at the largest n under the scale weights w. */
-const atLargest = (s: Scored, w: ScaleWeights): LevelScored => ({ points: s.points, scores: levelScores(Math.abs(s.forecast - s.truth), s.repeats, scaleOf(w, s.parts!)) });
 /** A method's within-data scores: every observed size below the last, |fit − observed| over the method's scale there. */
-const withinScores = (scored: Scored[], w: ScaleWeights): LevelScored[] => scored.flatMap((s) => s.within.map((x) => ({ points: s.points, scores: levelScores(x.error, x.repeats, scaleOf(w, x.parts)) })));
+const withinScores = (scored: Scored[], w: ScaleWeights) => scored.flatMap((s) => s.within.map((x) => ({ points: s.points, score: x.error / scaleOf(w, x.parts) })));
 function quantilesFrom(scored: Scored[], method: Method, w: ScaleWeights): Quantiles {
   const logErr = scored.map((s) => s.targetScore).filter((x): x is number => x !== null);
   const target = logErr.length && !bandTargets(method);
   return {
-    ...bucketQuantiles(scored.map((s) => atLargest(s, w))),
+    ...bucketQuantiles(scored),
     target95: target ? conformal(logErr, 0.95) : null,
     targetCount: target ? logErr.length : 0,
     // none from one size (no observed size below the last): the band there takes the forecast's
@@ -237,9 +233,9 @@ function quantilesFrom(scored: Scored[], method: Method, w: ScaleWeights): Quant
   };
 }
 /** Whether a 95% interval holds the truth under this table: the score within its bucket's quantile. */
-const holds95 = (t: QuantileTable, x: LevelScored) => x.scores[AT95] <= t.quantiles[bucketOf(x.points)]['0.95'];
+const holds95 = (t: QuantileTable, x: { points: number; score: number }) => x.score <= t.quantiles[bucketOf(x.points)]['0.95'];
 /** Whether a scored curve's 95% interval holds the truth at the largest n under these quantiles. */
-const covered = (s: Scored, q: Quantiles, w: ScaleWeights) => holds95(q, atLargest(s, w));
+const covered = (s: Scored, q: Quantiles) => holds95(q, s);
 /** How many of a scored curve's observed sizes below the last its band holds under these (within-data) quantiles. */
 const coveredWithin = (s: Scored, q: Quantiles, w: ScaleWeights) => withinScores([s], w).filter((x) => holds95(q.within!, x)).length;
 /**
@@ -248,7 +244,7 @@ const coveredWithin = (s: Scored, q: Quantiles, w: ScaleWeights) => withinScores
  */
 function reliabilityRow(cut: number, h: Scored[], c: Scored[], halves: Record<Half, Quantiles>, w: ScaleWeights): Reliability {
   const s = summarise(h);
-  const hits = h.filter((x) => covered(x, halves.calibrate, w)).length + c.filter((x) => covered(x, halves['held-out'], w)).length;
+  const hits = h.filter((x) => covered(x, halves.calibrate)).length + c.filter((x) => covered(x, halves['held-out'])).length;
   const sizes = [...h, ...c].reduce((t, x) => t + x.within.length, 0);
   const inside = h.reduce((t, x) => t + coveredWithin(x, halves.calibrate, w), 0) + c.reduce((t, x) => t + coveredWithin(x, halves['held-out'], w), 0);
   return { cut, curves: s.curves, mae: s.mae, median: s.median, coverage95: hits / (h.length + c.length), coverageCurves: h.length + c.length, coverageWithin95: inside / sizes, targetLogError: s.targetLogError };
@@ -260,7 +256,7 @@ for (const { method, curves, held: heldCurves } of methods) {
   // the ensemble's entry is its families' answers: where a cut leaves 2 points it answers from its
   // analogues alone, which have an entry of their own (5. below)
   const families = (xs: ScoredAt[]) => (method === 'ensemble' ? xs.filter((s) => s.points > 2) : xs);
-  const calScored = families(method === 'ensemble' ? ensembleScored : await scoreAll(curves, method));
+  const calScored = families(method === 'ensemble' ? ensembleScored.map((s) => ({ ...s, score: Math.abs(s.forecast - s.truth) / scaleOf(ensembleScale, s.parts!) })) : await scoreAll(curves, method));
   const heldScored = families(await scoreAll(heldCurves, method));
   const w = method === 'ensemble' ? ensembleScale : scale;
   const halves: Record<Half, Quantiles> = { calibrate: quantilesFrom(calScored, method, w), 'held-out': quantilesFrom(heldScored, method, w) };

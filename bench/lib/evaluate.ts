@@ -1,7 +1,7 @@
 import { groupBy } from '../../ts/group';
 import { dataSetId } from './corpus';
 import { targetSize } from '../../ts/surrogate/answers';
-import { LEVELS, TARGET_NEAR } from '../../ts/surrogate/calibration';
+import { TARGET_NEAR } from '../../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../../ts/surrogate/curve';
 import { normal, quantile, rng } from '../../ts/surrogate/random';
 import { type FittedCurve, type Method, type ScaleParts, fitSurrogate } from '../../ts/surrogate/surrogate';
@@ -22,11 +22,9 @@ export interface Scored {
   /** |error| / the method's scale at the largest n, and the scale's parts there */
   score: number;
   parts: ScaleParts | null;
-  /** what the spread between repeats adds to the band's half-width at the largest n, at each of calibration.ts's LEVELS (zeros without repeats) */
-  repeats: number[];
   points: number;
   /** |fit − observed| and the scale's parts at each observed size below the last: what the band within the data is calibrated on */
-  within: { error: number; parts: ScaleParts; repeats: number[] }[];
+  within: { error: number; parts: ScaleParts }[];
   /** how many of those sizes' observed Dice the 95% band holds */
   withinCovered: number;
   /** |ln(n̂/n)| for the target halfway from the last observation to the final value, where the curve still rises that far */
@@ -93,17 +91,6 @@ function trueCrossing(c: Curve, d: number): number | null {
   return null;
 }
 
-const repeatsAt = (fit: FittedCurve, n: number) => LEVELS.map((l) => fit.repeats(n, l));
-
-/**
- * A score at each of LEVELS: the error net of what the spread between repeats adds at that level,
- * over the scale. The band's half-width is √((q·scale)² + repeats²) (surrogate.ts: finish), so it
- * holds an error exactly where this score is within q. Scored on |error| / scale alone, the learnt
- * quantile already held the repeats' share, and the band with it over-covered LCDB (0.961 at 50%
- * cross-fitted on 1,500 curves a half, 0.951 without the repeats).
- */
-export const levelScores = (error: number, repeats: number[], scale: number) => LEVELS.map((_, i) => Math.sqrt(Math.max(0, error ** 2 - repeats[i] ** 2)) / scale);
-
 function scoreFit(c: Curve, fit: FittedCurve): Scored {
   const N = c.n[c.n.length - 1];
   const truth = c.dice[c.dice.length - 1];
@@ -133,7 +120,7 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
     const [lo, hi] = fit.band(n, 0.95);
     return lo <= y && y <= hi;
   }).length;
-  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), repeats: repeatsAt(fit, N), points: fit.points, within: within.map(({ n, y }) => ({ error: Math.abs(fit.mean(n) - y), parts: fit.parts(n), repeats: repeatsAt(fit, n) })), withinCovered, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
+  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, within: within.map(({ n, y }) => ({ error: Math.abs(fit.mean(n) - y), parts: fit.parts(n) })), withinCovered, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
 }
 
 /** Whether a curve observed up to `upTo` of its largest n can be scored: `fewest` points or more seen (2; 1 for a one-size pilot), and some left to forecast. */
@@ -180,7 +167,7 @@ export function lastValue(curves: Curve[], cut: number, fewest = 2): Scored[] {
     const obs = observedPart(c, cut);
     const last = obs.dice[obs.dice.length - 1];
     const truth = c.dice[c.dice.length - 1];
-    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, repeats: LEVELS.map(() => 0), points: obs.n.length, within: [], withinCovered: 0, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null }];
+    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, within: [], withinCovered: 0, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null }];
   });
 }
 

@@ -279,8 +279,8 @@ export function bestModelAt(fits: FittedCurve[], ns: number[]): BestAt[] {
     const [lo95, hi95] = best.band(n, 0.95);
     // Only the rival's interval is asked. Asking the best's too (its lower edge reaching down to a
     // rival's forecast) was tried after a QA pass: on LCDB's grids the best and its rivals then held
-    // the true best 0.988–1.000 of the time, naming 44–77% of the grid, against 0.957–0.988 and
-    // 39–66% this way (bench/best.ts): wider than a 95% statement needs.
+    // the true best 0.988–1.000 of the time, naming 44–77% of the grid, against 0.951–0.988 and
+    // 36–63% this way (bench/best.ts): wider than a 95% statement needs.
     const rivals = seen.filter((f) => f !== best && f.band(n, 0.95)[1] >= dice).map((f) => f.model);
     return [{ n, fraction: n / best.nRef, model: best.model, dice, lo95, hi95, rivals }];
   });

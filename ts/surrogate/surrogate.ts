@@ -40,10 +40,8 @@ export interface FittedCurve {
   mean: (n: number) => number;
   /** the central interval at n, clipped to [0, 1]; its edges never fall as n grows (band.ts: monotoneBand) */
   band: (n: number, level: number) => [number, number];
-  /** the interval's half-width at n before the clip and the upper edge's monotone hull (the plateau check reads it past Dice 1) */
+  /** the interval's half-width at n before the clip and the running maximum (the plateau check reads it past Dice 1) */
   halfWidth: (n: number, level: number) => number;
-  /** the part of it the spread between repeats adds (band.ts: repeatHalfWidth; 0 without repeats): the calibration scores errors net of it */
-  repeats: (n: number, level: number) => number;
   /** the uncalibrated uncertainty scale at n, and its parts */
   scale: (n: number) => number;
   parts: (n: number) => ScaleParts;
@@ -190,7 +188,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
     band: monotoneBand(rawBand, bandSizes(obs, fullN(full)), obs),
-    halfWidth, repeats, scale, parts,
+    halfWidth, scale, parts,
     asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
     params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,
     calibrated: q95.calibrated,

@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { corpus } from '../../../bench/lib/corpus';
-import { type Scored, byName, dataSetOf, fallSplit, levelScores, noiseFloor, observedAt, plateauHolds, resampledInterval, scoreMethod, summarise, targetOf } from '../../../bench/lib/evaluate';
-import { LEVELS, multiplier } from '../../../ts/surrogate/calibration';
+import { type Scored, byName, dataSetOf, fallSplit, noiseFloor, observedAt, plateauHolds, resampledInterval, scoreMethod, summarise, targetOf } from '../../../bench/lib/evaluate';
 import { fitSurrogate } from '../../../ts/surrogate/surrogate';
 import type { Curve } from '../../../ts/surrogate/curve';
 
@@ -20,27 +19,6 @@ describe('leave-future-out scoring', () => {
       ['a', rising('a', 0.9).dice.at(-1)!.toFixed(4)],
       ['b', rising('b', 0.6).dice.at(-1)!.toFixed(4)],
     ]);
-  });
-
-  it('scores the error net of the repeats\' share, so the band holds an error exactly where its score is within the quantile', async () => {
-    // three seeds a size, scattered far more than the corpus's usual noise
-    const seeds: Curve = { ...rising('s', 0.9), sd: new Array(11).fill(0.06), count: new Array(11).fill(3) };
-    const [s] = await scoreMethod([seeds], 'ensemble', 0.25);
-    const fit = (await fitSurrogate([seeds], 'ensemble', { observedUpTo: 0.25 })).fits[0];
-    const N = seeds.n.at(-1)!;
-    const i = LEVELS.indexOf(0.95);
-    expect(s.repeats[i]).toBeGreaterThan(0);
-    expect(s.repeats[i]).toBe(fit.repeats(N, 0.95));
-    const q = multiplier('ensemble', fit.points, 0.95).q;
-    const scale = fit.scale(N);
-    expect(fit.halfWidth(N, 0.95)).toBeCloseTo(Math.hypot(q * scale, s.repeats[i]), 12);
-    // an error just inside and just outside the half-width scores just inside and just outside q
-    for (const k of [0.999, 1.001]) {
-      const score = levelScores(k * fit.halfWidth(N, 0.95), s.repeats, scale)[i];
-      expect(score <= q).toBe(k < 1);
-    }
-    // without repeats the score is |error| / scale
-    expect(levelScores(0.1, LEVELS.map(() => 0), 0.05)[i]).toBeCloseTo(2, 12);
   });
 
   it('refuses two curves of one name instead of scoring one against the other', async () => {
@@ -105,7 +83,7 @@ describe('leave-future-out scoring', () => {
 
 describe('resampledInterval', () => {
   const scored = (model: string, covered: boolean): Scored => ({
-    model, truth: 0.5, last: 0.5, forecast: 0.5, lo95: covered ? 0.4 : 0.6, hi95: 0.7, score: 0, parts: null, repeats: [], points: 8, within: [], withinCovered: 0,
+    model, truth: 0.5, last: 0.5, forecast: 0.5, lo95: covered ? 0.4 : 0.6, hi95: 0.7, score: 0, parts: null, points: 8, within: [], withinCovered: 0,
     targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null,
   });
   const coverage = (s: Scored[]) => summarise(s).coverage95;
