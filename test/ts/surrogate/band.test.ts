@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread } from '../../../ts/surrogate/band';
+import { observedBand, repeatHalfWidth, repeatSpread } from '../../../ts/surrogate/band';
 import { calibration } from '../../../ts/surrogate/calibration';
 import { type Curve, pointsBySize } from '../../../ts/surrogate/curve';
 import { answer } from '../../../ts/surrogate/engine';
@@ -47,35 +47,18 @@ describe('the spread between repeats', () => {
   });
 });
 
-describe('a band whose upper edge never falls', () => {
-  const grid = bandGrid(10, 1000, [37, 150], 200);
-  // a raw band whose upper edge dips between 100 and 300, and whose lower edge falls past 500
-  const raw = (n: number): [number, number] => [0.5 - (n > 500 ? 0.1 : 0), 0.7 + (n > 100 && n < 300 ? -0.05 : 0) + n / 1e5];
+describe('a band that holds what was measured', () => {
+  // a raw band whose upper edge dips between 100 and 300
+  const raw = (n: number): [number, number] => [0.5, 0.7 + (n > 100 && n < 300 ? -0.05 : 0) + n / 1e5];
 
-  it('takes the lowest raw upper edge at n or beyond (a bound at a larger n holds at a smaller one), exact where it already rises, and keeps the raw lower edge', () => {
-    const band = monotoneBand(raw, grid, { n: [], dice: [] });
-    let prev = -Infinity;
-    for (const n of bandGrid(10, 2000, [], 3000)) {
-      const b = band(n, 0.95);
-      expect(b[1]).toBeGreaterThanOrEqual(prev);
-      expect(b[1]).toBeLessThanOrEqual(Math.max(raw(n)[1], raw(Math.min(n * 1.05, 1000))[1]) + 1e-12);
-      expect(b[0]).toBe(raw(n)[0]);
-      prev = b[1];
-    }
-    expect(grid).toContain(150);
-    expect(band(150, 0.95)).toEqual(raw(150));
-    expect(band(400, 0.95)).toEqual([raw(400)[0], expect.closeTo(raw(400)[1], 9)]);
-    // below the dip, the edge is the dip's lowest: the curve is at most that there too
-    expect(band(37, 0.95)[1]).toBeCloseTo(raw(101)[1], 3);
-    expect(band(37, 0.95)[1]).toBeLessThan(raw(37)[1]);
-  });
-
-  it('holds every observed Dice from its size on in its upper edge', () => {
-    const band = monotoneBand(raw, grid, { n: [37, 150], dice: [0.9, 0.6] });
-    expect(band(37, 0.95)[1]).toBe(0.9);
+  it('raises the upper edge to the highest Dice observed at or below n, and keeps the raw band otherwise', () => {
+    const band = observedBand(raw, { n: [37, 150], dice: [0.9, 0.6] });
+    expect(band(20, 0.95)).toEqual(raw(20));
+    expect(band(37, 0.95)).toEqual([0.5, 0.9]);
     expect(band(150, 0.95)[1]).toBe(0.9);
     expect(band(900, 0.95)[1]).toBe(0.9);
-    expect(band(20, 0.95)[1]).toBeLessThan(0.9);
+    const plain = observedBand(raw, { n: [37, 150], dice: [0.2, 0.3] });
+    for (const n of [20, 37, 120, 150, 900]) expect(plain(n, 0.95)).toEqual(raw(n));
   });
 
   it('keeps a measured Dice inside the fitted band at every observed size, for a curve that jumps at its last size', async () => {
