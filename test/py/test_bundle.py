@@ -133,6 +133,11 @@ def test_a_bundle_that_cannot_train_is_found_before_training(tmp_path):
     assert bundle_problems({"bundle": str(root)}, "models b") == []
     assert bundle_problems({"bundle": str(tmp_path / "none")}, "models b") == [f"models b: bundle {tmp_path / 'none'}: no such folder"]
     assert bundle_problems({"bundle": str(root), "config": "configs/x.json"}, "models b") == [f"models b: bundle {root}: no config file configs/x.json"]
+    # a YAML config reads as the JSON one (PyYAML is a dependency: without it MONAI's parser refused it)
+    import yaml
+
+    (root / "configs" / "train.yaml").write_text(yaml.safe_dump(TRAIN))
+    assert bundle_problems({"bundle": str(root), "config": "configs/train.yaml"}, "models b") == []
     (root / "configs" / "bad.json").write_text("nope{")
     assert "configs/bad.json: cannot be read as a config (JSONDecodeError" in bundle_problems({"bundle": str(root), "config": "configs/bad.json"}, "m")[0]
     # an inference config has no trainer, training data or loss
