@@ -50,7 +50,7 @@ export function repeatHalfWidth(obs: Curve, spread: ({ sd: number; dof: number }
  * target met there past it. Otherwise the raw band: its upper edge may fall within the data, from
  * the size before the last (the within-data quantile is wider than the forecast's). Making it
  * monotone was tried both ways: the running maximum from the left carried the wide within-data edge
- * into the forecast (95% coverage 0.963 at 50% of LCDB's data, cross-fitted, against 0.951), and the
+ * into the forecast (95% coverage 0.963 at 50% of LCDB's data, cross-fitted, against 0.958), and the
  * lowest edge at n or beyond is the minimum of many bounds that each fail 2.5% of the time, so it
  * fails more often than that; it tightened only within the data, where no benchmark scores the true
  * curve, so it was not kept on the strength of the argument alone.

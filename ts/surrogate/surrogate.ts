@@ -40,7 +40,7 @@ export interface FittedCurve {
   mean: (n: number) => number;
   /** the central interval at n, clipped to [0, 1]; its upper edge holds every Dice observed at or below n (band.ts: observedBand) */
   band: (n: number, level: number) => [number, number];
-  /** the interval's half-width at n before the clip and the running maximum (the plateau check reads it past Dice 1) */
+  /** the interval's half-width at n, before the clip at [0, 1] and the observed Dice (the plateau check reads it past Dice 1) */
   halfWidth: (n: number, level: number) => number;
   /** the uncalibrated uncertainty scale at n, and its parts */
   scale: (n: number) => number;
@@ -77,7 +77,6 @@ export interface SurrogateResult {
   fits: FittedCurve[];
   skipped: { model: string; reason: string }[];
 }
-
 
 const clip = (v: number) => Math.min(1, Math.max(0, v));
 
