@@ -111,9 +111,13 @@ export function registerStatus(program: Command): void {
         // says why); an unchanged store's answer is read back instead of fitted again (answerCache.ts)
         const answers: ({ experiment: string } & Printed)[] = [];
         for (const name of o.experiment ? [o.experiment] : experimentNames(db)) answers.push({ experiment: name, ...(await storedAnswer(db, name, { method, targetDice: o.targetDice })) });
+        const failed = db.prepare(`SELECT key, experiment, model, fraction, count, error FROM jobs WHERE status = 'failed' ${o.experiment ? 'AND experiment = ?' : ''} ORDER BY experiment, model, n_train`)
+          .all(...(o.experiment ? [o.experiment] : [])) as { key: string; experiment: string; model: string; fraction: number | null; count: number | null; error: string | null }[];
         if (o.json) {
           const experiments = answers.map((a) => ({ experiment: a.experiment, answer: a.json, notes: a.notes, study: studyRecord(db, a.experiment) }));
-          console.log(JSON.stringify({ jobs, results, experiments, workers: workerIncidents(db, o.experiment) }, null, 2));
+          // why each failed job failed, as the text says it (a QA pass found only their count here)
+          const failures = failed.map((f) => ({ key: f.key, experiment: f.experiment, model: f.model, subset: subsetLabel(f), error: f.error }));
+          console.log(JSON.stringify({ jobs, results, failed: failures, experiments, workers: workerIncidents(db, o.experiment) }, null, 2));
           return;
         }
         console.log(`${jobs.total} jobs: ${jobs.done} done, ${jobs.running} running, ${jobs.failed} failed, ${jobs.queued} queued`);
@@ -156,7 +160,6 @@ export function registerStatus(program: Command): void {
             ),
           );
         }
-        const failed = db.prepare(`SELECT key, model, fraction, count, error FROM jobs WHERE status = 'failed' ${o.experiment ? 'AND experiment = ?' : ''}`).all(...(o.experiment ? [o.experiment] : [])) as { key: string; model: string; fraction: number | null; count: number | null; error: string }[];
         for (const f of failed) console.log(`failed ${f.model} ${subsetLabel(f)} [${f.key}]: ${f.error?.split('\n')[0]}`);
         // refused keys, silent workers, rejected results: what the broker met, not only what it stored
         for (const i of workerIncidents(db, o.experiment)) console.log(`workers: ${incidentLine(i)}`);

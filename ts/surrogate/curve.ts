@@ -76,8 +76,10 @@ export function readCurveCsv(file: string): CurveSet {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
-  } catch {
-    throw new UserError(`${file}: cannot read the curve file`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : code ?? String(e);
+    throw new UserError(`${file}: cannot read the curve file (${why})`);
   }
   // papaparse (stats/csv.ts): a quoted model name may hold a comma; '#' lines are comments
   const [head, ...body] = csvRecords(text, file, '#').filter((r) => r.cells.some((c) => c.trim()));

@@ -113,6 +113,8 @@ export const CASES: BadInput[] = [
     ...(s.runOnly ? [] : [{ what: `status: ${s.what}`, setup: s.setup, unprivileged: s.unprivileged, args: (D: string) => ['status', '--db', s.db(D)], code: 2 as const, names: s.names ?? s.db, untouched: true }]),
   ]),
   { what: 'an unknown option (`forecast --model`)', args: (D) => ['forecast', '--db', join(D, 'store.db'), '--model', 'x'], code: 2, names: () => "unknown option '--model' (see plateau forecast --help)", untouched: true },
+  { what: '`forecast --curve` names no file', args: (D) => ['forecast', '--curve', join(D, 'nope.csv')], code: 2, names: (D) => `${join(D, 'nope.csv')}: cannot read the curve file (no such file)`, untouched: true },
+  { what: '`forecast --curve` names a folder', setup: (D) => mkdirSync(join(D, 'curves')), args: (D) => ['forecast', '--curve', join(D, 'curves')], code: 2, names: (D) => `${join(D, 'curves')}: cannot read the curve file (a folder, not a file)`, untouched: true },
   { what: 'a misspelt option (`forecast --curves`), its suggestion on the same line', args: (D) => ['forecast', '--db', join(D, 'store.db'), '--curves', 'x'], code: 2, names: () => "unknown option '--curves' (did you mean --curve? see plateau forecast --help)", untouched: true },
   { what: '`run` without an experiment file', args: () => ['run'], code: 2, names: () => "missing required argument 'experiment'", untouched: true },
   { what: '`--target-dice` without `--adaptive`', args: (D) => run(D, '--target-dice', '0.9'), code: 2, names: () => '--target-dice, --precision and --budget go with --adaptive', untouched: true },

@@ -110,6 +110,10 @@ describe('end to end: YAML → broker → Python worker → Arrow → SQLite', (
     expect(row.status).toBe('failed');
     expect(row.error).toMatch(/model\.depth/);
     db.close();
+    // status --json says why, not only how many (a QA pass found only the count there)
+    const status = JSON.parse((await cli(['status', '--db', db.name, '--json'])).stdout);
+    expect(status.jobs.failed).toBe(1);
+    expect(status.failed).toEqual([expect.objectContaining({ key: bad.key, experiment: 'reject', error: row.error })]);
   });
 });
 
