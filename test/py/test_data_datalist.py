@@ -150,3 +150,23 @@ def test_dicom_series_listed_with_nifti_labels(tmp_path, monkeypatch):
     assert summary["cases"] == 3 and summary["shape"] == [1, 16, 16, 8] and summary["spatial_dims"] == 3
     image, mask = source(spec).load(spec, source(spec).cases(spec)[0])
     assert mask.sum() == 6 * 7 * 4 and image[mask > 0].min() == pytest.approx(1.0), "the object is where its label is"
+
+
+def test_an_image_with_nan_voxels_is_a_bad_case(tmp_path, monkeypatch):
+    """QA: an image of NaN voxels passed the check, and the job then stored Dice 0.0 as done."""
+    import nibabel as nib
+
+    monkeypatch.setenv("PLATEAU_CACHE_DIR", str(tmp_path / "cache"))
+    entries = []
+    for k in range(4):
+        image, seg = create_test_image_2d(16, 16, num_objs=2, rad_max=4, rad_min=2, random_state=np.random.RandomState(k))
+        if k == 2:
+            image[:] = np.nan
+        nib.save(nib.Nifti1Image(image.astype(np.float32), np.eye(4)), tmp_path / f"img{k}.nii.gz")
+        nib.save(nib.Nifti1Image(seg.astype(np.uint8), np.eye(4)), tmp_path / f"lab{k}.nii.gz")
+        entries.append({"image": f"img{k}.nii.gz", "label": f"lab{k}.nii.gz"})
+    (tmp_path / "data.json").write_text(json.dumps({"training": entries}))
+    with pytest.raises(DataError) as err:
+        check_dataset({"kind": "datalist", "datalist": str(tmp_path / "data.json"), "key": "training"})
+    assert "img2.nii.gz: the image has 256 NaN or infinite values" in str(err.value)
+    assert "img1" not in str(err.value)

@@ -23,7 +23,7 @@ from .listing import ListingError
 from .scan import Scan
 from .sources import source
 
-VERSION = 1  # bump when what a scan finds or reports changes, so old cache entries are ignored
+VERSION = 2  # bump when what a scan finds or reports changes, so old cache entries are ignored
 SCANS: dict[str, Callable[[dict, Case], Scan]] = {
     "image-folder": image_folder.SCAN, "brats2020": brats2020.SCAN, "decathlon": decathlon.SCAN,
     "nnunet": nnunet.SCAN, "datalist": datalist.SCAN,
@@ -81,6 +81,10 @@ def scan_dataset(spec: dict, progress: Callable[[int, int], None] | None = None)
             sizes.append(result.size)
         if result.pair is not None:
             image, mask = result.pair
+            # a NaN or infinite voxel makes the training loss NaN, and a job would store Dice 0 from it
+            bad = int(np.size(image) - np.count_nonzero(np.isfinite(np.asarray(image))))
+            if bad:
+                problems.append((case.images[0] if len(case.images) == 1 else case.id, f"the image has {bad} NaN or infinite value{'' if bad == 1 else 's'}"))
             if shape is None:
                 shape = list(image.shape)
             elif shape != list(image.shape):  # a loader bug rather than bad data, but never train on it
