@@ -34,14 +34,27 @@ export function repeatSpread(obs: Curve): ({ sd: number; dof: number } | null)[]
  */
 export function repeatHalfWidth(obs: Curve, spread: ({ sd: number; dof: number } | null)[], sigma0: number): (n: number, level: number) => number {
   if (spread.every((s) => s === null)) return () => 0;
+  // the band is read hundreds of times per answer (target and plateau searches): one t quantile per level and degrees of freedom
+  const t = new Map<string, number>();
+  const tOf = (level: number, dof: number) => {
+    const key = `${level}:${dof}`;
+    if (!t.has(key)) t.set(key, jStat.studentt.inv(0.5 + level / 2, dof));
+    return t.get(key)!;
+  };
   return (n, level) => {
-    let i = 0;
-    while (i + 1 < obs.n.length && obs.n[i + 1] <= n) i++;
+    const i = Math.max(0, sizeAtOrBelow(obs.n, n));
     const s = spread[i];
     if (!s) return 0;
     const se2 = s.sd ** 2 / (obs.count?.[i] ?? 1);
-    return se2 > sigma0 ** 2 ? jStat.studentt.inv(0.5 + level / 2, s.dof) * Math.sqrt(se2 - sigma0 ** 2) : 0;
+    return se2 > sigma0 ** 2 ? tOf(level, s.dof) * Math.sqrt(se2 - sigma0 ** 2) : 0;
   };
+}
+
+/** The index of the largest observed size at or below n (-1 below them all). */
+function sizeAtOrBelow(ns: readonly number[], n: number): number {
+  let i = -1;
+  while (i + 1 < ns.length && ns[i + 1] <= n) i++;
+  return i;
 }
 
 /**
@@ -61,8 +74,7 @@ export function observedBand(raw: (n: number, level: number) => [number, number]
   const seen = observed.dice.map((d) => (top = Math.max(top, d)));
   return (n, level) => {
     const [lo, hi] = raw(n, level);
-    let i = -1;
-    while (i + 1 < observed.n.length && observed.n[i + 1] <= n) i++;
+    const i = sizeAtOrBelow(observed.n, n);
     return [lo, i < 0 ? hi : Math.max(hi, seen[i])];
   };
 }
