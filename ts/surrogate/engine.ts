@@ -3,7 +3,7 @@ import type { TfBackend } from './backend';
 import { ANALOGUES_ALONE, ONE_SIZE, type Reliability, calibration } from './calibration';
 import { type Curve, WEAKLY_PINNED, observedPart } from './curve';
 import type { LstmOptions } from './lstm';
-import { DEFAULT_METHOD, type FittedCurve, type Method, analogueGainText, fitSurrogate, fromAnaloguesAlone } from './surrogate';
+import { ANSWER_FRACTIONS, BUDGET_FRACTIONS, DEFAULT_METHOD, type FittedCurve, type Method, analogueGainText, fitSurrogate, fromAnaloguesAlone } from './surrogate';
 import { diceText, f3, f4, int, pct } from './words';
 
 /**
@@ -13,8 +13,7 @@ import { diceText, f3, f4, int, pct } from './words';
  * forecast command, status, the dashboard and the report all call `answer` and print
  * `answerLines`, so one store gives one answer everywhere.
  */
-export const ANSWER_FRACTIONS = [1, 1.5, 2];
-export const BUDGET_FRACTIONS = [0.25, 0.5, 1, 2];
+export { ANSWER_FRACTIONS, BUDGET_FRACTIONS };
 
 export interface AnswerOptions {
   method?: Method;

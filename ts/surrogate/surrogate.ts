@@ -3,7 +3,7 @@ import type { TfBackend } from './backend';
 import { ANALOGUES_ALONE, ONE_SIZE, calibration, multiplier } from './calibration';
 import { interp } from './interp';
 import { zOf } from './jstat';
-import { observedBand, repeatHalfWidth, repeatSpread } from './band';
+import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread } from './band';
 import { type Curve, fullN, observedPart } from './curve';
 import { fitLinear } from './linear';
 import type { LstmOptions } from './lstm';
@@ -38,7 +38,7 @@ export interface FittedCurve {
   observedN: number[];
   points: number;
   mean: (n: number) => number;
-  /** the central interval at n, clipped to [0, 1]; its upper edge holds every Dice observed at or below n (band.ts: observedBand) */
+  /** the central interval at n, clipped to [0, 1]; its upper edge never falls as n grows and holds every Dice observed at or below n (band.ts: monotoneBand) */
   band: (n: number, level: number) => [number, number];
   /** the interval's half-width at n, before the clip at [0, 1] and the observed Dice (the plateau check reads it past Dice 1) */
   halfWidth: (n: number, level: number) => number;
@@ -77,6 +77,17 @@ export interface SurrogateResult {
   fits: FittedCurve[];
   skipped: { model: string; reason: string }[];
 }
+
+/** The fractions of the full data set every view answers at, and the data budgets the best model is named for. */
+export const ANSWER_FRACTIONS = [1, 1.5, 2];
+export const BUDGET_FRACTIONS = [0.25, 0.5, 1, 2];
+
+/**
+ * The band is tabulated up to this multiple of the full data set (the target search's reach), flat
+ * beyond; the sizes the views answer at are on its grid, so the band printed there is exact.
+ */
+const BAND_REACH = 1000;
+const bandSizes = (obs: Curve, nRef: number) => bandGrid(obs.n[0], BAND_REACH * nRef, [...obs.n, ...[...ANSWER_FRACTIONS, ...BUDGET_FRACTIONS].map((f) => f * nRef)]);
 
 const clip = (v: number) => Math.min(1, Math.max(0, v));
 
@@ -176,7 +187,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
   return {
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
-    band: observedBand(rawBand, obs),
+    band: monotoneBand(rawBand, bandSizes(obs, fullN(full)), obs),
     halfWidth, scale, parts,
     asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
     params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observedBand, repeatHalfWidth, repeatSpread } from '../../../ts/surrogate/band';
+import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread } from '../../../ts/surrogate/band';
 import { calibration } from '../../../ts/surrogate/calibration';
 import { type Curve, pointsBySize } from '../../../ts/surrogate/curve';
 import { answer } from '../../../ts/surrogate/engine';
@@ -47,24 +47,51 @@ describe('the spread between repeats', () => {
   });
 });
 
-describe('a band that holds what was measured', () => {
-  // a raw band whose upper edge dips between 100 and 300
-  const raw = (n: number): [number, number] => [0.5, 0.7 + (n > 100 && n < 300 ? -0.05 : 0) + n / 1e5];
+describe('a band that never falls with n and holds what was measured', () => {
+  // a raw upper edge that dips from 100 to 300 (within the data, whose last size is 300) and again past it, from 600 to 800
+  const raw = (n: number): [number, number] => [0.5, 0.7 + (n > 100 && n < 300 ? 0.05 : 0) - (n > 600 && n < 800 ? 0.03 : 0) + n / 1e5];
+  const grid = bandGrid(20, 5000, [37, 150, 300]);
+  const rising = (band: (n: number, level: number) => [number, number]) => {
+    const his = grid.map((n) => band(n, 0.95)[1]);
+    his.slice(1).forEach((h, i) => expect(h).toBeGreaterThanOrEqual(his[i]));
+  };
 
-  it('raises the upper edge to the highest Dice observed at or below n, and keeps the raw band otherwise', () => {
-    const band = observedBand(raw, { n: [37, 150], dice: [0.9, 0.6] });
-    expect(band(20, 0.95)).toEqual(raw(20));
-    expect(band(37, 0.95)).toEqual([0.5, 0.9]);
-    expect(band(150, 0.95)[1]).toBe(0.9);
-    expect(band(900, 0.95)[1]).toBe(0.9);
-    const plain = observedBand(raw, { n: [37, 150], dice: [0.2, 0.3] });
-    for (const n of [20, 37, 120, 150, 900]) expect(plain(n, 0.95)).toEqual(raw(n));
+  it('within the data takes the lowest raw edge up to the last observed size, past it the highest from that size on', () => {
+    const band = monotoneBand(raw, grid, { n: [37, 150, 300], dice: [0.2, 0.25, 0.3] });
+    rising(band);
+    // the bump before the last size is cut to the edge at the last size, which is kept
+    expect(band(150, 0.95)[1]).toBeCloseTo(raw(300)[1], 12);
+    expect(band(300, 0.95)).toEqual(raw(300));
+    // the dip past the data is filled from the left, and the edge is the raw one again after it
+    expect(band(700, 0.95)[1]).toBeGreaterThan(raw(700)[1] + 0.025);
+    expect(band(900, 0.95)).toEqual(raw(900));
+    // the lower edge is the raw one everywhere, and below the grid the upper edge is held under its first
+    for (const n of [10, 150, 700]) expect(band(n, 0.95)[0]).toBe(0.5);
+    expect(band(10, 0.95)[1]).toBeLessThanOrEqual(band(20, 0.95)[1]);
+  });
+
+  it('raises the upper edge to the highest Dice observed at or below n', () => {
+    const band = monotoneBand(raw, grid, { n: [37, 150, 300], dice: [0.9, 0.6, 0.7] });
+    rising(band);
+    expect(band(20, 0.95)[1]).toBeLessThan(0.9);
+    for (const n of [37, 150, 300, 900]) expect(band(n, 0.95)[1]).toBeGreaterThanOrEqual(0.9);
   });
 
   it('keeps a measured Dice inside the fitted band at every observed size, for a curve that jumps at its last size', async () => {
     const jump: Curve = { model: 'j', depth: null, n: [20, 40, 60, 80], dice: [0.4, 0.62, 0.78, 0.9] };
     const fit = (await answer([jump])).models[0].fit;
     jump.n.forEach((n, i) => expect(fit.band(n, 0.95)[1]).toBeGreaterThanOrEqual(jump.dice[i]));
+  });
+
+  it('has an upper edge that never falls from the smallest size observed to 10 times the largest, for a flat curve whose raw edge fell', async () => {
+    // flat curves are where the raw edge fell most: the within-data quantile is wider than the forecast's
+    const flat: Curve = { model: 'f', depth: null, n: [16, 23, 32, 45, 64, 91, 128, 181], dice: [0.66, 0.69, 0.67, 0.68, 0.685, 0.68, 0.683, 0.682] };
+    const fit = (await answer([flat])).models[0].fit;
+    const ns = Array.from({ length: 300 }, (_, i) => 16 * (1810 / 16) ** (i / 299));
+    for (const level of [0.8, 0.95]) {
+      const his = ns.map((n) => fit.band(n, level)[1]);
+      his.slice(1).forEach((h, i) => expect(h).toBeGreaterThanOrEqual(his[i] - 1e-12));
+    }
   });
 });
 
