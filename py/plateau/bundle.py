@@ -12,6 +12,8 @@ several channels, else a sigmoid) become the data set's label channels (``foregr
 
 from __future__ import annotations
 
+import re
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -92,10 +94,70 @@ def score(network: torch.nn.Module, inferer, loader, spec: dict, device: torch.d
 NEEDS = ("network", "loss", "train#trainer", "train#dataset", "validate#dataset", "validate#inferer", "validate#preprocessing")
 
 
+class BundleError(ValueError):
+    """A bundle that cannot be built or read; one sentence naming its config file and the cause."""
+
+
+def _cause(err: BaseException) -> BaseException:
+    """The innermost cause: MONAI wraps a constructor's own error in a RuntimeError ("Failed to
+    instantiate component ... set '_mode_=debug'") whose message says nothing of what went wrong."""
+    seen = {id(err)}
+    while err.__cause__ is not None and id(err.__cause__) not in seen:
+        err = err.__cause__
+        seen.add(id(err))
+    return err
+
+
+def failure(config: Path | str, err: BaseException, doing: str = "cannot be built") -> BundleError:
+    """``err`` (raised while reading, building or running a bundle's config) as one sentence."""
+    cause = _cause(err)
+    text = next((line.strip() for line in str(cause).splitlines() if line.strip()), "")
+    component = re.search(r"Failed to instantiate component '([^']+)'", str(err))
+    what = f" ({component.group(1)})" if component and component.group(1) not in text else ""
+    return BundleError(f"bundle config {config}{what} {doing}: {type(cause).__name__}" + (f": {text}" if text else ""))
+
+
+def _on_path(root: Path):
+    """The bundle's folder on ``sys.path``, as ``ConfigWorkflow.run`` puts it (for its ``scripts``)."""
+    if str(root) not in sys.path:
+        sys.path.insert(1, str(root))
+
+
+def _target_problems(config: dict, where: str) -> list[str]:
+    """Every plain ``_target_`` of the config (not an expression, reference or macro, not in a
+    ``_disabled_`` component) that does not import or is given an argument it does not take,
+    read from its signature without building anything: ``where`` and the component's id
+    (``train#trainer``) name it."""
+    from .targets import TargetError, _locate, _unknown_arguments
+
+    problems: list[str] = []
+
+    def walk(node, ids: list[str]) -> None:
+        if isinstance(node, dict):
+            target = node.get("_target_")
+            if isinstance(target, str) and target and target[0] not in "$@%" and node.get("_disabled_") in (None, False, "false", "False"):
+                at = f"{where} at {'#'.join(ids) or 'its top'}"
+                try:
+                    problems.extend(_unknown_arguments(_locate(target, at), node, target, at))
+                except TargetError as err:
+                    problems.append(str(err))
+                except Exception as err:  # noqa: BLE001 - importing a module may fail in its own way
+                    problems.append(f"{at}: {target} does not import ({type(err).__name__}: {err})")
+            for k, v in node.items():
+                walk(v, [*ids, str(k)])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, [*ids, str(i)])
+
+    walk(config, [])
+    return problems
+
+
 def bundle_problems(model: dict, field: str) -> list[str]:
     """Why a bundle entry cannot train, one sentence each, checked before training (every job
     failed on its own with a KeyError or a FileNotFoundError before): its folder, its config file
-    (JSON or YAML, as MONAI reads it) and the parts of the config plateau uses."""
+    (JSON or YAML, as MONAI reads it), the parts of the config plateau uses, and every ``_target_``
+    in it that does not import or takes no such argument (read from signatures, nothing built)."""
     from monai.bundle import ConfigParser
 
     root = Path(model["bundle"])
@@ -105,13 +167,35 @@ def bundle_problems(model: dict, field: str) -> list[str]:
     if not config.is_file():
         return [f"{field}: bundle {root}: no config file {config.relative_to(root)}"]
     try:
-        parser = ConfigParser(ConfigParser.load_config_file(str(config)))
+        raw = ConfigParser.load_config_file(str(config))
+        parser = ConfigParser(raw)
     except Exception as err:  # noqa: BLE001 - JSON and YAML parsers raise their own types
         return [f"{field}: {config}: cannot be read as a config ({type(err).__name__}: {str(err).splitlines()[0]})"]
     missing = [key for key in NEEDS if key not in parser]
     if missing:
         return [f"{field}: {config} has no {', '.join(missing)} (a training config in the model-zoo layout, like spleen_ct_segmentation's train.json, has them)"]
-    return []
+    _on_path(root)
+    return _target_problems(raw, f"{field}: {config}")
+
+
+def bundle_network(model: dict, device: torch.device | str = "cpu") -> torch.nn.Module:
+    """The bundle's ``network`` as its config builds it (on ``device``), untrained: what
+    ``plateau models`` measures. Raises BundleError naming the config file."""
+    from monai.bundle import ConfigParser
+
+    root = Path(model["bundle"])
+    config = root / model.get("config", "configs/train.json")
+    _on_path(root)
+    try:
+        parser = ConfigParser(ConfigParser.load_config_file(str(config)))
+        parser["bundle_root"] = str(root)
+        parser["device"] = torch.device(device)
+        network = parser.get_parsed_content("network")
+    except Exception as err:  # noqa: BLE001 - MONAI and the user's constructors raise any type
+        raise failure(config, err, "cannot build its network") from err
+    if not isinstance(network, torch.nn.Module):
+        raise BundleError(f"bundle config {config}: its network is a {type(network).__name__}, not a torch.nn.Module")
+    return network
 
 
 def train_bundle(job: dict, train: list[Case], val: list[Case], test: list[Case], device: torch.device,
@@ -127,17 +211,26 @@ def train_bundle(job: dict, train: list[Case], val: list[Case], test: list[Case]
     meta = root / "configs" / "metadata.json"
     out = Path(tempfile.mkdtemp(prefix="plateau-bundle-"))
     set_determinism(seed=job["seed"])
-    workflow = ConfigWorkflow(
-        config_file=str(config), meta_file=str(meta) if meta.is_file() else None, workflow_type="train",
-        logging_file=False, **{"bundle_root": str(root), "train#dataset#data": data_dicts(train),
-                               "validate#dataset#data": data_dicts(val), "train#trainer#max_epochs": epochs,
-                               "device": device, "output_dir": str(out / "eval"), "ckpt_dir": str(out / "models")})
-    workflow.initialize()
-    set_determinism(seed=job["seed"])  # after the bundle's own initialize, which may seed it otherwise
-    parse = workflow.parser.get_parsed_content
-    network, trainer = parse("network"), parse("train#trainer")
-    inferer, preprocess, loss_fn = parse("validate#inferer"), parse("validate#preprocessing"), parse("loss")
-    val_loader = DataLoader(Dataset(data_dicts(val), transform=preprocess), batch_size=1)
+    _on_path(root)  # its scripts import while the parts below are built, before ConfigWorkflow.run adds it
+    train_data, val_data = data_dicts(train), data_dicts(val)
+    # A config that cannot be read or built fails here, every job alike: one sentence naming the file
+    # and the real cause (MONAI's own message names neither: "Failed to instantiate component ...").
+    try:
+        workflow = ConfigWorkflow(
+            config_file=str(config), meta_file=str(meta) if meta.is_file() else None, workflow_type="train",
+            logging_file=False, **{"bundle_root": str(root), "train#dataset#data": train_data,
+                                   "validate#dataset#data": val_data, "train#trainer#max_epochs": epochs,
+                                   "device": device, "output_dir": str(out / "eval"), "ckpt_dir": str(out / "models")})
+        workflow.initialize()
+        set_determinism(seed=job["seed"])  # after the bundle's own initialize, which may seed it otherwise
+        parse = workflow.parser.get_parsed_content
+        network, trainer = parse("network"), parse("train#trainer")
+        inferer, preprocess, loss_fn = parse("validate#inferer"), parse("validate#preprocessing"), parse("loss")
+    except BundleError:
+        raise
+    except Exception as err:  # noqa: BLE001 - MONAI and the user's constructors raise any type
+        raise failure(config, err) from err
+    val_loader = DataLoader(Dataset(val_data, transform=preprocess), batch_size=1)
     rows: list[dict] = []
     losses: list[float] = []
     t0 = [time.perf_counter()]
@@ -160,8 +253,11 @@ def train_bundle(job: dict, train: list[Case], val: list[Case], test: list[Case]
             on_epoch({**row, "epochs": epochs})
         network.train()
 
-    workflow.run()
-    workflow.finalize()
+    try:
+        workflow.run()
+        workflow.finalize()
+    except Exception as err:  # noqa: BLE001 - MONAI wraps a transform's or a handler's error in its own
+        raise failure(config, err, "failed while training") from err
     test_loader = DataLoader(Dataset(data_dicts(test), transform=preprocess), batch_size=1)
     result = score(network, inferer, test_loader, spec, device, loss_fn, ids=[c.id for c in test],
                    patients=[c.patient for c in test], class_names=list(spec.get("classes") or {}) or None)

@@ -144,3 +144,88 @@ def test_a_bundle_that_cannot_train_is_found_before_training(tmp_path):
     (root / "configs" / "infer.json").write_text(json.dumps({"network": {"_target_": "UNet"}, "validate": {}}))
     [p] = bundle_problems({"bundle": str(root), "config": "configs/infer.json"}, "m")
     assert "configs/infer.json has no loss, train#trainer, train#dataset, validate#dataset, validate#inferer, validate#preprocessing" in p
+
+
+def _with_network(root: Path, name: str, **network) -> str:
+    """A copy of TRAIN under configs/NAME with the network's arguments changed; its config path."""
+    import copy
+
+    config = copy.deepcopy(TRAIN)
+    config["network_def"].update(network)
+    (root / "configs" / name).write_text(json.dumps(config, indent=1))
+    return f"configs/{name}"
+
+
+def test_a_bundle_network_that_does_not_import_or_takes_no_such_argument_is_found_before_training(tmp_path):
+    from plateau.bundle import bundle_problems
+
+    root = write_bundle(tmp_path / "tiny_bundle")
+    config = _with_network(root, "nonet.json", _target_="NoSuchNet")
+    assert bundle_problems({"bundle": str(root), "config": config}, "models b") == [
+        f"models b: {root / config} at network_def: NoSuchNet is not an importable class or function"]
+    config = _with_network(root, "typo.json", chanels=[4, 8])
+    assert bundle_problems({"bundle": str(root), "config": config}, "models b") == [
+        f"models b: {root / config} at network_def: UNet takes no argument 'chanels' (did you mean 'channels'?)"]
+    # a component switched off is not built, so it is not checked either
+    import copy
+
+    off = copy.deepcopy(TRAIN)
+    off["unused"] = {"_target_": "NoSuchHandler", "_disabled_": True}
+    (root / "configs" / "off.json").write_text(json.dumps(off))
+    assert bundle_problems({"bundle": str(root), "config": "configs/off.json"}, "models b") == []
+
+
+def test_a_bundle_that_cannot_be_built_fails_its_job_with_one_sentence_naming_the_config_and_the_cause(tmp_path):
+    """MONAI raises RuntimeError("Failed to instantiate component ... set '_mode_=debug' ...") with the
+    constructor's error as its __cause__: the job's reason named neither the file nor the cause."""
+    import pytest
+    import torch
+
+    from plateau.bundle import BundleError, bundle_problems, train_bundle
+    from plateau.data.cases import Case
+
+    root = write_bundle(tmp_path / "tiny_bundle")
+    write_volumes(tmp_path / "data", 4)
+    cases = [Case(id=f"s{k}", patient=f"s{k}", images=(str(tmp_path / "data" / "imagesTr" / f"s{k:02d}.nii.gz"),),
+                  mask=str(tmp_path / "data" / "labelsTr" / f"s{k:02d}.nii.gz")) for k in range(4)]
+    # arguments its signature takes, values its constructor refuses: only building finds it
+    config = _with_network(root, "short.json", channels=[4], strides=[])
+    assert bundle_problems({"bundle": str(root), "config": config}, "models b") == []
+    job = {"model": {"bundle": str(root), "config": config}, "dataset": {"kind": "datalist", "foreground": "nonzero"},
+           "training": {"epochs": 1}, "seed": 0}
+    with pytest.raises(BundleError) as raised:
+        train_bundle(job, cases[:2], cases[2:3], cases[3:], torch.device("cpu"))
+    reason = str(raised.value)
+    assert reason == (f"bundle config {root / config} (monai.networks.nets.unet.UNet) cannot be built: "
+                      "ValueError: the length of `channels` should be no less than 2.")
+    assert "\n" not in reason
+
+
+def test_plateau_models_measures_a_bundle_network_and_names_one_that_cannot_be_built(tmp_path):
+    """`plateau models` refused every bundle entry ("model.family 'bundle' is not known to this
+    trainer"), though `plateau run` trains them: it now measures the network the bundle's config builds."""
+    root = write_bundle(tmp_path / "tiny_bundle")
+    write_volumes(tmp_path / "data", 4)
+    config = _with_network(root, "short.json", channels=[4], strides=[])
+    grid = {"name": "bundle-models", "dataset": {"kind": "datalist", "datalist": "data/dataset.json"},
+            "split": {"train": 2, "val": 1, "test": 1}, "fractions": [1], "models": [{"bundle": "tiny_bundle"}],
+            "training": {"epochs": 1}}
+    (tmp_path / "grid.yaml").write_text(json.dumps(grid))
+    models = lambda: subprocess.run(["bash", str(REPO / "bin" / "plateau"), "models", str(tmp_path / "grid.yaml"),  # noqa: E731
+                                     "--threads", "1", "--json"], capture_output=True, text=True, timeout=300)
+    done = models()
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    from monai.networks.nets import UNet
+
+    unet = UNet(**{k: v for k, v in TRAIN["network_def"].items() if k != "_target_"})  # the network the config builds
+    [row] = answer["models"]
+    assert answer["input_shape"] == [1, 16, 16, 16]
+    assert row["model"] == "tiny_bundle" and row["params"] == sum(p.numel() for p in unet.parameters()) and row["flops"] > 0
+    grid["models"] = [{"bundle": "tiny_bundle", "config": config}]
+    (tmp_path / "grid.yaml").write_text(json.dumps(grid))
+    done = models()
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == (f"plateau: {tmp_path / 'grid.yaml'}: models: bundle config {root / config} "
+                                   "(monai.networks.nets.unet.UNet) cannot build its network: ValueError: the length of "
+                                   "`channels` should be no less than 2.")

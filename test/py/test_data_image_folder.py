@@ -147,3 +147,34 @@ def test_summary_and_cache(tmp_path, cache):
     with pytest.raises(DataError, match="a.png: does not open"):
         check_dataset(spec)
     assert len(list(cache.iterdir())) == 2
+
+
+@pytest.mark.parametrize("gone", ["images", "masks"])
+def test_a_missing_images_or_masks_folder_is_one_error_naming_it(tmp_path, gone):
+    """It was counted as a bad case ("1 bad case(s)\\n  - .../masks: folder not found")."""
+    import shutil
+
+    root = tmp_path / "kvasir"
+    image_folder(root, image_ext="png", mask_ext="png")
+    shutil.rmtree(root / gone)
+    spec = image_folder_spec(root)
+    for attempt in (lambda: check_dataset(spec), lambda: source(spec).cases(spec)):
+        with pytest.raises(DataError) as err:
+            attempt()
+        assert str(err.value) == f"{root}: its {gone} folder {root / gone} is missing (dataset.{gone}: {gone})"
+    (root / gone).write_text("not a folder")
+    with pytest.raises(DataError, match=f"its {gone} folder {root / gone} is a file, not a folder"):
+        check_dataset(spec)
+
+
+def test_a_3d_stack_in_a_2d_folder_is_a_bad_case_naming_it(tmp_path):
+    """A multi-page TIFF (a volume saved slice by slice) passed, and trained as its first slice only."""
+    root = tmp_path / "d"
+    image_folder(root, stems=("a", "b", "c"), image_ext="png", mask_ext="png")
+    slices = [Image.new("RGB", (24, 20), (10 * k, 0, 0)) for k in range(4)]
+    (root / "images" / "b.png").unlink()
+    slices[0].save(root / "images" / "b.tif", save_all=True, append_images=slices[1:])
+    with pytest.raises(DataError) as err:
+        check_dataset(image_folder_spec(root))
+    assert err.value.problems == [(str(root / "images" / "b.tif"), "holds 4 frames (a 3D stack or an animation), "
+                                                                     "but an image folder takes 2D images, one a file")]

@@ -12,7 +12,7 @@ import { makeFolder } from '../folder';
  * Python and importing torch, seconds a resumed run should not wait (issue 13).
  */
 
-const VERSION = 1; // bump when what a check reports changes
+const VERSION = 2; // bump when what a check reports changes (2: images of another dimension or size, dataset.size's sides)
 
 /** The folder both caches live in: $PLATEAU_CACHE_DIR, else ~/.cache/plateau (as check.py). */
 const cacheDir = () => process.env.PLATEAU_CACHE_DIR || join(homedir(), '.cache', 'plateau');

@@ -139,6 +139,8 @@ def _scan(spec: dict, case: Case) -> Scan:
     except Exception as err:  # noqa: BLE001
         return Scan([(case.mask, failure(err))])
     size = tuple(image.shape[1:])
+    if spec.get("size") and len(spec["size"]) != len(size):  # Resize would make a 2D image 3D, or fail
+        return Scan([(case.images[0], sides_problem(spec["size"], len(size)))], size)
     if labels.shape[0] != 1:  # an RGB label PNG: labels are one value a pixel
         labels = labels[:1]
     if tuple(labels.shape[1:]) != size:
@@ -156,6 +158,11 @@ def _scan(spec: dict, case: Case) -> Scan:
         image = np.asarray(Resize(spec["size"], mode="bilinear" if image.ndim == 3 else "trilinear")(image), dtype=np.float32)
         mask = np.asarray(Resize(spec["size"], mode="nearest")(mask), dtype=np.float32)
     return Scan([], size, (np.ascontiguousarray(image), np.ascontiguousarray(mask)))
+
+
+def sides_problem(size: list[int], dims: int) -> str:
+    """Why ``dataset.size`` cannot resize an image of ``dims`` spatial dimensions."""
+    return f"is a {dims}D image, but dataset.size {list(size)} has {len(size)} sides"
 
 
 def _load(spec: dict, case: Case) -> tuple[np.ndarray, np.ndarray]:

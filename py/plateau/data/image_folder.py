@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .cases import Case, Source
+from .cases import Case, DataError, Source
 from .listing import finish
 from .scan import Scan, check_of, failure, load_of
 
@@ -29,12 +29,16 @@ def _files(folder: Path) -> dict[str, list[Path]]:
 
 def _cases(spec: dict) -> list[Case]:
     root = Path(spec["root"])
+    if not root.is_dir():
+        raise DataError(str(root), [(str(root), "not a folder" if root.exists() else "no such folder (dataset.root)")])
     folders = {role: root / spec[role] for role in ("images", "masks")}
-    problems = [(str(f), "folder not found") for f in folders.values() if not f.is_dir()]
-    if problems:
-        return finish(spec, [], problems)
+    # A folder missing is one error of the data set, not every case of the other folder counted bad.
+    missing = [f"its {role} folder {f} {'is a file, not a folder' if f.exists() else 'is missing'} (dataset.{role}: {spec[role]})"
+               for role, f in folders.items() if not f.is_dir()]
+    if missing:
+        raise DataError(str(root), [(str(root), " and ".join(missing))])
     images, masks = _files(folders["images"]), _files(folders["masks"])
-    found = []
+    found, problems = [], []
     for stem in sorted(images.keys() | masks.keys()):
         files = images.get(stem, []) + masks.get(stem, [])
         if len(images.get(stem, [])) > 1 or len(masks.get(stem, [])) > 1:
@@ -48,10 +52,11 @@ def _cases(spec: dict) -> list[Case]:
     return finish(spec, found, problems)
 
 
-def _open(path: str, mode: str) -> Image.Image:
+def _open(path: str, mode: str) -> tuple[Image.Image, int]:
+    """The file decoded in ``mode``, and its number of frames (a multi-page TIFF, an animation)."""
     with Image.open(path) as im:
         im.load()  # decode now, so a truncated file fails here and not in training
-        return im.convert(mode)
+        return im.convert(mode), int(getattr(im, "n_frames", 1) or 1)
 
 
 def _prepare(spec: dict, image: Image.Image, grey_mask: Image.Image) -> tuple[np.ndarray, np.ndarray]:
@@ -69,12 +74,23 @@ def _scan(spec: dict, case: Case) -> Scan:
     for role, path, mode in (("image", case.images[0], "RGB" if spec["channels"] == 3 else "L"),
                              ("mask", case.mask, "L")):
         try:
-            opened[role] = _open(path, mode)
+            opened[role], frames = _open(path, mode)
         except Exception as err:  # Pillow raises several types for bad files
             problems.append((path, failure(err)))
+            continue
+        if frames > 1:  # only the first would be read: a 3D stack trained as one slice
+            problems.append((path, f"holds {frames} frames (a 3D stack or an animation), but an image folder takes 2D images, one a file"))
     if problems:
         return Scan(problems)
-    image, mask = opened["image"], opened["mask"]
+    try:
+        return _checked(spec, case, opened["image"], opened["mask"])
+    except (IndexError, ValueError, TypeError) as err:  # an array of a shape the steps below do not expect
+        detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        return Scan([(case.images[0], f"cannot be used as a 2D image ({type(err).__name__}{': ' + detail if detail else ''})")])
+
+
+def _checked(spec: dict, case: Case, image: Image.Image, mask: Image.Image) -> Scan:
+    problems = []
     size = (image.height, image.width)
     if mask.size != image.size:
         problems.append((case.mask, f"mask is {mask.height}x{mask.width} but image is {size[0]}x{size[1]}"))
