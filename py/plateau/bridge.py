@@ -72,10 +72,7 @@ def check_dataset(arg: dict) -> dict:
     return check(arg)
 
 
-@_answer
-def check_targets(arg: dict) -> dict:
-    """``{field: spec}`` → ``{"problems": [...]}``: every ``_target_`` that does not import or takes
-    no such argument, and every bundle (``{"bundle": DIR, "config": FILE}``) that cannot train."""
+def _target_problems(targets: dict) -> list[str]:
     from .targets import unresolved
 
     def problems(field: str, spec: object) -> list[str]:
@@ -85,7 +82,33 @@ def check_targets(arg: dict) -> dict:
             return bundle_problems(spec, field)
         return unresolved(spec, field)
 
-    return {"problems": [p for field, spec in arg.items() for p in problems(field, spec)]}
+    return [p for field, spec in targets.items() for p in problems(field, spec)]
+
+
+@_answer
+def check_targets(arg: dict) -> dict:
+    """``{field: spec}`` → ``{"problems": [...]}``: every ``_target_`` that does not import or takes
+    no such argument, and every bundle (``{"bundle": DIR, "config": FILE}``) that cannot train."""
+    return {"problems": _target_problems(arg)}
+
+
+@_answer
+def check_run(arg: dict) -> dict:
+    """``plateau run``'s check before anything is stored: ``{"targets": {field: spec}, "jobs":
+    [{"field": "models[0]", "job": JOB}]}`` (a job as ``schemas/job.json``, one per model) →
+    ``{"problems": [...]}``. The targets as ``check_targets`` checks them (nothing built); when they
+    all resolve, each job tried on one case (``plateau.preflight``: its transforms, its network and
+    pretrained weights, one forward pass on the CPU, no training)."""
+    problems = _target_problems(arg.get("targets") or {})
+    if problems or not arg.get("jobs"):
+        return {"problems": problems}
+    import torch
+
+    from .preflight import try_job
+
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))  # tiny work; leave the cores to others
+    found = [p for j in arg["jobs"] if (p := try_job(j["job"], j["field"]))]
+    return {"problems": list(dict.fromkeys(found))}
 
 
 @_answer
@@ -105,7 +128,12 @@ def model_costs(arg: dict) -> dict:
     rows = []
     progress = _terminal_progress("timing models") if arg.get("progress") else None
     for m in arg["models"]:
-        net = build_model(m, spatial_dims=len(shape) - 1, in_channels=shape[0])
+        if m["family"] == "bundle":  # the network its config builds (its own sizes), untrained
+            from .bundle import bundle_network
+
+            net = bundle_network(m)
+        else:
+            net = build_model(m, spatial_dims=len(shape) - 1, in_channels=shape[0])
         try:
             cost = model_cost(net, shape, runs=arg.get("runs", RUNS), seconds=1.0)
         except RuntimeError as e:

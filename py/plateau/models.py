@@ -50,18 +50,44 @@ def encoder_unet(family: str, spatial_dims: int = 2, in_channels: int = 1, out_c
                         pretrained=False, spatial_dims=spatial_dims)
 
 
-def target_model(spec: dict) -> torch.nn.Module:
-    """A network by ``_target_`` (the user's constructor arguments as written), with the
-    ``pretrained`` state_dict loaded when given."""
-    model = build(spec["target"], f"model {spec['name']}")
+def target_network(spec: dict, field: str | None = None) -> torch.nn.Module:
+    """A network by ``_target_`` (the user's constructor arguments as written), untrained; errors
+    name ``field`` (default ``model NAME``)."""
+    field = field or f"model {spec['name']}"
+    model = build(spec["target"], field)
     if not isinstance(model, torch.nn.Module):
-        raise TargetError(f"model {spec['name']}: {spec['target']['_target_']} gave a {type(model).__name__}, not a torch.nn.Module")
-    if spec.get("pretrained"):
-        try:
-            state = torch.load(spec["pretrained"], map_location="cpu", weights_only=True)
-        except (OSError, RuntimeError) as err:
-            raise TargetError(f"model {spec['name']}: cannot read pretrained weights {spec['pretrained']} ({err})") from err
+        raise TargetError(f"{field}: {spec['target']['_target_']} gave a {type(model).__name__}, not a torch.nn.Module")
+    return model
+
+
+def _one_line(err: BaseException, limit: int = 300) -> str:
+    """An exception as one short line (load_state_dict lists every key, over many lines)."""
+    text = " ".join(str(err).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def load_pretrained(model: torch.nn.Module, path: str, field: str) -> torch.nn.Module:
+    """``model`` with the state_dict in ``path`` loaded; a file that cannot be read, is not a
+    state_dict, or does not fit the network is a TargetError naming ``field``."""
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:  # noqa: BLE001 - OSError, pickle errors, torch's own: all "cannot read"
+        why = "no such file" if isinstance(err, FileNotFoundError) else f"not a file torch.save wrote, or not weights alone: {_one_line(err)}"
+        raise TargetError(f"{field}: cannot read pretrained weights {path} ({why})") from err
+    if not isinstance(state, dict):
+        raise TargetError(f"{field}: {path} holds a {type(state).__name__}, not a state_dict (save it with torch.save(net.state_dict(), FILE))")
+    try:
         model.load_state_dict(state)
+    except Exception as err:  # noqa: BLE001 - RuntimeError (keys, shapes), TypeError (values)
+        raise TargetError(f"{field}: the weights in {path} do not fit {type(model).__name__} ({_one_line(err)})") from err
+    return model
+
+
+def target_model(spec: dict) -> torch.nn.Module:
+    """A network by ``_target_``, with the ``pretrained`` state_dict loaded when given."""
+    model = target_network(spec)
+    if spec.get("pretrained"):
+        load_pretrained(model, spec["pretrained"], f"model {spec['name']}")
     return model
 
 

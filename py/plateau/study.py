@@ -185,15 +185,16 @@ class Study:
         run = epochs if isinstance(epochs, int) else len(epoch_rows)
         best = min(epoch_rows, key=lambda r: r["val_loss"])["epoch"] if epoch_rows else run
         filled = {"n_train": parts.n_train, "n_val": len(parts.val), "n_test": len(parts.test), "epochs_run": run,
-                  "best_epoch": best, "train_seconds": seconds if seconds is not None else math.nan,
-                  "params": 0, "flops": math.nan, "throughput": math.nan, "device": "own-loop", **metrics}
+                  "best_epoch": best, "train_seconds": seconds,
+                  # costs the loop did not measure are unknown (null in the store, '–' in views), never 0
+                  "params": None, "flops": None, "throughput": None, "device": "own-loop", **metrics}
         tables = {"epochs": epoch_rows, "metrics": [_row("metrics", filled)], "cases": [_row("cases", c) for c in cases],
                   "classes": [_row("classes", c) for c in classes]}
         with tempfile.TemporaryDirectory(prefix="plateau-record-") as folder:
             for name, rows in tables.items():
                 Path(folder, f"{name}.arrow").write_bytes(to_ipc(build_table(name, rows)))
             answer = json.loads(self._call("--job", job.key, "--tables", folder,
-                                           "--seconds", str(seconds if seconds is not None else 0),
+                                           *(["--seconds", str(seconds)] if seconds is not None else []),
                                            *(["--merge"] if self.merge else [])))
         return bool(answer["stored"])
 

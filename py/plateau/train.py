@@ -23,7 +23,7 @@ from .data import nested_subset, source, split_cases, train_count
 from .data.dataset import CaseDataset
 from .data.transforms import with_transforms
 from .evaluate import evaluate, unpack
-from .models import build_model, size_multiple
+from .models import build_model, count_parameters, size_multiple
 from .optim import Loss, loss_function, optimizer, scheduler
 
 
@@ -139,8 +139,8 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
         metrics = {**{k: test[k] for k in ("dice", "iou", "recall", "precision", "bce", "global_dice")},
                    "n_train": int(n_train), "n_val": len(parts["val"]), "n_test": len(parts["test"]),
                    "epochs_run": len(epochs), "best_epoch": best, "train_seconds": time.perf_counter() - t_train,
-                   "params": sum(p.numel() for p in net.parameters() if p.requires_grad), "flops": 0.0,
-                   "throughput": 0.0, "device": str(dev)}
+                   "params": sum(p.numel() for p in net.parameters() if p.requires_grad), "flops": None,
+                   "throughput": None, "device": str(dev)}  # not measured for a bundle: unknown, not 0
         return JobResult(epochs=epochs, metrics=metrics, cases=test["cases"], seconds=time.perf_counter() - t_start,
                          classes=test["classes"])
 
@@ -175,12 +175,15 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
 
     test = evaluate(model, test_dl, loss_fn, dev, cases, amp=amp, class_names=list(spec.get("classes") or {}) or None,
                     activation=activation)
-    c = model_cost(model, tuple(image.shape), device=str(dev)) if cost else {"params": 0, "flops": 0, "throughput": 0.0}
+    # cost=False: FLOPs and throughput not measured, so unknown (null in the store), never 0
+    c = model_cost(model, tuple(image.shape), device=str(dev)) if cost else {
+        "params": count_parameters(model), "flops": None, "throughput": None}
+    known = lambda v: None if v is None else float(v)  # noqa: E731
     metrics = {
         **{k: test[k] for k in ("dice", "iou", "recall", "precision", "bce", "global_dice")},
         "n_train": int(n_train), "n_val": len(parts["val"]), "n_test": len(parts["test"]),
         "epochs_run": len(epochs), "best_epoch": best_epoch, "train_seconds": train_seconds,
-        "params": int(c["params"]), "flops": float(c["flops"]), "throughput": float(c["throughput"]),
+        "params": int(c["params"]), "flops": known(c["flops"]), "throughput": known(c["throughput"]),
         "device": str(dev),
     }
     return JobResult(epochs=epochs, metrics=metrics, cases=test["cases"], seconds=time.perf_counter() - t_start,

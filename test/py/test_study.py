@@ -99,3 +99,30 @@ def test_bad_results_and_bad_experiments_are_refused(tmp_path):
         changed.record(changed.jobs()[0], metrics={"dice": 0.6}, epochs=3)
     merged = plateau.Study({**EXPERIMENT, "training": {**EXPERIMENT["training"], "epochs": 3}}, db=db, merge=True)
     assert merged.record(merged.jobs()[0], metrics={"dice": 0.6}, epochs=3)
+
+
+def test_costs_not_measured_are_null_in_the_store_and_a_dash_in_status(tmp_path):
+    """A result recorded without its costs (no seconds, no params, FLOPs or throughput): QA found them
+    stored and shown as 0, a cost. They are NULL in the store, null in --json, '–' in the text."""
+    db = tmp_path / "store.db"
+    exp = {**EXPERIMENT, "fractions": [1]}
+    study = plateau.Study(exp, db=db)
+    (job,) = study.pending()
+    parts = study.subsets(job)
+    rows, test = own_loop(parts, 1)
+    assert study.record(job, metrics={"dice": test["dice"], "iou": test["iou"]}, epochs=rows, subsets=parts)
+    with sqlite3.connect(db) as con:
+        stored = con.execute("SELECT j.seconds, m.train_seconds, m.params, m.flops, m.throughput FROM jobs j "
+                             "JOIN metrics m ON m.job = j.key WHERE j.key = ?", (job.key,)).fetchone()
+    assert stored == (None, None, None, None, None)
+    status = cli("status", "--db", str(db), "--json")
+    assert status.returncode == 0, status.stderr
+    (row,) = json.loads(status.stdout)["results"]
+    assert {k: row[k] for k in ("seconds", "params", "flops", "throughput")} == dict.fromkeys(("seconds", "params", "flops", "throughput"))
+    text = cli("status", "--db", str(db))
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    cost = lines[next(i for i, line in enumerate(lines) if line.split()[:3] == ["model", "params", "GFLOPs"]) + 2].split()
+    # model, params, GFLOPs, images/s, runs, mean epochs, mean train s
+    assert cost[0] == "resunet-d2" and cost[1:4] == ["–", "–", "–"] and cost[4] == "1" and cost[6] == "–", cost
+    assert lines[next(i for i, line in enumerate(lines) if line.split()[:2] == ["experiment", "model"]) + 2].split()[-1] == "–"

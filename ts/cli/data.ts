@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { checkedBefore, dataFingerprint, rememberChecked } from '../bridge/checked';
 import { UserError } from '../errors';
+import type { Job } from '../experiment/job';
 import type { Experiment } from '../experiment/schema';
 import { table } from './format';
 import { intIn } from './options';
@@ -8,7 +9,7 @@ import { intIn } from './options';
 // The experiment loader (yaml, zod) and the Python bridge (execa) load in the commands that use
 // them, not when the CLI starts (issue 13).
 const loadExperiment = async (file: string, set: string[]) => (await import('../experiment/load')).loadExperiment(file, set);
-const callBridge = async <T>(fn: 'check_dataset' | 'check_targets' | 'model_costs', arg: unknown, where: string) => (await import('../bridge/inprocess')).callBridge<T>(fn, arg, where);
+const callBridge = async <T>(fn: 'check_dataset' | 'check_targets' | 'check_run' | 'model_costs', arg: unknown, where: string) => (await import('../bridge/inprocess')).callBridge<T>(fn, arg, where);
 
 export interface DataSummary {
   kind: string;
@@ -57,11 +58,35 @@ export async function targetsOf(exp: Experiment): Promise<Record<string, unknown
   return out;
 }
 
-/** Every `_target_` must import and take its arguments, every bundle have its config (checked in Python, without building anything): a typo is exit 2 before training. */
-export async function checkTargets(exp: Experiment, file: string): Promise<void> {
+/**
+ * One job per model of the grid (its first, in grid order), with the field of the experiment its
+ * model was written in (`models[0]`); bundles aside (their own workflow builds them).
+ */
+export async function jobsToTry(exp: Experiment, jobs: readonly Job[]): Promise<{ field: string; job: Job }[]> {
+  const { expandModels } = await import('../experiment/model');
+  const fieldOf = new Map<string, string>();
+  exp.models.forEach((entry, i) => expandModels(entry).forEach((m) => fieldOf.set(m.name, `models[${i}]`)));
+  const first = new Map<string, Job>();
+  for (const j of jobs) if (j.model.family !== 'bundle' && !first.has(j.model.name)) first.set(j.model.name, j);
+  return [...first.values()].map((job) => ({ field: fieldOf.get(job.model.name) ?? `models ${job.model.name}`, job }));
+}
+
+/**
+ * Every `_target_` must import and take its arguments, every bundle have its config (checked in
+ * Python, without building anything): a typo is exit 2 before training. Given the grid's `jobs`
+ * (plateau run), each model's first job is then tried on one case of the data (py/plateau/preflight.py:
+ * the transforms, the network built once with its pretrained weights, one forward pass on the CPU,
+ * no training), in the same short Python call, so a network, transform or weights file that would
+ * fail every job is exit 2 naming its field before anything is stored. An experiment with nothing
+ * of the user's in it (no `_target_`, no transforms, no bundle) starts no Python here.
+ */
+export async function checkTargets(exp: Experiment, file: string, jobs?: readonly Job[]): Promise<void> {
   const targets = await targetsOf(exp);
   if (Object.keys(targets).length === 0) return; // nothing to import: no Python started
-  const { problems } = await callBridge<{ problems: string[] }>('check_targets', targets, `${file}: _target_`);
+  const tried = jobs ? await jobsToTry(exp, jobs) : [];
+  const { problems } = tried.length
+    ? await callBridge<{ problems: string[] }>('check_run', { targets, jobs: tried }, `${file}: _target_`)
+    : await callBridge<{ problems: string[] }>('check_targets', targets, `${file}: _target_`);
   if (problems.length) throw new UserError(`${file}: ${problems.join('; ')}`);
 }
 

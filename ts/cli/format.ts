@@ -10,6 +10,12 @@ export function table(header: string[], rows: (string | number | null | undefine
 }
 
 export const fixed = (v: number | null | undefined, digits = 4) => (v === null || v === undefined ? null : v.toFixed(digits));
+/** The mean of the values measured (numbers), or null where none was: an unknown cost is '–', never 0. */
+export function meanKnown(v: readonly (number | null | undefined)[]): number | null {
+  const known = v.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return known.length ? known.reduce((s, x) => s + x, 0) / known.length : null;
+}
+
 export const percent = (f: number) => `${+(f * 100).toFixed(2)}%`;
 
 /** A training subset as the user wrote it: `35%` of the pool, or `n=200` images. */

@@ -24,7 +24,7 @@ export function registerRecord(program: Command): void {
     .option('--grid', 'print the experiment and its jobs as JSON; store nothing')
     .option('--job <key>', 'the job whose result this is')
     .option('--tables <dir>', 'folder with epochs.arrow, metrics.arrow, cases.arrow and optionally classes.arrow (Arrow IPC streams)')
-    .option('--seconds <s>', 'wall time of the job', numberIn('--seconds', 0, 1e9), 0)
+    .option('--seconds <s>', 'wall time of the job (left out: not known, stored as null)', numberIn('--seconds', 0, 1e9))
     .option('--worker <name>', 'shown as the worker that trained it', 'own-loop')
     .option('--merge', 'store it even where the store holds this experiment name with other settings')
     .action(async (file: string, o) => {
@@ -83,7 +83,7 @@ export function registerRecord(program: Command): void {
         const lock = acquireRunLock(db, o.db, { experiment: exp.name, refreshMs: 60_000 });
         try {
           registerExperiment(db, exp, jobs, file, { merge: o.merge });
-          const stored = storeResult(db, job.key, tables, { worker: o.worker, seconds: o.seconds });
+          const stored = storeResult(db, job.key, tables, { worker: o.worker, seconds: o.seconds ?? null });
           console.log(JSON.stringify({ experiment: exp.name, job: job.key, stored }));
         } finally {
           lock.release();

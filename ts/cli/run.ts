@@ -204,7 +204,9 @@ export function registerRun(program: Command): void {
       const python = pythonPath();
       await checkPython(python);
       if (hasFiles(exp)) await checkDataSaying(exp, file, checkData, (line) => !o.json && console.log(line), !o.json);
-      await checkTargets(exp, file);
+      // every _target_ resolves, and each model's first job runs on one case (transforms, network,
+      // pretrained weights, one forward pass): what would fail every job is exit 2 here, nothing stored
+      await checkTargets(exp, file, jobs);
       const db = openDb(o.db);
       let lock: RunLock | undefined;
       try {
@@ -249,8 +251,11 @@ export function registerRun(program: Command): void {
           return;
         }
         registerExperiment(db, exp, jobs, file, { merge: o.merge });
-        const pending = pendingJobs(db, exp.name);
-        const counts = () => jobCounts(db, exp.name);
+        // This grid's jobs only: under --merge the experiment also holds older settings' jobs, which
+        // stay stored as they are (not trained again, not counted in this run's progress).
+        const keys = jobs.map((j) => j.key);
+        const pending = pendingJobs(db, exp.name, keys);
+        const counts = () => jobCounts(db, exp.name, keys);
         if (pending.length === 0) {
           await sayAllStored(db, exp.name, jobs.length, o.db, o.json);
           return;

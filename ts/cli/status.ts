@@ -10,7 +10,7 @@ import { answerKey, cacheFolder, readAnswer, saveAnswer } from '../report/answer
 import { keepFitsIn } from '../surrogate/fitMemo';
 import type { answerJson as AnswerJsonOf } from '../surrogate/engine';
 import { METHODS, type Method } from '../surrogate/methods';
-import { fixed, subsetLabel, table } from './format';
+import { fixed, meanKnown, subsetLabel, table } from './format';
 import { oneOf, targetDice } from './options';
 import { groupBy } from '../group';
 import { mean } from '../surrogate/random';
@@ -156,7 +156,12 @@ export function registerStatus(program: Command): void {
           console.log(
             table(
               ['model', 'params', 'GFLOPs', 'images/s', 'runs', 'mean epochs', 'mean train s'],
-              [...byModel].map(([model, rs]) => [model, rs[0].params, fixed(rs[0].flops / 1e9, 3), fixed(mean(rs.map((r) => r.throughput)), 1), rs.length, fixed(mean(rs.map((r) => r.epochs_run)), 1), fixed(mean(rs.map((r) => r.seconds)), 1)]),
+              // a cost not measured (a recorded result without it) is '–', not 0, and not averaged in as 0
+              [...byModel].map(([model, rs]) => {
+                const params = meanKnown(rs.map((r) => r.params));
+                const flops = meanKnown(rs.map((r) => r.flops));
+                return [model, params === null ? null : Math.round(params), fixed(flops === null ? null : flops / 1e9, 3), fixed(meanKnown(rs.map((r) => r.throughput)), 1), rs.length, fixed(mean(rs.map((r) => r.epochs_run)), 1), fixed(meanKnown(rs.map((r) => r.seconds)), 1)];
+              }),
             ),
           );
         }

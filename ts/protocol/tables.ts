@@ -30,10 +30,12 @@ export const TABLES = {
     { name: 'n_test', type: 'int32', description: 'test images' },
     { name: 'epochs_run', type: 'int32', description: 'epochs trained (fewer than the maximum after early stopping)' },
     { name: 'best_epoch', type: 'int32', description: 'epoch with the lowest validation loss' },
-    { name: 'train_seconds', type: 'float64', description: 'training wall time' },
-    { name: 'params', type: 'int32', description: 'trainable parameters' },
-    { name: 'flops', type: 'float64', description: 'forward-pass FLOPs for one input (FlopCounterMode)' },
-    { name: 'throughput', type: 'float64', description: 'inference images (volumes) per second after warm-up' },
+    // Costs are null where they were not measured (a result recorded by plateau record without them,
+    // a bundle's FLOPs): never 0, which every view would show as a cost.
+    { name: 'train_seconds', type: 'float64', nullable: true, description: 'training wall time; null where not measured' },
+    { name: 'params', type: 'int32', nullable: true, description: 'trainable parameters; null where not measured' },
+    { name: 'flops', type: 'float64', nullable: true, description: 'forward-pass FLOPs for one input (FlopCounterMode); null where not measured' },
+    { name: 'throughput', type: 'float64', nullable: true, description: 'inference images (volumes) per second after warm-up; null where not measured' },
     { name: 'device', type: 'utf8', description: 'torch device the job ran on' },
   ],
   cases: [

@@ -13,7 +13,8 @@ export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 /**
  * Records an experiment and its grid, in one transaction. Stored jobs keep their status, so a
  * second run of the same file trains only what is not done; jobs left 'running' by a run that
- * died go back to the queue, and failed ones get another chance.
+ * died go back to the queue, and this grid's failed ones get another chance (other settings' jobs
+ * stored under the name, with --merge, are left as they are).
  */
 export function registerExperiment(db: Db, exp: Experiment, jobs: Job[], file?: string, o: { merge?: boolean } = {}): void {
   const stored = db.prepare(`SELECT spec FROM experiments WHERE name = ?`).get(exp.name) as { spec: string } | undefined;
@@ -54,17 +55,28 @@ export function registerExperiment(db: Db, exp: Experiment, jobs: Job[], file?: 
         seed: job.seed,
       }),
     );
-    db.prepare(`UPDATE jobs SET status = 'queued', worker = NULL WHERE experiment = ? AND status IN ('running', 'failed')`).run(
-      exp.name,
-    );
+    // A job left 'running' was running under a run that is gone (this one holds the lock): queued again.
+    db.prepare(`UPDATE jobs SET status = 'queued', worker = NULL WHERE experiment = ? AND status = 'running'`).run(exp.name);
+    // A failed job gets another chance only when it is in this grid: under --merge (or a grid that
+    // shrank) the jobs of other settings stay stored as they are, not trained again.
+    db.prepare(
+      `UPDATE jobs SET status = 'queued', worker = NULL WHERE experiment = ? AND status = 'failed' AND key IN (SELECT value FROM json_each(?))`,
+    ).run(exp.name, JSON.stringify(jobs.map((j) => j.key)));
   })();
 }
 
-/** Jobs of an experiment still to train, in grid order. */
-export function pendingJobs(db: Db, experiment: string): Job[] {
-  const rows = db
-    .prepare(`SELECT spec FROM jobs WHERE experiment = ? AND status != 'done' ORDER BY position`)
-    .all(experiment) as { spec: string }[];
+/**
+ * Jobs of an experiment still to train, in grid order; with `keys`, only those of that grid (the
+ * jobs of the settings run now: a merged experiment keeps its older settings' jobs beside them).
+ */
+export function pendingJobs(db: Db, experiment: string, keys?: readonly string[]): Job[] {
+  const rows = (
+    keys
+      ? db
+          .prepare(`SELECT spec FROM jobs WHERE experiment = ? AND status != 'done' AND key IN (SELECT value FROM json_each(?)) ORDER BY position`)
+          .all(experiment, JSON.stringify(keys))
+      : db.prepare(`SELECT spec FROM jobs WHERE experiment = ? AND status != 'done' ORDER BY position`).all(experiment)
+  ) as { spec: string }[];
   return rows.map((r) => JSON.parse(r.spec) as Job);
 }
 
@@ -105,12 +117,11 @@ export interface JobCounts {
   queued: number;
 }
 
-export function jobCounts(db: Db, experiment?: string): JobCounts {
+export function jobCounts(db: Db, experiment?: string, keys?: readonly string[]): JobCounts {
+  const where = [experiment ? 'experiment = ?' : '', keys ? 'key IN (SELECT value FROM json_each(?))' : ''].filter(Boolean);
   const rows = db
-    .prepare(
-      `SELECT status, COUNT(*) AS n FROM jobs ${experiment ? 'WHERE experiment = ?' : ''} GROUP BY status`,
-    )
-    .all(...(experiment ? [experiment] : [])) as { status: JobStatus; n: number }[];
+    .prepare(`SELECT status, COUNT(*) AS n FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} GROUP BY status`)
+    .all(...(experiment ? [experiment] : []), ...(keys ? [JSON.stringify(keys)] : [])) as { status: JobStatus; n: number }[];
   const c: JobCounts = { total: 0, done: 0, running: 0, failed: 0, queued: 0 };
   for (const r of rows) {
     c[r.status] = r.n;

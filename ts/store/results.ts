@@ -16,7 +16,7 @@ export function storeResult(
   db: Db,
   key: string,
   tables: { epochs: Row[]; metrics: Row[]; cases?: Row[]; classes?: Row[] },
-  meta: { worker: string; seconds: number },
+  meta: { worker: string; seconds: number | null },
 ): boolean {
   return db.transaction(() => {
     const job = db.prepare(`SELECT status FROM jobs WHERE key = ?`).get(key) as { status: string } | undefined;
@@ -57,12 +57,14 @@ export interface ResultRow {
   precision: number | null;
   bce: number;
   global_dice: number;
-  seconds: number;
+  /** wall time of the job; null where not measured (a result recorded without one) */
+  seconds: number | null;
   epochs_run: number;
   best_epoch: number;
-  params: number;
-  flops: number;
-  throughput: number;
+  /** costs: null where not measured, never 0 */
+  params: number | null;
+  flops: number | null;
+  throughput: number | null;
 }
 
 /** Test metrics of every finished job, one row each, with the job's parameters as columns. */

@@ -49,7 +49,7 @@ export function studyOf(db: Db, exp: Experiment, grid: GridJob[]): { study: Stud
   const byKey = new Map(grid.map((j) => [j.key, j]));
   const runs: Run[] = resultRows(db, exp.name)
     .filter((r) => byKey.has(r.key))
-    .map((r) => ({ model: label(byKey.get(r.key)!), n: r.n_train, dice: r.dice, seconds: r.seconds, epochs: r.epochs_run }));
+    .map((r) => ({ model: label(byKey.get(r.key)!), n: r.n_train, dice: r.dice, seconds: r.seconds ?? undefined, epochs: r.epochs_run }));
   return { study: { models, sizes, nFull: sizes[sizes.length - 1].n, runs }, jobs };
 }
 

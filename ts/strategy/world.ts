@@ -12,8 +12,8 @@ export interface WorldModel {
   depth: number | null;
   /** per grid size (in the order of `sizes`), the Dice of each seed */
   dice: number[][];
-  /** per grid size and seed, the measured seconds */
-  seconds?: number[][];
+  /** per grid size and seed, the measured seconds (null where not measured: the cost model's estimate) */
+  seconds?: (number | null)[][];
 }
 
 export interface World {

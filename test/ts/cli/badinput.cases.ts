@@ -7,10 +7,10 @@ import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Database from 'better-sqlite3';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 import { stringify } from 'yaml';
 import { openDb } from '../../../ts/store/db';
-import { ROOT, tinySpec } from '../helpers';
+import { PYTHON, ROOT, tinySpec } from '../helpers';
 
 export interface BadInput {
   /** What is wrong, as the README's table says it. */
@@ -45,6 +45,9 @@ function experiment(D: string, over: Record<string, unknown> = {}): string {
 function store(file: string): void {
   openDb(file).close();
 }
+
+/** A tiny MONAI U-Net by `_target_`, as an experiment's `models` entry; `over` changes its arguments. */
+const unet = (over: Record<string, unknown> = {}) => ({ _target_: 'monai.networks.nets.UNet', spatial_dims: 2, in_channels: 1, out_channels: 1, channels: [4, 8], strides: [2], ...over });
 
 const fileBased = (D: string) => ({ name: 'folder', dataset: { kind: 'image-folder', root: join(D, 'kvasir'), size: [32, 32] }, split: { train: 12, val: 4, test: 4 } });
 
@@ -189,6 +192,39 @@ export const CASES: BadInput[] = [
     args: (D) => ['models', experiment(D, { models: [{ _target_: 'monai.networks.nets.UNet', spatial_dims: 3, in_channels: 1, out_channels: 1, channels: [4, 8], strides: [2] }] }), '--threads', '1'],
     code: 2,
     names: () => 'UNet does not run on one case of shape [1, 32, 32]',
+    untouched: true,
+  },
+  // plateau run tries each model on one case before it stores anything (py/plateau/preflight.py):
+  // these failed every job (exit 1) and left the experiment stored
+  {
+    what: '`run` with a network `_target_` that does not build (a U-Net of one level)',
+    args: (D) => run(D, '--set', `models=[${JSON.stringify(unet({ channels: [4], strides: [] }))}]`),
+    code: 2,
+    names: () => 'models[0]._target_: cannot build monai.networks.nets.UNet: the length of `channels` should be no less than 2',
+    untouched: true,
+  },
+  {
+    what: '`run` with `pretrained` weights of another network',
+    setup: (D) => {
+      execaSync(PYTHON, ['-c', 'import sys, torch\nfrom monai.networks.nets import UNet\ntorch.save(UNet(spatial_dims=2, in_channels=1, out_channels=1, channels=(8, 16), strides=(2,)).state_dict(), sys.argv[1])', join(D, 'other.pt')]);
+    },
+    args: (D) => run(D, '--set', `models=[${JSON.stringify(unet({ pretrained: join(D, 'other.pt') }))}]`),
+    code: 2,
+    names: (D) => `models[0].pretrained: the weights in ${join(D, 'other.pt')} do not fit UNet (Error(s) in loading state_dict for UNet: size mismatch`,
+    untouched: true,
+  },
+  {
+    what: '`run` with a transform that fails on the data (a misspelt key)',
+    args: (D) => run(D, '--set', `models=[${JSON.stringify(unet())}]`, '--set', 'dataset.transforms={train: [{_target_: ScaleIntensityd, keys: [img]}]}'),
+    code: 2,
+    names: () => 'dataset.transforms.train[0]: ScaleIntensityd fails on case synthetic-00000',
+    untouched: true,
+  },
+  {
+    what: '`run` with a network that cannot take the data (a 3D U-Net on 2D images)',
+    args: (D) => run(D, '--set', `models=[${JSON.stringify(unet({ spatial_dims: 3 }))}]`),
+    code: 2,
+    names: () => 'models[0]: UNet does not run on one case of shape [1, 32, 32]',
     untouched: true,
   },
   { what: "`--target-dice ''` (empty)", args: (D) => ['forecast', '--db', join(D, 'store.db'), '--target-dice', ''], code: 2, names: () => '--target-dice', untouched: true },

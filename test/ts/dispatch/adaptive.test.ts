@@ -53,7 +53,7 @@ describe('plateau run --adaptive', () => {
     store.close();
     // what it was asked and what it spent are kept beside the choices
     expect(rec.settings).toMatchObject({ precision: 0.2, budget: 5000, target_dice: null });
-    expect(rec.spent).toBeCloseTo(results.reduce((s, x) => s + x.seconds, 0), 6);
+    expect(rec.spent).toBeCloseTo(results.reduce((s, x) => s + x.seconds!, 0), 6);
     expect(rec.spent).toBeGreaterThan(0);
     // the dashboard's overview shows the study: its choices, its spending against the budget, the latest reason
     const frame = render(createElement(DashboardView, { snap, colour: false, width: 400, height: 40 })).lastFrame()!;

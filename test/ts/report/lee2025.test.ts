@@ -63,9 +63,9 @@ describe('lee2025 report', async () => {
       const mine = rows.filter((r) => r.model === model);
       const row = t.rows.find((r) => r[0] === model)!;
       expect(row[1]).toBe(mine[0].depth);
-      expect(row[2]).toBeCloseTo(mine.reduce((s, r) => s + r.params, 0) / mine.length, 9);
-      expect(row[3]).toBeCloseTo(mine[0].flops / 1e9, 12);
-      expect(row[4]).toBeCloseTo(mine[0].throughput, 9);
+      expect(row[2]).toBeCloseTo(mine.reduce((s, r) => s + r.params!, 0) / mine.length, 9);
+      expect(row[3]).toBeCloseTo(mine[0].flops! / 1e9, 12);
+      expect(row[4]).toBeCloseTo(mine[0].throughput!, 9);
       // each model's own count, not the experiment's (it said "mean over its 8 finished jobs" for 4 per model)
       expect(row[6]).toBe(mine.length);
       expect(mine.length).toBeLessThan(rows.length);

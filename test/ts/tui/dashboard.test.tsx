@@ -60,7 +60,7 @@ describe('dashboard overview', () => {
     const { db, exp } = seededStore();
     const snap = readSnapshot(db, exp.name);
     const rows = resultRows(db, exp.name);
-    const mean = rows.reduce((s, r) => s + r.seconds, 0) / rows.length;
+    const mean = rows.reduce((s, r) => s + r.seconds!, 0) / rows.length;
     // the running job (the failed one is final) × the mean job time, on one worker
     expect(etaSeconds(snap)).toBeCloseTo((snap.counts.queued + snap.counts.running) * mean, 9);
   });

@@ -1,4 +1,5 @@
 import { groupBy } from '../../group';
+import { meanKnown } from '../../cli/format';
 import { mean } from '../../surrogate/random';
 import type { ReportData } from '../data';
 import type { ReportTable } from '../table';
@@ -17,7 +18,7 @@ export function costTable(d: ReportData): ReportTable {
         return v.length ? mean(v) : null;
       };
       const flops = num('flops');
-      return [model, rs[0].depth, num('params'), flops === null ? null : flops / 1e9, num('throughput'), mean(rs.map((r) => r.seconds)), rs.length];
+      return [model, rs[0].depth, num('params'), flops === null ? null : flops / 1e9, num('throughput'), meanKnown(rs.map((r) => r.seconds)), rs.length];
     }),
     digits: [null, null, 0, 4, 1, 1, 0],
   };
