@@ -99,3 +99,10 @@ def test_patient_regex_groups_cases(tmp_path):
     spec["patient_regex"] = r"_(\d\d)\d$"
     assert [c.patient for c in source(spec).cases(spec)] == ["00", "00", "00"]
     assert check_dataset(spec)["patients"] == 1
+
+
+def test_a_missing_root_is_one_error_naming_it(tmp_path):
+    """It was a bad case ("1 bad case(s)\\n  - .../nowhere: folder not found")."""
+    with pytest.raises(DataError) as err:
+        check_dataset(brats_spec(tmp_path / "nowhere"))
+    assert str(err.value) == f"{tmp_path / 'nowhere'}: no such folder (dataset.root)"

@@ -60,3 +60,16 @@ def test_patient_regex_groups_cases(tmp_path):
     spec = nnunet_spec(tmp_path / "d", patient_regex=r"^(pat\d+)_")
     assert [c.patient for c in source(spec).cases(spec)] == ["pat1", "pat1", "pat2"]
     assert check_dataset(spec)["patients"] == 2
+
+
+@pytest.mark.parametrize("gone", ["imagesTr", "labelsTr"])
+def test_a_missing_folder_is_one_error_naming_it(tmp_path, gone):
+    """It was a bad case among others ("1 bad case(s)\\n  - .../labelsTr: folder not found")."""
+    import shutil
+
+    root = tmp_path / "d"
+    nnunet(root)
+    shutil.rmtree(root / gone)
+    with pytest.raises(DataError) as err:
+        check_dataset(nnunet_spec(root))
+    assert str(err.value) == f"{root}: its {gone} folder {root / gone} is missing"

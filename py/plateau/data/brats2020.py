@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .cases import Case
+from .cases import Case, DataError
 from .listing import finish
 from .volume import NIFTI, foreground_problems, volume_source
 
@@ -38,7 +38,7 @@ def _seg(folder: Path) -> Path | None:
 def _cases(spec: dict) -> list[Case]:
     root = Path(spec["root"])
     if not root.is_dir():
-        return finish(spec, [], [(str(root), "folder not found")])
+        raise DataError(str(root), [(str(root), "not a folder" if root.exists() else "no such folder (dataset.root)")])
     problems = foreground_problems(spec, LABELS, str(root))
     found = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "__"))):

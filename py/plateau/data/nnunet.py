@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from . import dataset_json
-from .cases import Case
+from .cases import Case, DataError
 from .listing import finish
 from .volume import NIFTI, foreground_problems, volume_source
 
@@ -48,7 +48,11 @@ def _cases(spec: dict) -> list[Case]:
     if not channels:
         problems.append((str(json_path), "no channel_names (v2) or modality (v1)"))
     folders = {name: root / name for name in ("imagesTr", "labelsTr")}
-    problems += [(str(f), "folder not found") for f in folders.values() if not f.is_dir()]
+    # a folder missing is a problem of the data set, one line naming it, not a bad case among others
+    missing = [f"its {name} folder {f} {'is a file, not a folder' if f.exists() else 'is missing'}" for name, f in folders.items() if not f.is_dir()]
+    if missing and not problems:
+        raise DataError(str(root), [(str(root), " and ".join(missing))])
+    problems += [(str(root), m) for m in missing]
     if problems:
         return finish(spec, [], problems)
     channel_file = re.compile(rf"^(.+)_(\d{{4}}){re.escape(ending)}$")
