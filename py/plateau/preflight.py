@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 import torch
+from monai.transforms import LazyTrait
 
 from .data import nested_subset, source, split_cases, train_count
 from .data.dataset import CaseDataset
@@ -26,6 +27,8 @@ from .targets import TargetError, build
 def _first_line(err: BaseException, limit: int = 300) -> str:
     """The error's own words on one line, without its type's name (the user reads a sentence)."""
     raw = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)  # KeyError quotes its text
+    # MONAI's optional-import error appends its advice and the whole original traceback: the first part says it
+    raw = re.split(r"\s*(?:For details about installing the optional dependencies|Original traceback:)", raw)[0]
     text = " ".join(raw.split()) or type(err).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -65,7 +68,9 @@ def _transformed(job: dict, role: str, case: Any, image: torch.Tensor, label: to
         if hasattr(t, "set_random_state"):
             t.set_random_state(seed=job["seed"] % 2**32)
         try:
-            item = t(item)
+            # a transform written with lazy: true only records its change when called alone; the
+            # trainer's Compose applies it, so it is applied here too (or the network is tried on data it never sees)
+            item = t(item, lazy=False) if isinstance(t, LazyTrait) else t(item)
         except Exception as err:  # noqa: BLE001 - any transform's own error
             raise _Problem(f"{field}: {s.get('_target_')} fails on case {case.id} (image {list(image.shape)}, channels first): "
                            f"{_first_line(err)}") from err
@@ -137,6 +142,22 @@ def try_job(job: dict, field: str) -> str | None:
                 raise _Problem(f"{field}: {name} gives an output of shape {list(out.shape[1:])} for one case of shape {list(x.shape)}, "
                                f"where training needs {want} ({out_channels} output channel(s): "
                                f"{'a background and ' if activation == 'softmax' else ''}one per label channel)")
+        # Some networks answer otherwise while training (DynUNet's deep supervision stacks its heads'
+        # outputs): one more pass in training mode, on a batch as the trainer makes one (at most 2),
+        # without gradients, so the loss's shape check is met here and not in every job.
+        batch = max(1, min(2, int(job["training"].get("batch_size") or 2)))
+        net.train()
+        try:
+            with torch.no_grad():
+                out = net(image.unsqueeze(0).expand(batch, *image.shape).contiguous())
+        except Exception as err:  # noqa: BLE001
+            raise _Problem(f"{field}: {name} does not run in training mode on a batch of {batch} case(s) of shape {list(image.shape)}: "
+                           f"{_first_line(err)}") from err
+        want = [out_channels, *label.shape[1:]]
+        if isinstance(out, torch.Tensor) and list(out.shape[1:]) != want:
+            raise _Problem(f"{field}: {name} gives an output of shape {list(out.shape[1:])} in training mode for one case of shape "
+                           f"{list(image.shape)}, where the loss needs {want} (a network that returns several outputs while "
+                           "training, such as deep supervision, is not trained by plateau's loop: turn it off)")
     except _Problem as p:
         return str(p)
     except TargetError as err:

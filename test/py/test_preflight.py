@@ -79,3 +79,33 @@ def test_the_bridge_checks_targets_first_then_tries_the_jobs():
     assert out["problems"] == [try_job(target_job({**UNET, "out_channels": 3}), "models[0]")]
     ok = json.loads(bridge.check_run(json.dumps({"targets": {"models UNet": UNET}, "jobs": [{"field": "models[0]", "job": target_job()}]})))
     assert ok == {"problems": []}
+
+
+def test_a_lazy_transform_is_applied_as_the_trainer_applies_it():
+    """A crop written with lazy: true only recorded its change when called alone, so a U-Net of
+    3 levels was tried on the uncropped 36x36 case and refused, where training crops it to 32x32."""
+    three = {**UNET, "channels": [4, 8, 16, 32], "strides": [2, 2, 2]}
+    job = target_job(three, transforms={role: [{"_target_": "CenterSpatialCropd", "keys": ["image", "label"], "roi_size": [32, 32], "lazy": True}]
+                                        for role in ("train", "eval")})
+    job["dataset"] = {**job["dataset"], "size": 36}
+    assert try_job(job, "models[0]") is None
+    job["dataset"]["transforms"] = {"train": [], "eval": []}
+    assert try_job(job, "models[0]").startswith("models[0]: UNet does not run on one case of shape [1, 36, 36]")
+
+
+def test_a_network_whose_training_output_differs_is_found_in_training_mode():
+    """DynUNet with deep supervision gives one output in eval mode and its heads stacked while
+    training: the check passed, and every job failed at the loss's shape check."""
+    dyn = {"_target_": "monai.networks.nets.DynUNet", "spatial_dims": 2, "in_channels": 1, "out_channels": 1,
+           "kernel_size": [3, 3, 3], "strides": [1, 2, 2], "upsample_kernel_size": [2, 2]}
+    assert try_job(target_job(dyn), "models[0]") is None
+    why = try_job(target_job({**dyn, "deep_supervision": True, "deep_supr_num": 1}), "models[0]")
+    assert why.startswith("models[0]: UNet gives an output of shape [2, 1, 32, 32] in training mode"), why
+
+
+def test_an_optional_import_error_is_cut_before_monai_s_advice_and_traceback():
+    from plateau.preflight import _first_line
+
+    err = RuntimeError("from einops import rearrange (No module named 'einops').\n\nFor details about installing the optional "
+                       "dependencies, please visit: https://…\nOriginal traceback:\nTraceback (most recent call last):\n  File \"x\"")
+    assert _first_line(err) == "from einops import rearrange (No module named 'einops')."
