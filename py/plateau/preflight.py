@@ -19,9 +19,10 @@ from monai.transforms import LazyTrait
 
 from .data import nested_subset, source, split_cases, train_count
 from .data.dataset import CaseDataset
+from .data.transforms import compose
 from .models import build_model, load_pretrained, size_multiple, target_network
 from .schemas import validate_job
-from .targets import TargetError, build
+from .targets import TargetError
 
 
 def _first_line(err: BaseException, limit: int = 300) -> str:
@@ -62,11 +63,10 @@ def _transformed(job: dict, role: str, case: Any, image: torch.Tensor, label: to
     transform that fails is named by its index."""
     specs = (job["dataset"].get("transforms") or {}).get(role) or []
     item: Any = {"image": image, "label": label}
-    for i, s in enumerate(specs):
+    # built and seeded as the trainer builds them (TargetError names the field), applied one by one
+    chain = compose(specs, f"dataset.transforms.{role}", job["seed"])
+    for i, (s, t) in enumerate(zip(specs, chain.transforms)):
         field = f"dataset.transforms.{role}[{i}]"
-        t = build(s, field)  # TargetError names the field
-        if hasattr(t, "set_random_state"):
-            t.set_random_state(seed=job["seed"] % 2**32)
         try:
             # a transform written with lazy: true only records its change when called alone; the
             # trainer's Compose applies it, so it is applied here too (or the network is tried on data it never sees)
