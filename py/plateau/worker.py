@@ -70,8 +70,17 @@ def _train(job: dict, events: queue.Queue, threads: int = 0, lines: JobLines | N
         events.put(("FAILED", {"job": key, "error": str(e), "traceback": ""}, []))
         lines.failed(job, str(e))
     except Exception as e:  # noqa: BLE001 - any trainer error is reported, not fatal to the worker
-        events.put(("FAILED", {"job": key, "error": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()}, []))
-        lines.failed(job, f"{type(e).__name__}: {e}")
+        error = reason(e)
+        events.put(("FAILED", {"job": key, "error": error, "traceback": traceback.format_exc()}, []))
+        lines.failed(job, error)
+
+
+def reason(e: BaseException) -> str:
+    """A failed job's reason: plateau's own errors (a bundle that does not build, a target, a data
+    set) are sentences already; any other keeps its type, which says what went wrong (a
+    RuntimeError from torch, a MemoryError)."""
+    own = type(e).__module__.split(".")[0] == "plateau"
+    return str(e) if own and str(e) else f"{type(e).__name__}: {e}"
 
 
 def keygen(path: str) -> str:

@@ -74,3 +74,13 @@ def test_a_preempted_worker_hands_its_job_back_and_exits(router, sig):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_failed_job_s_reason_is_plateau_s_sentence_alone_or_names_a_foreign_error_s_type():
+    """A bundle that did not build failed with 'BundleError: bundle config … cannot be built …'."""
+    from plateau.bundle import BundleError
+    from plateau.worker import reason
+
+    assert reason(BundleError("bundle config b/train.json cannot be built: no network")) == "bundle config b/train.json cannot be built: no network"
+    assert reason(RuntimeError("CUDA out of memory")) == "RuntimeError: CUDA out of memory"
+    assert reason(ValueError("no cases")) == "ValueError: no cases"
