@@ -101,6 +101,27 @@ def _network(job: dict, field: str, in_channels: int, out_channels: int, spatial
         raise _Problem(f"{field}: {m['name']} cannot be built for this data ({_first_line(err)})") from err
 
 
+def _forward(net: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, who: str, out_channels: int, activation: str,
+             batch: int, training: bool, after: str) -> None:
+    """One forward pass without gradients on ``batch`` copies of the case ``x``, in training or
+    evaluation mode; a _Problem if the network cannot take it or answers in another shape than the
+    loss needs for the label ``y``."""
+    mode = " in training mode" if training else ""
+    cases = f"a batch of {batch} case(s)" if training else "one case"
+    net.train(training)
+    try:
+        with torch.no_grad():
+            out = net(x.unsqueeze(0).expand(batch, *x.shape).contiguous())
+    except Exception as err:  # noqa: BLE001 - torch's words for a network that cannot take this input
+        raise _Problem(f"{who} does not run{mode} on {cases} of shape {list(x.shape)} (channels first{after}): {_first_line(err)}") from err
+    want = [out_channels, *y.shape[1:]]
+    if isinstance(out, torch.Tensor) and list(out.shape[1:]) != want:
+        why = (" (a network that returns several outputs while training, such as deep supervision, is not trained by plateau's loop: turn it off)"
+               if training else f" ({out_channels} output channel(s): {'a background and ' if activation == 'softmax' else ''}one per label channel)")
+        raise _Problem(f"{who} gives an output of shape {list(out.shape[1:])}{mode} for one case of shape {list(x.shape)}, "
+                       f"where training needs {want}{why}")
+
+
 def try_job(job: dict, field: str) -> str | None:
     """Why ``job`` would fail before training its first batch, or None: its case loaded and
     transformed (train and eval chains), its network built (and its pretrained weights loaded), and
@@ -124,40 +145,17 @@ def try_job(job: dict, field: str) -> str | None:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(job["seed"])
             net = _network(job, field, image.shape[0], out_channels, spatial_dims)
-        net.eval()
         tried: set[tuple[int, ...]] = set()
         for role, (x, y) in shapes.items():
-            if tuple(x.shape) in tried:
-                continue
-            tried.add(tuple(x.shape))
-            try:
-                with torch.no_grad():
-                    out = net(x.unsqueeze(0))
-            except Exception as err:  # noqa: BLE001 - torch's words for a network that cannot take this input
+            if tuple(x.shape) not in tried:
+                tried.add(tuple(x.shape))
                 after = f", after the {role} transforms" if (job["dataset"].get("transforms") or {}).get(role) else ""
-                raise _Problem(f"{field}: {name} does not run on one case of shape {list(x.shape)} (channels first{after}): "
-                               f"{_first_line(err)}") from err
-            want = [out_channels, *y.shape[1:]]
-            if isinstance(out, torch.Tensor) and list(out.shape[1:]) != want:
-                raise _Problem(f"{field}: {name} gives an output of shape {list(out.shape[1:])} for one case of shape {list(x.shape)}, "
-                               f"where training needs {want} ({out_channels} output channel(s): "
-                               f"{'a background and ' if activation == 'softmax' else ''}one per label channel)")
+                _forward(net, x, y, f"{field}: {name}", out_channels, activation, batch=1, training=False, after=after)
         # Some networks answer otherwise while training (DynUNet's deep supervision stacks its heads'
         # outputs): one more pass in training mode, on a batch as the trainer makes one (at most 2),
         # without gradients, so the loss's shape check is met here and not in every job.
         batch = max(1, min(2, int(job["training"].get("batch_size") or 2)))
-        net.train()
-        try:
-            with torch.no_grad():
-                out = net(image.unsqueeze(0).expand(batch, *image.shape).contiguous())
-        except Exception as err:  # noqa: BLE001
-            raise _Problem(f"{field}: {name} does not run in training mode on a batch of {batch} case(s) of shape {list(image.shape)}: "
-                           f"{_first_line(err)}") from err
-        want = [out_channels, *label.shape[1:]]
-        if isinstance(out, torch.Tensor) and list(out.shape[1:]) != want:
-            raise _Problem(f"{field}: {name} gives an output of shape {list(out.shape[1:])} in training mode for one case of shape "
-                           f"{list(image.shape)}, where the loss needs {want} (a network that returns several outputs while "
-                           "training, such as deep supervision, is not trained by plateau's loop: turn it off)")
+        _forward(net, image, label, f"{field}: {name}", out_channels, activation, batch=batch, training=True, after="")
     except _Problem as p:
         return str(p)
     except TargetError as err:
