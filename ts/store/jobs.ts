@@ -70,13 +70,9 @@ export function registerExperiment(db: Db, exp: Experiment, jobs: Job[], file?: 
  * jobs of the settings run now: a merged experiment keeps its older settings' jobs beside them).
  */
 export function pendingJobs(db: Db, experiment: string, keys?: readonly string[]): Job[] {
-  const rows = (
-    keys
-      ? db
-          .prepare(`SELECT spec FROM jobs WHERE experiment = ? AND status != 'done' AND key IN (SELECT value FROM json_each(?)) ORDER BY position`)
-          .all(experiment, JSON.stringify(keys))
-      : db.prepare(`SELECT spec FROM jobs WHERE experiment = ? AND status != 'done' ORDER BY position`).all(experiment)
-  ) as { spec: string }[];
+  const rows = db
+    .prepare(`SELECT spec FROM jobs WHERE experiment = ? AND status != 'done' ${keys ? 'AND key IN (SELECT value FROM json_each(?))' : ''} ORDER BY position`)
+    .all(experiment, ...(keys ? [JSON.stringify(keys)] : [])) as { spec: string }[];
   return rows.map((r) => JSON.parse(r.spec) as Job);
 }
 
