@@ -60,9 +60,9 @@ def target_network(spec: dict, field: str | None = None) -> torch.nn.Module:
     return model
 
 
-def _one_line(err: BaseException, limit: int = 300) -> str:
-    """An exception as one short line (load_state_dict lists every key, over many lines)."""
-    text = " ".join(str(err).split())
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` (an error's message) as one short line: load_state_dict lists every key, over many lines."""
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -72,14 +72,14 @@ def load_pretrained(model: torch.nn.Module, path: str, field: str) -> torch.nn.M
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as err:  # noqa: BLE001 - OSError, pickle errors, torch's own: all "cannot read"
-        why = "no such file" if isinstance(err, FileNotFoundError) else f"not a file torch.save wrote, or not weights alone: {_one_line(err)}"
+        why = "no such file" if isinstance(err, FileNotFoundError) else f"not a file torch.save wrote, or not weights alone: {one_line(str(err))}"
         raise TargetError(f"{field}: cannot read pretrained weights {path} ({why})") from err
     if not isinstance(state, dict):
         raise TargetError(f"{field}: {path} holds a {type(state).__name__}, not a state_dict (save it with torch.save(net.state_dict(), FILE))")
     try:
         model.load_state_dict(state)
     except Exception as err:  # noqa: BLE001 - RuntimeError (keys, shapes), TypeError (values)
-        raise TargetError(f"{field}: the weights in {path} do not fit {type(model).__name__} ({_one_line(err)})") from err
+        raise TargetError(f"{field}: the weights in {path} do not fit {type(model).__name__} ({one_line(str(err))})") from err
     return model
 
 

@@ -20,7 +20,7 @@ from monai.transforms import LazyTrait
 from .data import nested_subset, source, split_cases, train_count
 from .data.dataset import CaseDataset
 from .data.transforms import compose
-from .models import build_model, load_pretrained, size_multiple, target_network
+from .models import build_model, load_pretrained, one_line, size_multiple, target_network
 from .schemas import validate_job
 from .targets import TargetError
 
@@ -30,8 +30,7 @@ def _first_line(err: BaseException, limit: int = 300) -> str:
     raw = str(err.args[0]) if isinstance(err, KeyError) and err.args else str(err)  # KeyError quotes its text
     # MONAI's optional-import error appends its advice and the whole original traceback: the first part says it
     raw = re.split(r"\s*(?:For details about installing the optional dependencies|Original traceback:)", raw)[0]
-    text = " ".join(raw.split()) or type(err).__name__
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return one_line(raw, limit) or type(err).__name__
 
 
 def _sentence(err: TargetError) -> str:

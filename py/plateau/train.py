@@ -139,7 +139,7 @@ def run_job(job: dict, on_epoch: Callable[[dict], None] | None = None, device: s
         metrics = {**{k: test[k] for k in ("dice", "iou", "recall", "precision", "bce", "global_dice")},
                    "n_train": int(n_train), "n_val": len(parts["val"]), "n_test": len(parts["test"]),
                    "epochs_run": len(epochs), "best_epoch": best, "train_seconds": time.perf_counter() - t_train,
-                   "params": sum(p.numel() for p in net.parameters() if p.requires_grad), "flops": None,
+                   "params": count_parameters(net), "flops": None,
                    "throughput": None, "device": str(dev)}  # not measured for a bundle: unknown, not 0
         return JobResult(epochs=epochs, metrics=metrics, cases=test["cases"], seconds=time.perf_counter() - t_start,
                          classes=test["classes"])
