@@ -12,7 +12,9 @@ import { cli, tinySpec, tmp } from '../helpers';
  * An adaptive study (one dispatcher whose broker asks the strategy for each next job) stopped by
  * SIGINT / SIGTERM while it trains, then resumed with the same command (issues 12 and 14). Real CLI,
  * real Python workers over ZeroMQ, a real SQLite store; the grid is adaptive.test.ts's (1 model × 10
- * sizes) with 3 epochs a job, so a job is still training when the first result is in.
+ * sizes) with 200 epochs a job (about 10 ms each here), and the signal is sent while a job has trained
+ * at most a quarter of them: it is still training when the signal lands. (With 3 epochs a job took
+ * 0.05 s, and a job seen 'running' could finish before the signal: one CI run in about ten failed so.)
  */
 function experiment(dir: string) {
   const file = join(dir, 'adaptive.yaml');
@@ -22,7 +24,7 @@ function experiment(dir: string) {
     split: { train: 60, val: 15, test: 15 },
     fractions: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
     models: [{ family: 'resunet', depths: [2], channels: 4, res_units: 1 }],
-    training: { epochs: 3, batch_size: 8, lr: 0.01 },
+    training: { epochs: 200, batch_size: 8, lr: 0.01 },
   })));
   return file;
 }
@@ -63,9 +65,10 @@ describe('plateau run --adaptive stopped by a signal', () => {
     const args = ['run', file, '--adaptive', '--precision', '0.2', '--budget', '5000', '--workers', '2', '--db', db, '--json'];
 
     const run = cli(args);
-    // one result stored and a job training: the study is in the middle of its dispatcher
+    // one result stored and a job early in its training: the study is in the middle of its dispatcher
     await until(db, run, (s) =>
-      count(s, `SELECT COUNT(*) AS n FROM metrics`) >= 1 && count(s, `SELECT COUNT(*) AS n FROM jobs WHERE status = 'running'`) >= 1);
+      count(s, `SELECT COUNT(*) AS n FROM metrics`) >= 1 &&
+      count(s, `SELECT COUNT(*) AS n FROM workers w JOIN jobs j ON j.key = w.job WHERE j.status = 'running' AND w.epoch <= w.epochs / 4`) >= 1);
     const workerPids = read(db, (s) => (s.prepare(`SELECT DISTINCT pid FROM workers WHERE pid IS NOT NULL`).all() as { pid: number }[]).map((r) => r.pid));
     expect(workerPids.length).toBeGreaterThan(0);
     run.kill(signal);
