@@ -64,6 +64,9 @@ describe('the Slurm worker array', () => {
 
 const missing = clusterMissing();
 
+/** A job training and at most a quarter through its epochs: one cancelled now is cancelled mid-job. */
+const EARLY = `SELECT j.key, j.worker FROM jobs j JOIN workers w ON w.job = j.key WHERE j.status = 'running' AND w.epoch <= w.epochs / 4`;
+
 describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let cluster: Cluster;
   beforeAll(async () => {
@@ -76,8 +79,10 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
   it('trains a grid through sbatch workers; a worker cancelled mid-job hands it back: nothing lost, nothing twice', async () => {
     const dir = tmp();
     const file = join(dir, 'slurmy.yaml');
-    // 4 jobs of a few seconds each: long enough to cancel a worker in the middle of one.
-    writeFileSync(file, JSON.stringify(tinySpec({ name: 'slurmy', training: { epochs: 40, batch_size: 8, lr: 0.01 } })));
+    // 4 jobs of 200 epochs (a few seconds each): a task is cancelled while its job has trained at most a
+    // quarter of them, so the job is still training when Slurm's SIGTERM lands (with 40 epochs, a job
+    // seen 'running' could end first).
+    writeFileSync(file, JSON.stringify(tinySpec({ name: 'slurmy', training: { epochs: 200, batch_size: 8, lr: 0.01 } })));
     const db = join(dir, 'store.db');
     const run = plateau(['run', file, '--db', db, '--slurm', '--workers', '2', '--bind', 'tcp://127.0.0.1:*', '--threads', '1', '--no-dashboard'], cluster.env);
     let ended = false;
@@ -91,7 +96,7 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
       if (!existsSync(db)) continue;
       const s = new Database(db, { readonly: true, fileMustExist: true });
       try {
-        const row = s.prepare(`SELECT key, worker FROM jobs WHERE status = 'running' AND worker LIKE 'slurm-%'`).get() as { key: string; worker: string } | undefined;
+        const row = s.prepare(`${EARLY} AND j.worker LIKE 'slurm-%'`).get() as { key: string; worker: string } | undefined;
         if (row) cancelled = row;
       } catch {
         /* tables not made yet */
@@ -230,7 +235,7 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
   it('stops with exit 1, naming the logs, when the whole array is cancelled with jobs left; nothing stays running', async () => {
     const dir = tmp();
     const file = join(dir, 'gone.yaml');
-    writeFileSync(file, JSON.stringify(tinySpec({ name: 'gone', training: { epochs: 60, batch_size: 8, lr: 0.01 } })));
+    writeFileSync(file, JSON.stringify(tinySpec({ name: 'gone', training: { epochs: 200, batch_size: 8, lr: 0.01 } })));
     const db = join(dir, 'store.db');
     const run = plateau(['run', file, '--db', db, '--slurm', '--workers', '1', '--bind', 'tcp://127.0.0.1:*', '--no-dashboard'], cluster.env);
     let ended = false;
@@ -241,7 +246,7 @@ describe.skipIf(missing)(`a real one-node Slurm cluster${missing ? ` (skipped: $
       if (!existsSync(db)) continue;
       const s = new Database(db, { readonly: true, fileMustExist: true });
       try {
-        worker = (s.prepare(`SELECT worker FROM jobs WHERE status = 'running'`).get() as { worker: string } | undefined)?.worker;
+        worker = (s.prepare(EARLY).get() as { worker: string } | undefined)?.worker;
       } catch {
         /* tables not made yet */
       } finally {
