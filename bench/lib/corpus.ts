@@ -22,13 +22,18 @@ export interface CorpusCurve extends Curve {
 const root = join(import.meta.dirname, '..', '..');
 const dir = process.env.PLATEAU_LCDB ?? join(root, '.plateau', 'lcdb');
 
-export function loadCorpus(metric: Metric): CorpusCurve[] {
-  const file = join(dir, `curves-${metric}.json`);
+/** The path of one of `bench/lcdb_curves.py`'s files, extracted first where it is missing. */
+function extracted(name: string): string {
+  const file = join(dir, name);
   if (!existsSync(file)) {
     const py = process.env.PLATEAU_PYTHON ?? join(root, '.venv', 'bin', 'python');
     execFileSync(py, [join(root, 'bench', 'lcdb_curves.py'), '--out', dir], { stdio: 'inherit' });
   }
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { curves: { openmlid: number; learner: string; n: number[]; score: number[]; sd: (number | null)[]; count: number[] }[] };
+  return file;
+}
+
+export function loadCorpus(metric: Metric): CorpusCurve[] {
+  const raw = JSON.parse(readFileSync(extracted(`curves-${metric}.json`), 'utf8')) as { curves: { openmlid: number; learner: string; n: number[]; score: number[]; sd: (number | null)[]; count: number[] }[] };
   return raw.curves
     .filter((c) => c.score.every((v) => Number.isFinite(v) && v >= 0 && v <= 1))
     // the metric is part of the name: one data set × learner has an F1 and an AUC curve, and a harness
@@ -41,7 +46,7 @@ export function loadCorpus(metric: Metric): CorpusCurve[] {
  * with an even ('calibrate') or odd ('held-out') OpenML id, so tuning never sees the curves it is
  * judged on.
  */
-export function sample(curves: CorpusCurve[], count: number, seed: number, half?: Half, minPoints = 8): CorpusCurve[] {
+export function sample<C extends { n: number[]; openmlid: number }>(curves: C[], count: number, seed: number, half?: Half, minPoints = 8): C[] {
   const pool = curves.filter((c) => c.n.length >= minPoints && (!half || (c.openmlid % 2 === 0) === (half === 'calibrate')));
   const r = rng(seed);
   for (let i = pool.length - 1; i > 0; i--) {
@@ -58,6 +63,33 @@ export const otherHalf = (half: Half): Half => (half === 'held-out' ? 'calibrate
 export function corpus(which: 'dev' | 'check', count: number, seed: number, half?: Half): CorpusCurve[] {
   if (which === 'check') return sample(loadCorpus('accuracy'), count, seed, half);
   return [...sample(loadCorpus('f1'), Math.ceil(count / 2), seed, half), ...sample(loadCorpus('auc'), Math.floor(count / 2), seed + 1, half)];
+}
+
+/**
+ * LCDB's single runs (outer and inner seed 0: the one run at each size that a usual grid has) with
+ * the mean over every seed at the same sizes, its sd and count, one per data set × learner
+ * (`bench/lcdb_curves.py` writes them beside the mean curves).
+ */
+export interface SingleRun {
+  openmlid: number;
+  learner: string;
+  metric: Metric;
+  n: number[];
+  run: number[];
+  mean: number[];
+  sd: (number | null)[];
+  count: number[];
+}
+
+export function loadRuns(metric: Metric): SingleRun[] {
+  const raw = JSON.parse(readFileSync(extracted(`runs-${metric}.json`), 'utf8')) as { curves: Omit<SingleRun, 'metric'>[] };
+  return raw.curves.filter((c) => [...c.run, ...c.mean].every((v) => Number.isFinite(v) && v >= 0 && v <= 1)).map((c) => ({ ...c, metric }));
+}
+
+/** As `corpus`, of single runs. */
+export function runsCorpus(which: 'dev' | 'check', count: number, seed: number, half?: Half): SingleRun[] {
+  if (which === 'check') return sample(loadRuns('accuracy'), count, seed, half);
+  return [...sample(loadRuns('f1'), Math.ceil(count / 2), seed, half), ...sample(loadRuns('auc'), Math.floor(count / 2), seed + 1, half)];
 }
 
 /**

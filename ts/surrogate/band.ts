@@ -1,6 +1,7 @@
 import type { Curve } from './curve';
 import { interp } from './interp';
 import { jStat } from './jstat';
+import { fitLinear } from './linear';
 
 /** Repeats are pooled over this many sizes with several runs, the nearest at or below the size asked about. */
 const REPEAT_WINDOW = 3;
@@ -49,6 +50,32 @@ export function repeatHalfWidth(obs: Curve, spread: ({ sd: number; dof: number }
     const se2 = s.sd ** 2 / (obs.count?.[i] ?? 1);
     return se2 > sigma0 ** 2 ? tOf(level, s.dof) * Math.sqrt(se2 - sigma0 ** 2) : 0;
   };
+}
+
+/**
+ * The sd of a single run's noise that the calibrated band does not allow for, on a grid of one run
+ * per size (no size with two runs: the usual grid; where there are repeats, repeatHalfWidth measures
+ * them instead). The band was learnt on LCDB's curves, whose points are means over about 25 seeds,
+ * so it allows for a point's noise of about σ0; one run scatters more, and the forecast, which
+ * starts from the last point, carries that run's luck. Measured on LCDB's single runs
+ * (bench/singlerun.ts, 1000 curves a set), the band as learnt held their seed mean at the largest n
+ * on 0.88–0.90 of the calibration half's curves observed to 10/25/50% (the means' band: 0.93–0.95)
+ * and 0.93–0.96 of the other half's; with this, 0.92 and 0.95–0.97. The run's sd is the
+ * fit's residual sd (where the fit leaves no degrees of freedom, 4 points and a 4-parameter family,
+ * a line's in ln n through 3 points or more); its excess over σ0 is returned, 0 under 3 points.
+ */
+export function singleRunSd(obs: Curve, residualSd: number | null, sigma0: number): number {
+  if (repeatSpread(obs).some((s) => s !== null)) return 0;
+  const sd = residualSd ?? lineResidualSd(obs);
+  return sd === null ? 0 : Math.sqrt(Math.max(0, sd ** 2 - sigma0 ** 2));
+}
+
+/** The residual sd of the least-squares line of Dice on ln n (m − 2 degrees of freedom); null under 3 points. */
+function lineResidualSd(obs: Curve): number | null {
+  const m = obs.n.length;
+  if (m < 3) return null;
+  const line = fitLinear(obs.n.map(Math.log), obs.dice, 1);
+  return Math.sqrt(obs.n.reduce((t, n, i) => t + (obs.dice[i] - line.at(Math.log(n))) ** 2, 0) / (m - 2));
 }
 
 /** The index of the largest observed size at or below n (-1 below them all). */

@@ -3,7 +3,7 @@ import type { TfBackend } from './backend';
 import { ANALOGUES_ALONE, ONE_SIZE, calibration, multiplier } from './calibration';
 import { interp } from './interp';
 import { zOf } from './jstat';
-import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread } from './band';
+import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread, singleRunSd } from './band';
 import { type Curve, fullN, observedPart } from './curve';
 import { fitLinear } from './linear';
 import type { LstmOptions } from './lstm';
@@ -45,6 +45,8 @@ export interface FittedCurve {
   /** the uncalibrated uncertainty scale at n, and its parts */
   scale: (n: number) => number;
   parts: (n: number) => ScaleParts;
+  /** the sd of a single run's noise the band adds in quadrature (band.ts: singleRunSd; 0 where the grid has repeats) */
+  runSd: number;
   /** Dice as n → ∞, or null where the surrogate has no asymptote */
   asymptote: number | null;
   /** fitted parameters, or the members' weights for the ensemble and the chosen family for best-aic */
@@ -178,7 +180,9 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
   // quantile is 0 at 80% and the band collapsed onto a measured Dice as if it were the true curve:
   // theirs is never narrower than one observation's own noise (σ0, learnt on the corpus).
   const floor = fromAnaloguesAlone(raw) ? cal.sigma0 : 0;
-  const halfWidth = (n: number, level: number) => Math.max(Math.hypot(bandMultiplier(quantiles, obs.n, n, level) * scale(n), repeats(n, level)), zOf(level) * floor);
+  // a grid of one run per size scatters more than the corpus's means the band was learnt on: that excess joins it in quadrature
+  const run = singleRunSd(obs, raw.residualSd, cal.sigma0);
+  const halfWidth = (n: number, level: number) => Math.max(Math.hypot(bandMultiplier(quantiles, obs.n, n, level) * scale(n), repeats(n, level), zOf(level) * run), zOf(level) * floor);
   const rawBand = (n: number, level: number): [number, number] => {
     const mu = clip(raw.mean(n));
     const h = halfWidth(n, level);
@@ -188,7 +192,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
     band: monotoneBand(rawBand, bandSizes(obs, fullN(full)), obs),
-    halfWidth, scale, parts,
+    halfWidth, scale, parts, runSd: run,
     asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
     params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,
     calibrated: q95.calibrated,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread } from '../../../ts/surrogate/band';
+import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread, singleRunSd } from '../../../ts/surrogate/band';
 import { calibration } from '../../../ts/surrogate/calibration';
 import { type Curve, pointsBySize } from '../../../ts/surrogate/curve';
 import { answer } from '../../../ts/surrogate/engine';
@@ -103,5 +103,41 @@ describe('a band never narrower than one observation\'s noise', () => {
       const [lo, hi] = fit.band(40, level);
       expect(hi - lo).toBeGreaterThanOrEqual(2 * zOf(level) * calibration().sigma0 - 1e-12);
     }
+  });
+});
+
+describe("a single run's noise", () => {
+  const sigma0 = 0.01;
+  it('is 0 where the grid has repeats (their spread is measured instead), and under 3 points', () => {
+    expect(singleRunSd(seeded, 0.2, sigma0)).toBe(0);
+    expect(singleRunSd({ model: 'a', depth: null, n: [10, 20], dice: [0.5, 0.9] }, null, sigma0)).toBe(0);
+  });
+
+  it("is the residual sd's excess over σ0, from the fit's residuals or, where the fit has none to spare, a line's in ln n", () => {
+    expect(singleRunSd(meansOnly, 0.05, sigma0)).toBeCloseTo(Math.sqrt(0.05 ** 2 - sigma0 ** 2), 12);
+    expect(singleRunSd(meansOnly, 0.005, sigma0)).toBe(0);
+    // 3 points evenly spaced in ln n, the middle one d above the chord: the line is the chord raised
+    // by d/3, its residuals −d/3, 2d/3, −d/3, on 1 degree of freedom
+    const d = 0.12;
+    const three: Curve = { model: 'b', depth: null, n: [10, 20, 40], dice: [0.5, 0.6 + d, 0.7] };
+    const lineSd = Math.sqrt((d / 3) ** 2 + ((2 * d) / 3) ** 2 + (d / 3) ** 2);
+    expect(singleRunSd(three, null, sigma0)).toBeCloseTo(Math.sqrt(lineSd ** 2 - sigma0 ** 2), 12);
+  });
+
+  it('widens the band of a noisy grid of single runs, in quadrature, against the same points declared means of repeats that agree', async () => {
+    const n = [16, 23, 32, 45, 64, 91, 128, 181, 256, 362];
+    const wiggle = [0.03, -0.03, 0.02, -0.025, 0.03, -0.02, 0.025, -0.03, 0.02, -0.02];
+    const single: Curve = { model: 'noisy', depth: null, n, dice: n.map((v, i) => 0.85 - 0.5 * v ** -0.4 + wiggle[i]) };
+    const agreeing: Curve = { ...single, sd: n.map(() => 0), count: n.map(() => 25) };
+    const [a, b] = await Promise.all([answer([single]), answer([agreeing])]);
+    const s = a.models[0].fit;
+    const r = b.models[0].fit;
+    expect(r.runSd).toBe(0);
+    expect(s.runSd).toBeGreaterThan(0.015);
+    for (const at of [181, 362, 724]) {
+      expect(s.mean(at)).toBeCloseTo(r.mean(at), 12);
+      expect(s.halfWidth(at, 0.95)).toBeCloseTo(Math.hypot(r.halfWidth(at, 0.95), zOf(0.95) * s.runSd), 12);
+    }
+    expect(a.models[0].at[0].hi95 - a.models[0].at[0].lo95).toBeGreaterThan(b.models[0].at[0].hi95 - b.models[0].at[0].lo95 + 0.01);
   });
 });

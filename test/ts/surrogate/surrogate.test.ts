@@ -3,11 +3,13 @@ import { type Calibration, type Quantiles, calibration, useCalibration } from '.
 import { normal, rng } from '../../../ts/surrogate/random';
 import { fitSurrogate } from '../../../ts/surrogate/surrogate';
 
-// A noisy pow3 curve on 20 nested fractions of N = 1000.
+// A noisy pow3 curve on 20 nested fractions of N = 1000, each point the mean of 3 repeats whose
+// spread is within the corpus's usual noise: the band is the learnt one alone (neither the
+// repeats' excess nor a single run's noise joins it), so its multiplier shows.
 const N = 1000;
 const NS = Array.from({ length: 20 }, (_, i) => (N * (i + 1)) / 20);
 const r = rng(3);
-const curve = { model: 'm', depth: null, n: NS, dice: NS.map((n) => 0.85 - 0.12 * (n / N) ** -0.6 + 0.005 * normal(r)) };
+const curve = { model: 'm', depth: null, n: NS, dice: NS.map((n) => 0.85 - 0.12 * (n / N) ** -0.6 + 0.005 * normal(r)), sd: NS.map(() => 0.005), count: NS.map(() => 3) };
 const flat = (q95: number): Quantiles['quantiles'] => {
   const t = { '0.5': q95 / 4, '0.95': q95 };
   return { few: t, mid: t, many: t };
