@@ -9,6 +9,8 @@
  *     [--target-at 0.5] [--ladder 0.05,0.1,0.2,0.4] [--corpus check|dev] [--db .plateau/plateau.db] [--experiment synthetic-2d] [--verbose]
  *     [--grid-slack 0.25] [--precision P]   (the study's options of those names: how close to the full grid's spread is
  *     "as precise as the grid allows", and the precision asked: a Dice width, or hi/lo of a target n)
+ *     [--single]   (the strategies observe each LCDB curve's single run, seed 0, as a usual grid has
+ *     one run per size, and are scored against the mean over its seeds; without it they observe the mean)
  *
  * About 3 minutes on 2 cores for 100 curves (one engine fit per candidate and step; 6 candidates).
  */
@@ -23,7 +25,7 @@ import { type ModelError, type Replay, errors, replayAdaptive, replayGrid, repla
 import type { StrategyOptions } from '../ts/strategy/study';
 import { DEFAULT_LADDER, ladder } from '../ts/strategy/ladder';
 import { type World, gridSeconds, jobSeconds, truth, worldFromRows } from '../ts/strategy/world';
-import { corpus, leaveOwnDataSetOut } from './lib/corpus';
+import { type SingleRun, corpus, leaveOwnDataSetOut, runsCorpus } from './lib/corpus';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,6 +42,7 @@ const { values: args } = parseArgs({
     // tune on 'dev' (LCDB's F1/AUC curves of even-id data sets); judge on 'check' (accuracy, never tuned on)
     corpus: { type: 'string', default: 'check' },
     verbose: { type: 'boolean', default: false },
+    single: { type: 'boolean', default: false },
   },
 });
 const GOAL_SHARE = 0.4;
@@ -62,6 +65,17 @@ interface Row {
 function lcdbWorld(c: { model: string; n: number[]; dice: number[] }): World {
   const nFull = c.n[c.n.length - 1];
   return { name: c.model, nFull, sizes: c.n.map((n) => ({ n, fraction: n / nFull })), models: [{ model: c.model, depth: null, dice: c.dice.map((d) => [d]) }] };
+}
+
+/**
+ * A world whose one seed is an LCDB curve's single run and whose truth is the mean over its seeds:
+ * a second seed mirrored about the mean makes the world's truth (its seeds' mean) LCDB's mean, and
+ * the replays offer no repeats (maxRepeats 1), so that seed is never trained.
+ */
+function singleRunWorld(c: SingleRun): World {
+  const nFull = c.n[c.n.length - 1];
+  const model = `${c.openmlid}/${c.learner}/${c.metric}`;
+  return { name: model, nFull, sizes: c.n.map((n) => ({ n, fraction: n / nFull })), models: [{ model, depth: null, dice: c.n.map((_, i) => [c.run[i], 2 * c.mean[i] - c.run[i]]) }] };
 }
 
 /** A target each world can reach: the true Dice at the grid size nearest `at` of the full set. */
@@ -140,6 +154,7 @@ function summarise(name: string, rows: Row[], target: boolean) {
 const t0 = performance.now();
 const base: StrategyOptions = {
   maxCandidates: Number(args.candidates),
+  ...(args.single ? { maxRepeats: 1 } : {}),
   ...(args.ladder ? { ladder: args.ladder.split(',').map(Number) } : {}),
   ...(args['grid-slack'] ? { gridSlack: Number(args['grid-slack']) } : {}),
   ...(args.precision ? { precision: Number(args.precision) } : {}),
@@ -151,10 +166,13 @@ console.log(`adaptive (ladder ${(base.ladder ?? DEFAULT_LADDER).map((r) => r * 1
 const dev = args.corpus === 'dev';
 if (!dev && args.corpus !== 'check') throw new Error(`--corpus: 'dev' or 'check', not '${args.corpus}'`);
 leaveOwnDataSetOut();
-const curves = dev ? corpus('dev', Number(args.curves), Number(args.seed), 'calibrate') : corpus('check', Number(args.curves), Number(args.seed));
+const [count, seed] = [Number(args.curves), Number(args.seed)];
+const worlds = args.single
+  ? (dev ? runsCorpus('dev', count, seed, 'calibrate') : runsCorpus('check', count, seed)).map(singleRunWorld)
+  : (dev ? corpus('dev', count, seed, 'calibrate') : corpus('check', count, seed)).map(lcdbWorld);
 const lcdb: Row[] = [];
-for (const c of curves) lcdb.push(...(await replayAll(lcdbWorld(c), base)));
-summarise(`LCDB 1.0 ${dev ? 'F1/AUC curves of even-id data sets (development set)' : 'accuracy curves (independent check set)'}, ${curves.length} curves; cost ∝ n`, lcdb, target);
+for (const w of worlds) lcdb.push(...(await replayAll(w, base)));
+summarise(`LCDB 1.0 ${dev ? 'F1/AUC curves of even-id data sets (development set)' : 'accuracy curves (independent check set)'}, ${worlds.length} curves${args.single ? ' (single runs, scored against the mean over seeds)' : ''}; cost ∝ n`, lcdb, target);
 
 if (!existsSync(args.db)) console.log(`\n== stored synthetic runs: skipped (no store at ${args.db}; run \`plateau run experiments/synthetic-2d.yaml\` first, or pass --db)`);
 else {
