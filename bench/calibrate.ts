@@ -19,9 +19,12 @@
  *      forecaster of its own, so its own quantiles (`ANALOGUES_ALONE`), from 2-point pilots (50/100%
  *      of what was observed to 25%) of both halves, each half kept; and from one size (the last
  *      observed to 25%): the share of its analogues' gain it adds, learnt on the calibration half,
- *      then its own quantiles (`ONE_SIZE`) the same way.
+ *      then its own quantiles (`ONE_SIZE`) the same way;
+ *   6. a single run's scatter about the mean over seeds (`sigmaRun`, the prior of a grid of single
+ *      runs' noise, band.ts: singleRunSd): the median over the calibration half's single runs (seed
+ *      0) of the RMS of run − mean at every size a forecast can observe (all but the largest).
  *
- *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 200] [--ensemble-only | --quantiles-only | --analogues-only]
+ *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 200] [--ensemble-only | --quantiles-only | --analogues-only | --runs-only]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -32,10 +35,10 @@ import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParamPrior, fitModel 
 import { quantile } from '../ts/surrogate/random';
 import { ANALOGUE_REACH, type Method, type ScaleParts, fitSurrogate, fromAnaloguesAlone, recentSlope } from '../ts/surrogate/surrogate';
 import { analogue } from '../ts/surrogate/analogue';
-import { corpus, leaveOwnDataSetOut } from './lib/corpus';
+import { corpus, leaveOwnDataSetOut, runsCorpus } from './lib/corpus';
 import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
-const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '200' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false }, 'analogues-only': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '200' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false }, 'analogues-only': { type: 'boolean', default: false }, 'runs-only': { type: 'boolean', default: false } } });
 // --ensemble-only: keep sigma0, the priors, the shared scale and every other method's quantiles;
 // relearn the stack, the ensemble's own scale, quantiles and reliability (minutes, not half an hour)
 const only = args['ensemble-only'];
@@ -44,7 +47,9 @@ const only = args['ensemble-only'];
 const quantilesOnly = args['quantiles-only'];
 // --analogues-only: keep everything else; learn only the answers from 2 points and one (5. below; seconds)
 const analoguesOnly = args['analogues-only'];
-if ([only, quantilesOnly, analoguesOnly].filter(Boolean).length > 1) throw new Error('--ensemble-only, --quantiles-only and --analogues-only: one of them');
+// --runs-only: keep everything else; learn only a single run's scatter (6. below; seconds)
+const runsOnly = args['runs-only'];
+if ([only, quantilesOnly, analoguesOnly, runsOnly].filter(Boolean).length > 1) throw new Error('--ensemble-only, --quantiles-only, --analogues-only and --runs-only: one of them');
 // the stack and the scales as they are
 const keepStack = quantilesOnly || analoguesOnly;
 const previous = calibration();
@@ -55,6 +60,23 @@ const log = (s: string) => console.log(`[${((performance.now() - t0) / 1000).toF
 
 // 'all': every curve of the half; a sample of a few hundred leaves the quantiles to a few dozen data sets
 const count = args.curves === 'all' ? Number.POSITIVE_INFINITY : Number(args.curves);
+
+// 6. a single run's scatter about the mean over seeds, at every size but the largest
+function runScatter(): { sigmaRun: number; runs: number } {
+  const rms = runsCorpus('dev', count, 1, 'calibrate').map((c) => {
+    const d = c.run.slice(0, -1).map((v, i) => (v - c.mean[i]) ** 2);
+    return Math.sqrt(d.reduce((t, v) => t + v, 0) / d.length);
+  });
+  return { sigmaRun: quantile(rms.sort((a, b) => a - b), 0.5), runs: rms.length };
+}
+const scatter = runScatter();
+log(`sigmaRun ${scatter.sigmaRun.toFixed(4)} from ${scatter.runs} single runs`);
+if (runsOnly) {
+  const source = `${previous.source.replace(/; a single run's scatter .*$/, '')}; a single run's scatter (sigmaRun) from ${scatter.runs} single runs of the even half added with --runs-only`;
+  writeFileSync(CALIBRATION_FILE, `${JSON.stringify({ ...previous, sigmaRun: scatter.sigmaRun, source }, null, 1)}\n`);
+  log(`wrote ${CALIBRATION_FILE}`);
+  process.exit(0);
+}
 const cal = corpus('dev', count, 1, 'calibrate');
 // the analogue corpus is this half of LCDB: a curve is never matched against its own data set's curves
 leaveOwnDataSetOut();
@@ -301,6 +323,7 @@ const out: Calibration = {
   methods: partial ? { ...previous.methods, ...methodsCal } : methodsCal,
   reliability: partial ? { ...previous.reliability, ...reliability } : reliability,
   oneSize: { gain: share },
+  sigmaRun: scatter.sigmaRun,
   source: analoguesOnly
     ? `${previous.source.replace(/; the quantiles of the answers from 2 points.*$/, '')}; the quantiles of the answers from 2 points and one added with --analogues-only`
     : `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets learn the priors, stack and scales; quantiles from these and the ${held.length} curves of odd-id data sets${lstmCount ? ` (${lstmCount} of each for the LSTMs)` : ''}, coverage cross-fitted between the halves; written by bench/calibrate.ts${what ? ` (${what} with --${flag}-only)` : ''}`,

@@ -53,29 +53,42 @@ export function repeatHalfWidth(obs: Curve, spread: ({ sd: number; dof: number }
 }
 
 /**
+ * Weight of the corpus's single-run noise (calibration: sigmaRun) against a grid's own residuals, in
+ * degrees of freedom: one, so that 3 or 4 points whose residuals happen to be small do not claim a
+ * run without noise, and little against a long grid's residuals. Measured (bench/singlerun.ts, 1000
+ * curves a half): with none, the 95% band held the seed mean at the largest n on 0.88 of the
+ * calibration half's 4-point pilots of single runs; with 1, 0.92 (0.97 on the held-out half);
+ * 3 instead of 1 added at most 0.02 anywhere (300 curves a half).
+ */
+const RUN_PRIOR_DOF = 1;
+
+/**
  * The sd of a single run's noise that the calibrated band does not allow for, on a grid of one run
  * per size (no size with two runs: the usual grid; where there are repeats, repeatHalfWidth measures
  * them instead). The band was learnt on LCDB's curves, whose points are means over about 25 seeds,
- * so it allows for a point's noise of about σ0; one run scatters more, and the forecast, which
- * starts from the last point, carries that run's luck. Measured on LCDB's single runs
- * (bench/singlerun.ts, 1000 curves a set), the band as learnt held their seed mean at the largest n
- * on 0.88–0.90 of the calibration half's curves observed to 10/25/50% (the means' band: 0.93–0.95)
- * and 0.93–0.96 of the other half's; with this, 0.92 and 0.95–0.97. The run's sd is the
- * fit's residual sd (where the fit leaves no degrees of freedom, 4 points and a 4-parameter family,
- * a line's in ln n through 3 points or more); its excess over σ0 is returned, 0 under 3 points.
+ * so it allows for a point's noise of about σ0; one run scatters more (about the seeds' mean, by
+ * sigmaRun, several σ0), and the forecast, which starts from the last point, carries that run's luck.
+ * The run's sd is the fit's residual sd on its degrees of freedom (where the fit leaves none, 4
+ * points and a 4-parameter family, a line's in ln n through 3 points or more), pooled with sigmaRun
+ * as RUN_PRIOR_DOF degrees of freedom (a grid of 1 or 2 sizes has sigmaRun alone); its excess over
+ * σ0 is returned. Measured on LCDB's single runs (bench/singlerun.ts), the band as learnt held their
+ * seed mean at the largest n on 0.88–0.90 of the calibration half's curves observed to 10/25/50%
+ * (the means' band: 0.93–0.95); with this, 0.94–0.95.
  */
-export function singleRunSd(obs: Curve, residualSd: number | null, sigma0: number): number {
+export function singleRunSd(obs: Curve, residual: { sd: number; dof: number } | null, cal: { sigma0: number; sigmaRun?: number }): number {
   if (repeatSpread(obs).some((s) => s !== null)) return 0;
-  const sd = residualSd ?? lineResidualSd(obs);
-  return sd === null ? 0 : Math.sqrt(Math.max(0, sd ** 2 - sigma0 ** 2));
+  const parts = [residual ?? lineResidual(obs), cal.sigmaRun === undefined ? null : { sd: cal.sigmaRun, dof: RUN_PRIOR_DOF }].filter((x) => x !== null);
+  if (!parts.length) return 0;
+  const variance = parts.reduce((t, x) => t + x.dof * x.sd ** 2, 0) / parts.reduce((t, x) => t + x.dof, 0);
+  return Math.sqrt(Math.max(0, variance - cal.sigma0 ** 2));
 }
 
-/** The residual sd of the least-squares line of Dice on ln n (m − 2 degrees of freedom); null under 3 points. */
-function lineResidualSd(obs: Curve): number | null {
+/** The residual sd of the least-squares line of Dice on ln n, with its m − 2 degrees of freedom; null under 3 points. */
+function lineResidual(obs: Curve): { sd: number; dof: number } | null {
   const m = obs.n.length;
   if (m < 3) return null;
   const line = fitLinear(obs.n.map(Math.log), obs.dice, 1);
-  return Math.sqrt(obs.n.reduce((t, n, i) => t + (obs.dice[i] - line.at(Math.log(n))) ** 2, 0) / (m - 2));
+  return { sd: Math.sqrt(obs.n.reduce((t, n, i) => t + (obs.dice[i] - line.at(Math.log(n))) ** 2, 0) / (m - 2)), dof: m - 2 };
 }
 
 /** The index of the largest observed size at or below n (-1 below them all). */

@@ -64,6 +64,12 @@ export interface Calibration {
   source: string;
   /** noise sd for points without repeats, relative to which the priors weigh */
   sigma0: number;
+  /**
+   * A single run's scatter about the mean over seeds (LCDB's seed 0 against its seeds' mean: the
+   * median RMS over a curve's sizes), the prior of a grid of single runs' own noise (band.ts:
+   * singleRunSd); absent in calibrations written before it (then the grid's residuals alone)
+   */
+  sigmaRun?: number;
   /** how the ensemble carries a curve past its last point, learnt by least absolute deviations */
   stack: Stack;
   /** the weights of the uncertainty scale's parts, learnt by median regression of |error| on them */

@@ -125,8 +125,8 @@ export function pointSigma(obs: Curve, sigma0: number): number[] {
 interface Raw {
   mean: (n: number) => number;
   members: Member[];
-  /** residual sd of the fit (null where it has no degrees of freedom left) */
-  residualSd: number | null;
+  /** residual sd of the fit and its degrees of freedom (null where it has none left) */
+  residual: { sd: number; dof: number } | null;
   asymptote: number | null;
   params: Record<string, number>;
   aic: number | null;
@@ -157,7 +157,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
   const cal = calibration();
   const last = obs.n[obs.n.length - 1];
   const m = obs.n.length;
-  const noise = Math.sqrt((raw.residualSd ?? cal.sigma0) ** 2 + (cal.sigma0 / 2) ** 2);
+  const noise = Math.sqrt((raw.residual?.sd ?? cal.sigma0) ** 2 + (cal.sigma0 / 2) ** 2);
   const slope = recentSlope(obs);
   const atLast = raw.mean(last);
   const parts = (n: number): ScaleParts => {
@@ -181,7 +181,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
   // theirs is never narrower than one observation's own noise (σ0, learnt on the corpus).
   const floor = fromAnaloguesAlone(raw) ? cal.sigma0 : 0;
   // a grid of one run per size scatters more than the corpus's means the band was learnt on: that excess joins it in quadrature
-  const run = singleRunSd(obs, raw.residualSd, cal.sigma0);
+  const run = singleRunSd(obs, raw.residual, cal);
   const halfWidth = (n: number, level: number) => Math.max(Math.hypot(bandMultiplier(quantiles, obs.n, n, level) * scale(n), repeats(n, level), zOf(level) * run), zOf(level) * floor);
   const rawBand = (n: number, level: number): [number, number] => {
     const mu = clip(raw.mean(n));
@@ -236,7 +236,7 @@ async function fitLstmCurves(curves: Curve[], variant: LstmVariant, o: Surrogate
       const ns = rolled.map((p) => p.n);
       const mean = monotone((n) => interp(ns, rolled.map((p) => p.dice), n), ns[0], ns[ns.length - 1]);
       return finish(variant, full, obs, {
-        mean, members: [{ name: variant, weight: 1, at: mean }], residualSd: net.residualSd, asymptote: null,
+        mean, members: [{ name: variant, weight: 1, at: mean }], residual: { sd: net.residualSd, dof: obs.n.length }, asymptote: null,
         params: { residual_sd: net.residualSd, final_loss: net.finalLoss, epochs: net.epochsRun }, aic: null,
         detail: `${variant} on ${net.backend}, ${usable.length} curve(s) fitted together`, left: [],
       });
@@ -269,7 +269,7 @@ function single(method: Method, fit: ParametricFit, left: Raw['left']): Raw {
   const k = mod.params.length;
   const flags = [fit.converged ? '' : 'not converged', fit.atBound.length ? `at bound: ${fit.atBound.join(', ')}` : ''].filter(Boolean);
   return {
-    mean: fit.at, members: [member(fit, 1)], residualSd: fit.m > k ? Math.sqrt(fit.rss / (fit.m - k)) : null,
+    mean: fit.at, members: [member(fit, 1)], residual: fit.m > k ? { sd: Math.sqrt(fit.rss / (fit.m - k)), dof: fit.m - k } : null,
     asymptote: fit.asymptote, params: Object.fromEntries(mod.params.map((p, i) => [p, fit.params[i]])), aic: fit.aic,
     detail: `${method === 'best-aic' ? 'best AICc: ' : ''}${fit.model}: ${mod.formula}, u = n/${fit.scale}${flags.length ? ` (${flags.join('; ')})` : ''}`,
     left,
@@ -318,7 +318,7 @@ function analoguesAlone(obs: Curve, nRef: number, left: Raw['left']): Raw | null
   const gain = (n: number) => share * an.gain(n);
   const mean = (n: number) => (n <= last ? Math.min(yLast, interp(ln, obs.dice, Math.log(n))) : yLast + gain(n));
   return {
-    mean, members: [{ name: ANALOGUES, weight: 1, at: mean }], residualSd: null,
+    mean, members: [{ name: ANALOGUES, weight: 1, at: mean }], residual: null,
     asymptote: yLast + gain(ANALOGUE_REACH * nRef), params: one ? { [ANALOGUES]: 1, share } : { [ANALOGUES]: 1 }, aic: null,
     detail: `analogues alone: the last observation plus ${analogueGainText(obs.n.length, share, an.neighbours)} (too few points for a family)`,
     left, analogue: { fit: an, weight: 1 },
@@ -357,7 +357,7 @@ function ensemble(fits: ParametricFit[], obs: Curve, nRef: number, left: Raw['le
   const asym = parts.reduce((s, p) => s + (p.w / ws) * (p.f.asymptote as number), 0);
   const stacking = st.anchor !== 1 || st.gain !== 1 || st.slope !== 0;
   return {
-    mean, members, residualSd: m > k ? Math.sqrt(rss / (m - k)) : null,
+    mean, members, residual: m > k ? { sd: Math.sqrt(rss / (m - k)), dof: m - k } : null,
     asymptote: A + st.gain * (asym - fitLast) + st.slope * slope * st.tau + lean(ANALOGUE_REACH * nRef),
     params: Object.fromEntries(members.map((p) => [p.name, p.weight])), aic: null,
     detail: `Akaike-weighted ensemble of ${members.map((p) => `${p.name} ${p.weight.toFixed(2)}`).join(', ')}${stacking ? `; past the data: gain × ${st.gain.toFixed(2)} + recent slope × ${st.slope.toFixed(2)}${an ? ` + analogue gain × ${(st.analogue ?? 0).toFixed(2)} (median of ${an.neighbours} real curves of the same shape)` : ''} (learnt on real curves)` : ''}`,
@@ -404,7 +404,7 @@ function fitLinearCurve(full: Curve, obs: Curve): Raw {
   const m = obs.n.length;
   const rss = obs.n.reduce((s, n, i) => s + (obs.dice[i] - lin.at(n)) ** 2, 0);
   return {
-    mean, members: [{ name: 'linear', weight: 1, at: mean }], residualSd: m > 2 ? Math.sqrt(rss / (m - 2)) : null, asymptote: null,
+    mean, members: [{ name: 'linear', weight: 1, at: mean }], residual: m > 2 ? { sd: Math.sqrt(rss / (m - 2)), dof: m - 2 } : null, asymptote: null,
     params: { intercept: lin.intercept, slope: lin.slope }, aic: null,
     detail: `linear: dice = ${lin.intercept.toFixed(4)} + ${lin.slope.toFixed(4)}·n/${nRef}, held in [0, 1] and non-decreasing`, left: [],
   };

@@ -108,20 +108,26 @@ describe('a band never narrower than one observation\'s noise', () => {
 
 describe("a single run's noise", () => {
   const sigma0 = 0.01;
-  it('is 0 where the grid has repeats (their spread is measured instead), and under 3 points', () => {
-    expect(singleRunSd(seeded, 0.2, sigma0)).toBe(0);
-    expect(singleRunSd({ model: 'a', depth: null, n: [10, 20], dice: [0.5, 0.9] }, null, sigma0)).toBe(0);
+  const corpus = { sigma0, sigmaRun: 0.04 };
+  it('is 0 where the grid has repeats (their spread is measured instead); from 1 or 2 sizes, the corpus\'s alone', () => {
+    expect(singleRunSd(seeded, { sd: 0.2, dof: 5 }, corpus)).toBe(0);
+    const two: Curve = { model: 'a', depth: null, n: [10, 20], dice: [0.5, 0.9] };
+    expect(singleRunSd(two, null, corpus)).toBeCloseTo(Math.sqrt(0.04 ** 2 - sigma0 ** 2), 12);
+    // a calibration written before sigmaRun: nothing to go on
+    expect(singleRunSd(two, null, { sigma0 })).toBe(0);
   });
 
-  it("is the residual sd's excess over σ0, from the fit's residuals or, where the fit has none to spare, a line's in ln n", () => {
-    expect(singleRunSd(meansOnly, 0.05, sigma0)).toBeCloseTo(Math.sqrt(0.05 ** 2 - sigma0 ** 2), 12);
-    expect(singleRunSd(meansOnly, 0.005, sigma0)).toBe(0);
+  it("pools the fit's residual sd (or, where the fit has none to spare, a line's in ln n) with the corpus's as one degree of freedom, and returns the excess over σ0", () => {
+    const pooled = (sd: number, dof: number) => (dof * sd ** 2 + 0.04 ** 2) / (dof + 1);
+    expect(singleRunSd(meansOnly, { sd: 0.05, dof: 6 }, corpus)).toBeCloseTo(Math.sqrt(pooled(0.05, 6) - sigma0 ** 2), 12);
+    expect(singleRunSd(meansOnly, { sd: 0.05, dof: 6 }, { sigma0 })).toBeCloseTo(Math.sqrt(0.05 ** 2 - sigma0 ** 2), 12);
+    expect(singleRunSd(meansOnly, { sd: 0.005, dof: 6 }, { sigma0 })).toBe(0);
     // 3 points evenly spaced in ln n, the middle one d above the chord: the line is the chord raised
     // by d/3, its residuals −d/3, 2d/3, −d/3, on 1 degree of freedom
     const d = 0.12;
     const three: Curve = { model: 'b', depth: null, n: [10, 20, 40], dice: [0.5, 0.6 + d, 0.7] };
-    const lineSd = Math.sqrt((d / 3) ** 2 + ((2 * d) / 3) ** 2 + (d / 3) ** 2);
-    expect(singleRunSd(three, null, sigma0)).toBeCloseTo(Math.sqrt(lineSd ** 2 - sigma0 ** 2), 12);
+    const lineVar = (d / 3) ** 2 + ((2 * d) / 3) ** 2 + (d / 3) ** 2;
+    expect(singleRunSd(three, null, corpus)).toBeCloseTo(Math.sqrt(pooled(Math.sqrt(lineVar), 1) - sigma0 ** 2), 12);
   });
 
   it('widens the band of a noisy grid of single runs, in quadrature, against the same points declared means of repeats that agree', async () => {
