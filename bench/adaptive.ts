@@ -25,7 +25,7 @@ import { type ModelError, type Replay, errors, replayAdaptive, replayGrid, repla
 import type { StrategyOptions } from '../ts/strategy/study';
 import { DEFAULT_LADDER, ladder } from '../ts/strategy/ladder';
 import { type World, gridSeconds, jobSeconds, truth, worldFromRows } from '../ts/strategy/world';
-import { type SingleRun, corpus, leaveOwnDataSetOut, runsCorpus } from './lib/corpus';
+import { type SingleRun, corpus, curveName, leaveOwnDataSetOut, runsCorpus } from './lib/corpus';
 
 const { values: args } = parseArgs({
   options: {
@@ -74,7 +74,7 @@ function lcdbWorld(c: { model: string; n: number[]; dice: number[] }): World {
  */
 function singleRunWorld(c: SingleRun): World {
   const nFull = c.n[c.n.length - 1];
-  const model = `${c.openmlid}/${c.learner}/${c.metric}`;
+  const model = curveName(c);
   return { name: model, nFull, sizes: c.n.map((n) => ({ n, fraction: n / nFull })), models: [{ model, depth: null, dice: c.n.map((_, i) => [c.run[i], 2 * c.mean[i] - c.run[i]]) }] };
 }
 

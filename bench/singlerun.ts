@@ -18,7 +18,7 @@ import { type Half, calibration, quantilesOf, useCalibration } from '../ts/surro
 import type { Curve } from '../ts/surrogate/curve';
 import { DEFAULT_METHOD } from '../ts/surrogate/surrogate';
 import { table } from '../ts/cli/format';
-import { type SingleRun, leaveOwnDataSetOut, otherHalf, runsCorpus } from './lib/corpus';
+import { type SingleRun, curveName, leaveOwnDataSetOut, otherHalf, runsCorpus } from './lib/corpus';
 import { scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '300' } } });
@@ -32,7 +32,6 @@ const SCENARIOS = [
   { cut: 0.25, pilot: 1 },
 ];
 const f = (v: number | null, d = 3) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(d));
-const name = (c: SingleRun) => `${c.openmlid}/${c.learner}/${c.metric}`;
 
 /**
  * The observed points are `points`, the largest n's value is `truth` (the scored value). A single
@@ -41,7 +40,7 @@ const name = (c: SingleRun) => `${c.openmlid}/${c.learner}/${c.metric}`;
  * means of 25 repeats that agree (the band as learnt, with no single run's noise added).
  */
 const curve = (c: SingleRun, points: number[], truth: number, repeats?: 'seeds' | 'agreeing'): Curve => ({
-  model: name(c), depth: null, n: c.n, dice: [...points.slice(0, -1), truth],
+  model: curveName(c), depth: null, n: c.n, dice: [...points.slice(0, -1), truth],
   ...(repeats === 'seeds' ? { sd: c.sd, count: c.count } : repeats === 'agreeing' ? { sd: c.n.map(() => 0), count: c.n.map(() => 25) } : {}),
 });
 

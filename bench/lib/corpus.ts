@@ -22,6 +22,9 @@ export interface CorpusCurve extends Curve {
 const root = join(import.meta.dirname, '..', '..');
 const dir = process.env.PLATEAU_LCDB ?? join(root, '.plateau', 'lcdb');
 
+/** A corpus curve's name: data set, learner and metric (one data set × learner has an F1 and an AUC curve). */
+export const curveName = (c: { openmlid: number; learner: string; metric: Metric }) => `${c.openmlid}/${c.learner}/${c.metric}`;
+
 /** The path of one of `bench/lcdb_curves.py`'s files, extracted first where it is missing. */
 function extracted(name: string): string {
   const file = join(dir, name);
@@ -38,7 +41,7 @@ export function loadCorpus(metric: Metric): CorpusCurve[] {
     .filter((c) => c.score.every((v) => Number.isFinite(v) && v >= 0 && v <= 1))
     // the metric is part of the name: one data set × learner has an F1 and an AUC curve, and a harness
     // that finds a fit's curve by name must not score the one against the other
-    .map((c) => ({ model: `${c.openmlid}/${c.learner}/${metric}`, depth: null, n: c.n, dice: c.score, sd: c.sd, count: c.count, openmlid: c.openmlid, learner: c.learner, metric }));
+    .map((c) => ({ model: curveName({ ...c, metric }), depth: null, n: c.n, dice: c.score, sd: c.sd, count: c.count, openmlid: c.openmlid, learner: c.learner, metric }));
 }
 
 /**
@@ -59,11 +62,14 @@ export function sample<C extends { n: number[]; openmlid: number }>(curves: C[],
 /** The half whose quantiles score this one, so no coverage rests on the curves it scores. */
 export const otherHalf = (half: Half): Half => (half === 'held-out' ? 'calibrate' : 'held-out');
 
-/** The development corpus (F1 and AUC, half each) or the independent check (accuracy). */
-export function corpus(which: 'dev' | 'check', count: number, seed: number, half?: Half): CorpusCurve[] {
-  if (which === 'check') return sample(loadCorpus('accuracy'), count, seed, half);
-  return [...sample(loadCorpus('f1'), Math.ceil(count / 2), seed, half), ...sample(loadCorpus('auc'), Math.floor(count / 2), seed + 1, half)];
+/** The development corpus (F1 and AUC, half each) or the independent check (accuracy), of the curves `load` reads. */
+function drawn<C extends { n: number[]; openmlid: number }>(load: (m: Metric) => C[], which: 'dev' | 'check', count: number, seed: number, half?: Half): C[] {
+  if (which === 'check') return sample(load('accuracy'), count, seed, half);
+  return [...sample(load('f1'), Math.ceil(count / 2), seed, half), ...sample(load('auc'), Math.floor(count / 2), seed + 1, half)];
 }
+
+/** The development corpus (F1 and AUC, half each) or the independent check (accuracy). */
+export const corpus = (which: 'dev' | 'check', count: number, seed: number, half?: Half): CorpusCurve[] => drawn(loadCorpus, which, count, seed, half);
 
 /**
  * LCDB's single runs (outer and inner seed 0: the one run at each size that a usual grid has) with
@@ -87,10 +93,7 @@ export function loadRuns(metric: Metric): SingleRun[] {
 }
 
 /** As `corpus`, of single runs. */
-export function runsCorpus(which: 'dev' | 'check', count: number, seed: number, half?: Half): SingleRun[] {
-  if (which === 'check') return sample(loadRuns('accuracy'), count, seed, half);
-  return [...sample(loadRuns('f1'), Math.ceil(count / 2), seed, half), ...sample(loadRuns('auc'), Math.floor(count / 2), seed + 1, half)];
-}
+export const runsCorpus = (which: 'dev' | 'check', count: number, seed: number, half?: Half): SingleRun[] => drawn(loadRuns, which, count, seed, half);
 
 /**
  * LCDB's data sets as grids of learners: per data set and metric, the learners whose curves (of 8

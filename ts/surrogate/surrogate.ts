@@ -235,6 +235,7 @@ async function fitLstmCurves(curves: Curve[], variant: LstmVariant, o: Surrogate
       const rolled = roll(net, obs.model, steps, isFull(variant) ? 'full' : 'one', isFull(variant) ? obs.n.length : 1);
       const ns = rolled.map((p) => p.n);
       const mean = monotone((n) => interp(ns, rolled.map((p) => p.dice), n), ns[0], ns[ns.length - 1]);
+      // (the net's RMS residual is in-sample over its points, taken at that many degrees of freedom)
       return finish(variant, full, obs, {
         mean, members: [{ name: variant, weight: 1, at: mean }], residual: { sd: net.residualSd, dof: obs.n.length }, asymptote: null,
         params: { residual_sd: net.residualSd, final_loss: net.finalLoss, epochs: net.epochsRun }, aic: null,
