@@ -226,8 +226,6 @@ def train_bundle(job: dict, train: list[Case], val: list[Case], test: list[Case]
         parse = workflow.parser.get_parsed_content
         network, trainer = parse("network"), parse("train#trainer")
         inferer, preprocess, loss_fn = parse("validate#inferer"), parse("validate#preprocessing"), parse("loss")
-    except BundleError:
-        raise
     except Exception as err:  # noqa: BLE001 - MONAI and the user's constructors raise any type
         raise failure(config, err) from err
     val_loader = DataLoader(Dataset(val_data, transform=preprocess), batch_size=1)

@@ -83,16 +83,10 @@ def _transformed(job: dict, role: str, case: Any, image: torch.Tensor, label: to
 
 def _network(job: dict, field: str, in_channels: int, out_channels: int, spatial_dims: int) -> torch.nn.Module:
     m = job["model"]
-    if m["family"] == "target":
-        try:
-            net = target_network(m, f"{field}._target_")
-        except TargetError as err:
-            raise _Problem(_sentence(err)) from err
+    if m["family"] == "target":  # a TargetError names its field; try_job makes it the sentence
+        net = target_network(m, f"{field}._target_")
         if m.get("pretrained"):
-            try:
-                load_pretrained(net, m["pretrained"], f"{field}.pretrained")
-            except TargetError as err:
-                raise _Problem(_sentence(err)) from err
+            load_pretrained(net, m["pretrained"], f"{field}.pretrained")
         return net
     try:
         return build_model(m, spatial_dims=spatial_dims, in_channels=in_channels, out_channels=out_channels)

@@ -1,6 +1,5 @@
 import { groupBy } from '../../group';
 import { meanKnown } from '../../cli/format';
-import { mean } from '../../surrogate/random';
 import type { ReportData } from '../data';
 import type { ReportTable } from '../table';
 
@@ -13,12 +12,9 @@ export function costTable(d: ReportData): ReportTable {
     caption: `Trainable parameters, forward-pass FLOPs for one input and inference throughput per model, each the mean over that model's finished jobs (counted in the last column), experiment ${d.experiment}.`,
     header: ['Model', 'Layers', 'Parameters', 'GFLOPs', 'Throughput (img/s)', 'Mean training time (s)', 'Jobs'],
     rows: [...by.entries()].map(([model, rs]) => {
-      const num = (k: 'params' | 'flops' | 'throughput') => {
-        const v = rs.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
-        return v.length ? mean(v) : null;
-      };
+      const num = (k: 'params' | 'flops' | 'throughput' | 'seconds') => meanKnown(rs.map((r) => r[k]));
       const flops = num('flops');
-      return [model, rs[0].depth, num('params'), flops === null ? null : flops / 1e9, num('throughput'), meanKnown(rs.map((r) => r.seconds)), rs.length];
+      return [model, rs[0].depth, num('params'), flops === null ? null : flops / 1e9, num('throughput'), num('seconds'), rs.length];
     }),
     digits: [null, null, 0, 4, 1, 1, 0],
   };
