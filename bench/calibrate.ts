@@ -22,20 +22,22 @@
  *      then its own quantiles (`ONE_SIZE`) the same way;
  *   6. a single run's scatter about the mean over seeds (`sigmaRun`, the prior of a grid of single
  *      runs' noise, band.ts: singleRunSd): the median over the calibration half's single runs (seed
- *      0) of the RMS of run − mean at every size a forecast can observe (all but the largest).
+ *      0) of the RMS of run − mean at every size a forecast can observe (all but the largest);
+ *   7. the default's reliability on grids of those single runs (`SINGLE_RUNS`), scored against the
+ *      mean over seeds, the rows an answer from a grid without repeats quotes.
  *
  *   bash scripts/node.sh --import tsx bench/calibrate.ts [--curves all|N] [--lstm-curves 200] [--ensemble-only | --quantiles-only | --analogues-only | --runs-only]
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ANALOGUES_ALONE, CALIBRATION_FILE, ONE_SIZE, type Calibration, calibration, type Half, LEVELS, type MethodCalibration, type PointsBucket, type QuantileTable, type Quantiles, type Reliability, type ScaleWeights, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
+import { ANALOGUES_ALONE, CALIBRATION_FILE, ONE_SIZE, SINGLE_RUNS, quantilesOf, type Calibration, calibration, type Half, LEVELS, type MethodCalibration, type PointsBucket, type QuantileTable, type Quantiles, type Reliability, type ScaleWeights, type Stratum, UNCALIBRATED, bucketOf, useCalibration } from '../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../ts/surrogate/curve';
 import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { BOUNDED_MODELS, type CurveModelName, MODELS, type ParamPrior, fitModel } from '../ts/surrogate/parametric';
 import { quantile } from '../ts/surrogate/random';
 import { ANALOGUE_REACH, type Method, type ScaleParts, fitSurrogate, fromAnaloguesAlone, recentSlope } from '../ts/surrogate/surrogate';
 import { analogue } from '../ts/surrogate/analogue';
-import { corpus, leaveOwnDataSetOut, runsCorpus } from './lib/corpus';
+import { corpus, leaveOwnDataSetOut, otherHalf, runCurve, runsCorpus } from './lib/corpus';
 import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '200' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false }, 'analogues-only': { type: 'boolean', default: false }, 'runs-only': { type: 'boolean', default: false } } });
@@ -47,7 +49,7 @@ const only = args['ensemble-only'];
 const quantilesOnly = args['quantiles-only'];
 // --analogues-only: keep everything else; learn only the answers from 2 points and one (5. below; seconds)
 const analoguesOnly = args['analogues-only'];
-// --runs-only: keep everything else; learn only a single run's scatter (6. below; seconds)
+// --runs-only: keep everything else; learn only a single run's scatter and the reliability on single runs (6. and 7. below; minutes)
 const runsOnly = args['runs-only'];
 if ([only, quantilesOnly, analoguesOnly, runsOnly].filter(Boolean).length > 1) throw new Error('--ensemble-only, --quantiles-only, --analogues-only and --runs-only: one of them');
 // the stack and the scales as they are
@@ -71,9 +73,45 @@ function runScatter(): { sigmaRun: number; runs: number } {
 }
 const scatter = runScatter();
 log(`sigmaRun ${scatter.sigmaRun.toFixed(4)} from ${scatter.runs} single runs`);
+
+// 7. the default's reliability on grids of one run per size, the grids most users have (the rows of
+// 4. score means over about 25 seeds): each curve's single run observed to 10/25/50%, and pilots of
+// 2 sizes and 1 to 25% (its analogues alone), forecast at the largest n and scored against the
+// seeds' mean there (the Dice to expect). MAE and median on the held-out half; 95% coverage
+// cross-fitted, each half's runs under the quantiles the other half gave.
+const RUN_SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: 0 })), { cut: 0.25, pilot: 2 }, { cut: 0.25, pilot: 1 }];
+async function singleRunReliability(active: Calibration): Promise<Reliability[]> {
+  const runs: Record<Half, Curve[]> = {
+    calibrate: runsCorpus('dev', count, 1, 'calibrate').map((c) => runCurve(c, c.run, c.mean.at(-1)!)),
+    'held-out': runsCorpus('dev', count, 2, 'held-out').map((c) => runCurve(c, c.run, c.mean.at(-1)!)),
+  };
+  const rows: Reliability[] = [];
+  for (const { cut, pilot } of RUN_SCENARIOS) {
+    const s = {} as Record<Half, ReturnType<typeof summarise>>;
+    for (const half of ['calibrate', 'held-out'] as Half[]) {
+      useCalibration(quantilesOf(active, otherHalf(half)));
+      s[half] = summarise(await scoreMethod(runs[half], 'ensemble', cut, pilot));
+    }
+    const both = s.calibrate.curves + s['held-out'].curves;
+    const h = s['held-out'];
+    rows.push({
+      cut, ...(pilot ? { points: pilot } : {}), singleRuns: true, curves: h.curves, mae: h.mae, median: h.median,
+      coverage95: (s.calibrate.coverage95 * s.calibrate.curves + h.coverage95 * h.curves) / both, coverageCurves: both,
+      // a target's true n is read off the observed curve (evaluate.ts: targetOf), which here is one run's: not measured
+      targetLogError: null,
+    });
+  }
+  useCalibration(active);
+  log(`${SINGLE_RUNS}: ${rows.map((r) => `${r.cut}${r.points ? ` (${r.points} points)` : ''}: MAE ${r.mae.toFixed(4)} cov ${r.coverage95.toFixed(3)}`).join('; ')}`);
+  return rows;
+}
+
 if (runsOnly) {
-  const source = `${previous.source.replace(/; a single run's scatter .*$/, '')}; a single run's scatter (sigmaRun) from ${scatter.runs} single runs of the even half added with --runs-only`;
-  writeFileSync(CALIBRATION_FILE, `${JSON.stringify({ ...previous, sigmaRun: scatter.sigmaRun, source }, null, 1)}\n`);
+  leaveOwnDataSetOut();
+  const active = { ...previous, sigmaRun: scatter.sigmaRun };
+  const reliability = { ...previous.reliability, [SINGLE_RUNS]: await singleRunReliability(active) };
+  const source = `${previous.source.replace(/; a single run's scatter .*$/, '')}; a single run's scatter (sigmaRun) from ${scatter.runs} single runs of the even half, and the reliability on single runs, added with --runs-only`;
+  writeFileSync(CALIBRATION_FILE, `${JSON.stringify({ ...active, reliability, source }, null, 1)}\n`);
   log(`wrote ${CALIBRATION_FILE}`);
   process.exit(0);
 }
@@ -228,17 +266,30 @@ const conformal = (scores: number[], level: number) => {
   return s[Math.min(s.length - 1, Math.ceil((s.length + 1) * level) - 1)];
 };
 const BUCKETS: PointsBucket[] = ['few', 'mid', 'many'];
-/** Per bucket of observed points, each level's conformal quantile of the scores; a bucket with few scores borrows the pooled ones. */
-function bucketQuantiles(scores: { points: number; score: number }[]): QuantileTable {
+type StratumScore = { points: number; score: number; stratum?: Stratum };
+/** A score's stratum (calibration.ts: stratumOf): the fit's, or its bucket of observed points (within the data). */
+const stratumKey = (s: StratumScore): Stratum => s.stratum ?? bucketOf(s.points);
+const SHAPES: Stratum[] = [...BUCKETS.map((b): Stratum => `flat-${b}`), 'floor'];
+/**
+ * Per stratum (disjoint, as Mondrian conformal prediction has them), each level's conformal
+ * quantile of the scores. A shape's stratum (flat, floor) of fewer than 50 scores is not kept: its
+ * scores stay in their bucket. A bucket with fewer than 50 scores borrows every score not in a
+ * shape's stratum kept.
+ */
+function bucketQuantiles(scores: StratumScore[]): QuantileTable {
   const finite = scores.filter((s) => Number.isFinite(s.score));
-  const bucket = (b: PointsBucket) => {
-    const own = finite.filter((s) => bucketOf(s.points) === b).map((s) => s.score);
-    return own.length >= 50 ? own : finite.map((s) => s.score);
+  const shapes = SHAPES.filter((k) => finite.filter((s) => stratumKey(s) === k).length >= 50);
+  const strata: Stratum[] = [...BUCKETS, ...shapes];
+  const rest = finite.filter((s) => !shapes.includes(stratumKey(s)));
+  const bucket = (b: Stratum) => {
+    if (shapes.includes(b)) return finite.filter((s) => stratumKey(s) === b).map((s) => s.score);
+    const own = rest.filter((s) => bucketOf(s.points) === b).map((s) => s.score);
+    return own.length >= 50 ? own : rest.map((s) => s.score);
   };
-  const by = Object.fromEntries(BUCKETS.map((b) => [b, bucket(b)])) as Record<PointsBucket, number[]>;
+  const by = Object.fromEntries(strata.map((b) => [b, bucket(b)])) as Record<Stratum, number[]>;
   return {
-    quantiles: Object.fromEntries(BUCKETS.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(by[b], l)]))])) as QuantileTable['quantiles'],
-    counts: Object.fromEntries(BUCKETS.map((b) => [b, by[b].length])) as QuantileTable['counts'],
+    quantiles: Object.fromEntries(strata.map((b) => [b, Object.fromEntries(LEVELS.map((l) => [String(l), conformal(by[b], l)]))])) as QuantileTable['quantiles'],
+    counts: Object.fromEntries(strata.map((b) => [b, by[b].length])) as QuantileTable['counts'],
   };
 }
 /** A method's within-data scores: every observed size below the last, |fit − observed| over the method's scale there. */
@@ -255,7 +306,7 @@ function quantilesFrom(scored: Scored[], method: Method, w: ScaleWeights): Quant
   };
 }
 /** Whether a 95% interval holds the truth under this table: the score within its bucket's quantile. */
-const holds95 = (t: QuantileTable, x: { points: number; score: number }) => x.score <= t.quantiles[bucketOf(x.points)]['0.95'];
+const holds95 = (t: QuantileTable, x: StratumScore) => x.score <= (t.quantiles[stratumKey(x)] ?? t.quantiles[bucketOf(x.points)])!['0.95'];
 /** Whether a scored curve's 95% interval holds the truth at the largest n under these quantiles. */
 const covered = (s: Scored, q: Quantiles) => holds95(q, s);
 /** How many of a scored curve's observed sizes below the last its band holds under these (within-data) quantiles. */
@@ -324,9 +375,13 @@ const out: Calibration = {
   reliability: partial ? { ...previous.reliability, ...reliability } : reliability,
   oneSize: { gain: share },
   sigmaRun: scatter.sigmaRun,
+  // a partial run keeps what the file says of the parts it kept, and says what it relearnt
   source: analoguesOnly
     ? `${previous.source.replace(/; the quantiles of the answers from 2 points.*$/, '')}; the quantiles of the answers from 2 points and one added with --analogues-only`
+    : only
+    ? `${previous.source.replace(/; the ensemble's stack, scale, quantiles.*$/, '')}; the ensemble's stack, scale, quantiles (by stratum: flat curves and those at the floor apart) and reliability, sigmaRun and the reliability on single runs relearnt with --ensemble-only`
     : `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets learn the priors, stack and scales; quantiles from these and the ${held.length} curves of odd-id data sets${lstmCount ? ` (${lstmCount} of each for the LSTMs)` : ''}, coverage cross-fitted between the halves; written by bench/calibrate.ts${what ? ` (${what} with --${flag}-only)` : ''}`,
 };
+out.reliability[SINGLE_RUNS] = await singleRunReliability(out);
 writeFileSync(CALIBRATION_FILE, `${JSON.stringify(out, null, 1)}\n`);
 log(`wrote ${CALIBRATION_FILE}`);

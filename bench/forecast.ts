@@ -11,7 +11,8 @@
  * point is forecast, the share of targets given a point, the share whose range (open-ended where
  * undetermined) holds the true n, the median ln(hi/lo) of the placed targets' intervals, and
  * seconds per curve. Then, for the default method, how much of its MAE comes from curves that fall
- * after the cut (evaluate.ts: fallSplit) and its error on the others, and how well these curves
+ * after the cut (evaluate.ts: fallSplit) and its error on the others, its coverage on curves at
+ * the floor, observed flat, and the others apart (evaluate.ts: shapeRow), and how well these curves
  * know its MAE and coverage: 95% intervals over resampled data sets (evaluate.ts: resampledInterval),
  * and the error that the truth's own noise leaves to any forecaster (evaluate.ts: noiseFloor).
  *
@@ -29,7 +30,8 @@ import { LSTM_VARIANTS } from '../ts/surrogate/lstm';
 import { DEFAULT_METHOD, type Method } from '../ts/surrogate/surrogate';
 import { table } from '../ts/cli/format';
 import { type CorpusCurve, corpus, leaveOwnDataSetOut, otherHalf } from './lib/corpus';
-import { type Scored, type Summary, dataSetOf, fallSplit, lastValue, noiseFloor, pilotPart, resampledInterval, scoreMethod, summarise } from './lib/evaluate';
+import { FLAT_RANGE, FLOOR_DICE } from '../ts/surrogate/curve';
+import { SHAPE_HEADER, type Scored, type Summary, dataSetOf, fallSplit, shapeRow, lastValue, noiseFloor, pilotPart, resampledInterval, scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({
   options: { curves: { type: 'string', default: '300' }, 'lstm-curves': { type: 'string', default: '300' }, 'no-lstm': { type: 'boolean', default: false }, half: { type: 'string', default: 'held-out' } },
@@ -61,6 +63,7 @@ async function run(name: string, curves: CorpusCurve[]): Promise<Record<string, 
   const rows: (string | number)[][] = [];
   const at: Record<string, Record<string, Summary>> = {};
   const falls: (string | number)[][] = [];
+  const shapes: (string | number)[][] = [];
   const spreads: (string | number)[][] = [];
   for (const sc of SCENARIOS) {
     const { cut, pilot } = sc;
@@ -82,6 +85,7 @@ async function run(name: string, curves: CorpusCurve[]): Promise<Record<string, 
       if (method === DEFAULT_METHOD) {
         defaults[where] = scored;
         falls.push(fallRow(where, scored));
+        shapes.push(shapeRow(where, scored));
         spreads.push(spreadRow(where, scored, s));
       }
       rows.push([where, method, s.curves, f(s.mae), f(s.median), f(s.mae / r.mae, 2), f(s.coverage95, 3), f(s.coverageWithin95, 3), f(s.width95, 3), f(s.targetLogError, 3), f(s.targetFound, 2), f(s.targetCoverage, 3), f(s.targetWidth, 2), f(sec, 3)]);
@@ -90,6 +94,8 @@ async function run(name: string, curves: CorpusCurve[]): Promise<Record<string, 
   console.log(table(['cut', 'method', 'curves', 'MAE', 'median', 'MAE / last', '95% cover', 'cover within', '95% width', 'target |ln|', 'target found', 'target covered', 'target ln(hi/lo)', 's/curve'], rows));
   console.log(`\n${DEFAULT_METHOD} where curves fall after the cut (a non-decreasing forecast cannot follow them down):`);
   console.log(table(['cut', 'curves', 'fall > 0.02', 'MAE floor from falls', 'MAE on the rest', 'median on the rest'], falls));
+  console.log(`\n${DEFAULT_METHOD} by shape (3 sizes or more; calibration.ts: stratumOf): at the floor (Dice < ${FLOOR_DICE} at every size), flat (range < ${FLAT_RANGE}), and the others:`);
+  console.log(table(SHAPE_HEADER, shapes));
   console.log(`\n${DEFAULT_METHOD}'s MAE and coverage as known from these curves (95% intervals, data sets resampled: curves of one data set move together):`);
   console.log(table(['cut', 'curves', 'data sets', 'MAE', 'MAE 95% interval', '95% cover', 'cover 95% interval'], spreads));
   const floor = noiseFloor(curves);

@@ -18,8 +18,8 @@ import { type Half, calibration, quantilesOf, useCalibration } from '../ts/surro
 import type { Curve } from '../ts/surrogate/curve';
 import { DEFAULT_METHOD } from '../ts/surrogate/surrogate';
 import { table } from '../ts/cli/format';
-import { type SingleRun, curveName, leaveOwnDataSetOut, otherHalf, runsCorpus } from './lib/corpus';
-import { scoreMethod, summarise } from './lib/evaluate';
+import { type SingleRun, leaveOwnDataSetOut, otherHalf, runCurve, runsCorpus } from './lib/corpus';
+import { scoreMethod, shapeOf, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: '300' } } });
 const SCENARIOS = [
@@ -33,29 +33,23 @@ const SCENARIOS = [
 ];
 const f = (v: number | null, d = 3) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(d));
 
-/**
- * The observed points are `points`, the largest n's value is `truth` (the scored value). A single
- * run carries no sd or count, as a store's curve of one run per size does not; `repeats` gives the
- * seeds' (the mean curve, as bench/forecast.ts scores it) or, as 'agreeing', declares the points
- * means of 25 repeats that agree (the band as learnt, with no single run's noise added).
- */
-const curve = (c: SingleRun, points: number[], truth: number, repeats?: 'seeds' | 'agreeing'): Curve => ({
-  model: curveName(c), depth: null, n: c.n, dice: [...points.slice(0, -1), truth],
-  ...(repeats === 'seeds' ? { sd: c.sd, count: c.count } : repeats === 'agreeing' ? { sd: c.n.map(() => 0), count: c.n.map(() => 25) } : {}),
-});
-
 async function run(title: string, runs: SingleRun[]) {
   console.log(`\n== ${title}: ${runs.length} curves`);
   const rows: (string | number)[][] = [];
   for (const { cut, pilot } of SCENARIOS) {
-    const cover = async (curves: Curve[]) => summarise(await scoreMethod(curves, DEFAULT_METHOD, cut, pilot));
-    const means = await cover(runs.map((c) => curve(c, c.mean, c.mean.at(-1)!, 'seeds')));
-    const asLearnt = await cover(runs.map((c) => curve(c, c.run, c.mean.at(-1)!, 'agreeing')));
-    const single = await cover(runs.map((c) => curve(c, c.run, c.mean.at(-1)!)));
-    const own = await cover(runs.map((c) => curve(c, c.run, c.run.at(-1)!)));
-    rows.push([`${cut * 100}%${pilot ? `, ${pilot} point${pilot === 1 ? '' : 's'}` : ''}`, single.curves, f(means.mae, 4), f(single.mae, 4), f(means.coverage95), f(asLearnt.coverage95), f(single.coverage95), f(own.coverage95), f(asLearnt.width95), f(single.width95)]);
+    const scored = async (curves: Curve[]) => scoreMethod(curves, DEFAULT_METHOD, cut, pilot);
+    const cover = async (curves: Curve[]) => summarise(await scored(curves));
+    const means = await cover(runs.map((c) => runCurve(c, c.mean, c.mean.at(-1)!, 'seeds')));
+    const asLearnt = await cover(runs.map((c) => runCurve(c, c.run, c.mean.at(-1)!, 'agreeing')));
+    const singles = await scored(runs.map((c) => runCurve(c, c.run, c.mean.at(-1)!)));
+    const single = summarise(singles);
+    // the runs observed flat or at the floor, whose band takes a quantile of its own (calibration.ts: stratumOf)
+    const flat = summarise(singles.filter((x) => shapeOf(x) === 'flat'));
+    const floor = summarise(singles.filter((x) => shapeOf(x) === 'floor'));
+    const own = await cover(runs.map((c) => runCurve(c, c.run, c.run.at(-1)!)));
+    rows.push([`${cut * 100}%${pilot ? `, ${pilot} point${pilot === 1 ? '' : 's'}` : ''}`, single.curves, f(means.mae, 4), f(single.mae, 4), f(means.coverage95), f(asLearnt.coverage95), f(single.coverage95), f(own.coverage95), f(asLearnt.width95), f(single.width95), `${flat.curves}: ${f(flat.coverage95)}`, `${floor.curves}: ${f(floor.coverage95)}`]);
   }
-  console.log(table(['observed', 'curves', 'MAE means', 'MAE single', '95% cover means', 'single, band as learnt', 'single', 'single, own run', 'width as learnt', 'width'], rows));
+  console.log(table(['observed', 'curves', 'MAE means', 'MAE single', '95% cover means', 'single, band as learnt', 'single', 'single, own run', 'width as learnt', 'width', 'flat: single cover', 'floor: single cover'], rows));
 }
 
 leaveOwnDataSetOut();

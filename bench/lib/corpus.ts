@@ -92,6 +92,18 @@ export function loadRuns(metric: Metric): SingleRun[] {
   return raw.curves.filter((c) => [...c.run, ...c.mean].every((v) => Number.isFinite(v) && v >= 0 && v <= 1)).map((c) => ({ ...c, metric }));
 }
 
+/**
+ * A single run as a plateau curve: the observed points are `points` and the largest n's value is
+ * `truth` (the scored value). A single run carries no sd or count, as a store's curve of one run per
+ * size does not; `repeats` gives the seeds' (the mean curve, as bench/forecast.ts scores it) or, as
+ * 'agreeing', declares the points means of 25 repeats that agree (the band as learnt, with no single
+ * run's noise added).
+ */
+export const runCurve = (c: SingleRun, points: number[], truth: number, repeats?: 'seeds' | 'agreeing'): Curve => ({
+  model: curveName(c), depth: null, n: c.n, dice: [...points.slice(0, -1), truth],
+  ...(repeats === 'seeds' ? { sd: c.sd, count: c.count } : repeats === 'agreeing' ? { sd: c.n.map(() => 0), count: c.n.map(() => 25) } : {}),
+});
+
 /** As `corpus`, of single runs. */
 export const runsCorpus = (which: 'dev' | 'check', count: number, seed: number, half?: Half): SingleRun[] => drawn(loadRuns, which, count, seed, half);
 

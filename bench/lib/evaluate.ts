@@ -1,7 +1,7 @@
 import { groupBy } from '../../ts/group';
 import { dataSetId } from './corpus';
 import { targetSize } from '../../ts/surrogate/answers';
-import { TARGET_NEAR } from '../../ts/surrogate/calibration';
+import { type Stratum, TARGET_NEAR, bucketOf } from '../../ts/surrogate/calibration';
 import { type Curve, observedPart } from '../../ts/surrogate/curve';
 import { normal, quantile, rng } from '../../ts/surrogate/random';
 import { type FittedCurve, type Method, type ScaleParts, fitSurrogate } from '../../ts/surrogate/surrogate';
@@ -23,6 +23,8 @@ export interface Scored {
   score: number;
   parts: ScaleParts | null;
   points: number;
+  /** whose forecast quantile the fit's band took (calibration.ts: stratumOf) */
+  stratum: Stratum;
   /** |fit − observed| and the scale's parts at each observed size below the last: what the band within the data is calibrated on */
   within: { error: number; parts: ScaleParts }[];
   /** how many of those sizes' observed Dice the 95% band holds */
@@ -120,7 +122,7 @@ function scoreFit(c: Curve, fit: FittedCurve): Scored {
     const [lo, hi] = fit.band(n, 0.95);
     return lo <= y && y <= hi;
   }).length;
-  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, within: within.map(({ n, y }) => ({ error: Math.abs(fit.mean(n) - y), parts: fit.parts(n) })), withinCovered, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
+  return { model: c.model, truth, last, forecast, lo95, hi95, score: Math.abs(forecast - truth) / fit.scale(N), parts: fit.parts(N), points: fit.points, stratum: fit.stratum, within: within.map(({ n, y }) => ({ error: Math.abs(fit.mean(n) - y), parts: fit.parts(n) })), withinCovered, targetLogError, targetScore, targetFound, targetCovered, targetWidth };
 }
 
 /** Whether a curve observed up to `upTo` of its largest n can be scored: `fewest` points or more seen (2; 1 for a one-size pilot), and some left to forecast. */
@@ -167,7 +169,7 @@ export function lastValue(curves: Curve[], cut: number, fewest = 2): Scored[] {
     const obs = observedPart(c, cut);
     const last = obs.dice[obs.dice.length - 1];
     const truth = c.dice[c.dice.length - 1];
-    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, within: [], withinCovered: 0, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null }];
+    return [{ model: c.model, truth, last, forecast: last, lo95: NaN, hi95: NaN, score: NaN, parts: null, points: obs.n.length, stratum: bucketOf(obs.n.length), within: [], withinCovered: 0, targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null }];
   });
 }
 
@@ -207,6 +209,18 @@ export function summarise(s: Scored[]): Summary {
     targetWidth: tw.length ? quantile(tw, 0.5) : null,
   };
 }
+
+/** A scored curve's shape, as its stratum says it (calibration.ts: stratumOf): at the floor, flat, or neither. */
+export const shapeOf = (x: Scored): 'floor' | 'flat' | 'other' => (x.stratum === 'floor' ? 'floor' : x.stratum.startsWith('flat') ? 'flat' : 'other');
+/** The curves at the floor, the flat ones and the rest, summarised apart: coverage by shape. */
+export function shapeRow(where: string, s: Scored[]): (string | number)[] {
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
+  return [where, ...(['floor', 'flat', 'other'] as const).flatMap((k) => {
+    const x = summarise(s.filter((y) => shapeOf(y) === k));
+    return [x.curves, f(x.coverage95), f(x.width95), f(x.mae)];
+  })];
+}
+export const SHAPE_HEADER = ['cut', ...['floor', 'flat', 'other'].flatMap((k) => [k, '95% cover', '95% width', 'MAE'])];
 
 /**
  * What the non-decreasing rule costs on curves that fall after the cut-off (LCDB's QDA and SVC

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { atFloor, isFlat } from './curve';
 import type { CurveModelName, ParamPrior } from './parametric';
 
 /**
@@ -10,10 +11,15 @@ import type { CurveModelName, ParamPrior } from './parametric';
  * each cut-off. Written by `bench/calibrate.ts` (every figure in it is computed there); read here.
  */
 export interface QuantileTable {
-  /** quantiles of |error| / scale by bucket of observed points ('few' ≤ 5, 'mid' 6–9, 'many' ≥ 10), at each level */
-  quantiles: Record<PointsBucket, Record<string, number>>;
-  /** scores behind each bucket's quantiles */
-  counts: Record<PointsBucket, number>;
+  /**
+   * quantiles of |error| / scale by stratum (stratumOf), at each level: a bucket of observed points
+   * ('few' ≤ 5, 'mid' 6–9, 'many' ≥ 10), the same buckets of curves observed flat ('flat-few', …),
+   * and curves at the floor ('floor'); the last two absent within the data, in calibrations written
+   * before them, and where too few curves were of their kind
+   */
+  quantiles: Record<PointsBucket, Record<string, number>> & Partial<Record<ShapeStratum, Record<string, number>>>;
+  /** scores behind each stratum's quantiles */
+  counts: Record<PointsBucket, number> & Partial<Record<ShapeStratum, number>>;
 }
 
 export interface Quantiles extends QuantileTable {
@@ -58,6 +64,8 @@ export interface Reliability {
   coverageWithin95?: number;
   /** median |ln(n̂ / n)| of the target n, where both exist */
   targetLogError: number | null;
+  /** observed on one run per size (LCDB's seed 0) and scored against the mean over seeds: the rows of `SINGLE_RUNS` */
+  singleRuns?: boolean;
 }
 
 export interface Calibration {
@@ -120,6 +128,24 @@ export interface ScaleWeights {
 
 export type PointsBucket = 'few' | 'mid' | 'many';
 export const bucketOf = (m: number): PointsBucket => (m <= 5 ? 'few' : m <= 9 ? 'mid' : 'many');
+/**
+ * The stratum of a fit's forecast quantile (Mondrian conformal: each stratum's intervals are
+ * calibrated on its own curves): its bucket of observed points, apart for curves observed flat
+ * (isFlat) from 3 sizes on. A flat curve's uncertainty scale is small (no slope, no gain, members
+ * that agree), yet it may rise later: pooled with the rest, the 95% band held the truth on 0.79–0.89
+ * of LCDB's flat curves observed to 10/25% while the others' held it on 0.93–0.97 (bench/forecast.ts,
+ * "by shape"). Flat pilots of 3 or 4 points miss by less, relative to their scale, than flat curves
+ * of 10 points or more, so flatness splits each bucket rather than pooling them. A curve at the
+ * floor (atFloor: no size shows learning) is a stratum of its own before that: flat or not, it
+ * says nothing of when learning starts (its band held 0.75 of such curves pooled with the flat ones).
+ */
+export type ShapeStratum = `flat-${PointsBucket}` | 'floor';
+export type Stratum = PointsBucket | ShapeStratum;
+export const stratumOf = (obs: { dice: readonly number[] }): Stratum => {
+  const bucket = bucketOf(obs.dice.length);
+  if (obs.dice.length < 3) return bucket;
+  return atFloor(obs.dice) ? 'floor' : isFlat(obs.dice) ? `flat-${bucket}` : bucket;
+};
 export const LEVELS = [0.5, 0.8, 0.9, 0.95, 0.99];
 
 export const CALIBRATION_FILE = fileURLToPath(new URL('./calibration.json', import.meta.url));
@@ -132,6 +158,12 @@ export const CALIBRATION_FILE = fileURLToPath(new URL('./calibration.json', impo
 export const ANALOGUES_ALONE = 'ensemble:analogues-alone';
 /** The same from one size: its analogues are matched on the level alone, so its quantiles are its own too. */
 export const ONE_SIZE = 'ensemble:one-size';
+/**
+ * The default's reliability on grids of one run per size (bench/calibrate.ts, 7.): rows per cut-off
+ * and for pilots of 2 sizes and 1, quoted by an answer from a grid without repeats, whose single
+ * runs scatter about the Dice to expect more than the corpus's means do.
+ */
+export const SINGLE_RUNS = 'ensemble:single-runs';
 
 /** No corpus learnt yet (before `bench/calibrate.ts` first ran): no priors, the plain ensemble, normal quantiles. */
 const NONE: Calibration = { source: 'none', sigma0: 0.01, stack: { anchor: 1, gain: 1, slope: 0, tau: 4 },
@@ -166,13 +198,15 @@ const NORMAL: Record<string, number> = { '0.5': 0.674, '0.8': 1.282, '0.9': 1.64
 /**
  * The multiplier of a method's scale for a central interval of `level` with m observed points:
  * the conformal quantile, interpolated linearly between the stored levels; `within`: the one for
- * sizes inside the data (the forecast's where none was learnt).
+ * sizes inside the data (the forecast's where none was learnt). A forecast of a flat curve or one
+ * at the floor takes its stratum's (stratumOf) where the table has it, its bucket's otherwise.
  */
-export function multiplier(method: string, m: number, level: number, within = false): { q: number; calibrated: boolean } {
+export function multiplier(method: string, m: number, level: number, within = false, stratum: Stratum = bucketOf(m)): { q: number; calibrated: boolean } {
   const mc = calibration().methods[method];
   const q = within ? mc?.within : mc;
   if (within && !q) return multiplier(method, m, level);
-  const table = q && q.counts[bucketOf(m)] >= 20 ? q.quantiles[bucketOf(m)] : null;
+  const key = !within && (q?.counts[stratum] ?? 0) >= 20 ? stratum : bucketOf(m);
+  const table = q && (q.counts[key] ?? 0) >= 20 ? q.quantiles[key]! : null;
   const t = table ?? NORMAL;
   const ls = LEVELS.filter((l) => t[String(l)] !== undefined);
   if (level <= ls[0]) return { q: (t[String(ls[0])] * level) / ls[0], calibrated: !!table };

@@ -41,6 +41,23 @@ export const MIN_POINTS = 1;
  */
 export const WEAKLY_PINNED = 5;
 
+/**
+ * Observed Dice within this range is flat: the answer flags it (engine.ts: curveFlags), and from 3
+ * sizes on its band takes a quantile of its own (calibration.ts: stratumOf), since a flat start
+ * says nothing of whether or when the curve rises.
+ */
+export const FLAT_RANGE = 0.02;
+export const isFlat = (dice: readonly number[]) => Math.max(...dice) - Math.min(...dice) < FLAT_RANGE;
+
+/**
+ * Observed Dice below this at every size: no size shows learning (a network that predicts nothing,
+ * a classifier that predicts one class). The answer flags it, and from 3 sizes on its band takes a
+ * quantile of its own (calibration.ts: stratumOf): LCDB's curves like it rose later by 0.10 on
+ * average from 10% of their data.
+ */
+export const FLOOR_DICE = 0.05;
+export const atFloor = (dice: readonly number[]) => Math.max(...dice) < FLOOR_DICE;
+
 /** Checks a curve and throws a UserError naming `where` and the position of the first fault. */
 export function validateCurve(c: Curve, where: string): Curve {
   if (c.n.length !== c.dice.length) throw new UserError(`${where}: model '${c.model}': ${c.n.length} sizes but ${c.dice.length} dice values`);

@@ -1,7 +1,7 @@
 import { type BestAt, type Forecast, type PlateauPoint, type TargetAnswer, bestModelAt, forecastAt, plateauPoint, targetSize } from './answers';
 import type { TfBackend } from './backend';
-import { ANALOGUES_ALONE, ONE_SIZE, type Reliability, calibration } from './calibration';
-import { type Curve, WEAKLY_PINNED, observedPart } from './curve';
+import { ANALOGUES_ALONE, ONE_SIZE, type Reliability, SINGLE_RUNS, calibration } from './calibration';
+import { type Curve, FLAT_RANGE, FLOOR_DICE, WEAKLY_PINNED, atFloor, isFlat, observedPart } from './curve';
 import type { LstmOptions } from './lstm';
 import { ANSWER_FRACTIONS, BUDGET_FRACTIONS, DEFAULT_METHOD, type FittedCurve, type Method, analogueGainText, fitSurrogate, fromAnaloguesAlone } from './surrogate';
 import { diceText, f3, f4, int, pct } from './words';
@@ -32,7 +32,7 @@ export interface ModelAnswer {
   fit: FittedCurve;
   /** e.g. "pow4 0.52, mmf4 0.31, wbl4 0.17; left out: exp3 (needs 5 points, 4 observed)" */
   composition: string;
-  /** shapes the forecast may not capture: dips, a fall, a curve flat from the start, few points */
+  /** shapes the forecast may not capture (dips, a fall, a curve flat from the start, few points), and a grid of single runs' scatter */
   flags: string[];
   at: Forecast[];
   target: TargetAnswer | null;
@@ -61,11 +61,15 @@ export function curveFlags(obs: Curve): string[] {
   const drops = y.slice(1).map((v, i) => y[i] - v);
   const big = Math.max(0.02, 0.25 * range);
   if (y.length <= WEAKLY_PINNED) flags.push(`${y.length} points: the asymptote is weakly pinned`);
-  if (range < 0.02) flags.push('flat from the start (range < 0.02)');
+  if (atFloor(y)) flags.push(`no size shows learning yet (Dice < ${FLOOR_DICE} at every size): the points cannot say whether or when it rises`);
+  else if (isFlat(y)) flags.push(`flat from the start (range < ${FLAT_RANGE})`);
   else if (y[y.length - 1] < Math.max(...y) - big) flags.push('falls at the end: more data made it worse');
   else if (drops.some((d) => d > big)) flags.push('dips: a drop of more than a quarter of its range');
   return flags;
 }
+
+/** A grid without repeats: the run's scatter its band carries, said so the width is not read as the fit's doubt alone. */
+const runFlag = (fit: FittedCurve) => (fit.runSd > 0 ? [`one run per size: the intervals include a run's scatter about the mean over runs (sd ${f3(fit.runSd)})`] : []);
 
 function composition(fit: FittedCurve): string {
   const left = fit.left.map((l) => `${l.name} (${l.reason})`).join(', ');
@@ -76,12 +80,20 @@ function composition(fit: FittedCurve): string {
   return `${parts}${an}${left ? `; left out: ${left}` : ''}`;
 }
 
-/** The reliability row for the cut-off nearest in log to what this fit observed of its data set. */
+/**
+ * The reliability row for the cut-off nearest in log to what this fit observed of its data set.
+ * Answers from 2 points each or one (the analogues alone) have rows of their own; with both, the
+ * one size's. A grid of one run per size (any model whose band adds a run's scatter, band.ts:
+ * singleRunSd) quotes the default's rows measured on single runs: its runs scatter about the Dice
+ * to expect more than the corpus's means do, so the means' MAE would promise too much.
+ */
 function reliabilityAt(method: Method, fits: FittedCurve[]): Reliability | null {
-  // answers from 2 points each or one (the analogues alone) have rows of their own; with both, the one size's
-  const alone = fits.length > 0 && fits.every(fromAnaloguesAlone) ? calibration().reliability[fits.some((f) => f.points === 1) ? ONE_SIZE : ANALOGUES_ALONE] : undefined;
-  const rows = alone ?? calibration().reliability[method];
-  if (!rows?.length || !fits.length) return null;
+  if (!fits.length) return null;
+  const table = calibration().reliability;
+  const points = fits.every(fromAnaloguesAlone) ? (fits.some((f) => f.points === 1) ? 1 : 2) : undefined;
+  const single = method === DEFAULT_METHOD && fits.some((f) => f.runSd > 0) ? table[SINGLE_RUNS]?.filter((r) => r.points === points) : undefined;
+  const rows = single?.length ? single : points ? table[points === 1 ? ONE_SIZE : ANALOGUES_ALONE] : table[method];
+  if (!rows?.length) return null;
   const cut = Math.min(...fits.map((f) => f.observedMaxN / f.nRef));
   return rows.reduce((a, b) => (Math.abs(Math.log(b.cut / cut)) < Math.abs(Math.log(a.cut / cut)) ? b : a));
 }
@@ -93,7 +105,7 @@ export async function answer(curves: Curve[], o: AnswerOptions = {}): Promise<An
     const full = curves.find((c) => c.model === fit.model)!;
     return {
       model: fit.model, fit, composition: composition(fit),
-      flags: curveFlags(observedPart(full, o.observedUpTo ?? 1)),
+      flags: [...curveFlags(observedPart(full, o.observedUpTo ?? 1)), ...runFlag(fit)],
       at: forecastAt(fit, ANSWER_FRACTIONS.map((f) => f * fit.nRef)),
       target: o.targetDice === undefined ? null : targetSize(fit, o.targetDice),
       plateau: plateauPoint(fit, o.plateauThreshold, o.plateauStep),
@@ -167,10 +179,12 @@ export function answerLines(a: Answer): string[] {
   const r = a.reliability;
   if (r) {
     lines.push(
-      `reliability of ${a.method} on ${r.curves} held-out real learning curves observed to ${pct(r.cut)}${r.points ? `, pilots of ${r.points} size${r.points === 1 ? '' : 's'} (its analogues alone)` : ''}: ` +
-        `MAE ${f3(r.mae)} at the largest n (median ${f3(r.median)}), 95% intervals covered ${pct(r.coverage95)}` +
+      `reliability of ${a.method} on ${r.curves} held-out real learning curves${r.singleRuns ? ' of one run per size' : ''} observed to ${pct(r.cut)}${r.points ? `, pilots of ${r.points} size${r.points === 1 ? '' : 's'} (its analogues alone)` : ''}: ` +
+        `MAE ${f3(r.mae)} at the largest n${r.singleRuns ? ' against the mean over runs' : ''} (median ${f3(r.median)}), 95% intervals covered ${pct(r.coverage95)}` +
         // cross-fitted: each half of the corpus scored with the quantiles the other half gave (calibration.ts: halves)
-        (r.coverageCurves ? ` (cross-fitted on ${r.coverageCurves} curves)` : ''),
+        (r.coverageCurves ? ` (cross-fitted on ${r.coverageCurves} curves)` : '') +
+        // single runs measured for the default alone: another method's rows are on means, which single runs miss by more
+        (!r.singleRuns && a.models.some((m) => m.fit.runSd > 0) ? '; measured on means over seeds, not single runs' : ''),
     );
   } else if (a.models.length) lines.push(`reliability of ${a.method}: not measured on the corpus of real learning curves`);
   for (const s of a.skipped) lines.push(`skipped ${s.model}: ${s.reason}`);

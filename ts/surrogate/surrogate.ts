@@ -1,6 +1,6 @@
 import { type Analogue, analogue, haveAnalogues } from './analogue';
 import type { TfBackend } from './backend';
-import { ANALOGUES_ALONE, ONE_SIZE, calibration, multiplier } from './calibration';
+import { ANALOGUES_ALONE, ONE_SIZE, type Stratum, calibration, multiplier, stratumOf } from './calibration';
 import { interp } from './interp';
 import { zOf } from './jstat';
 import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread, singleRunSd } from './band';
@@ -47,6 +47,8 @@ export interface FittedCurve {
   parts: (n: number) => ScaleParts;
   /** the sd of a single run's noise the band adds in quadrature (band.ts: singleRunSd; 0 where the grid has repeats) */
   runSd: number;
+  /** whose forecast quantile the band takes: the bucket of its points, a flat curve's, or the floor's (calibration.ts: stratumOf) */
+  stratum: Stratum;
   /** Dice as n → ∞, or null where the surrogate has no asymptote */
   asymptote: number | null;
   /** fitted parameters, or the members' weights for the ensemble and the chosen family for best-aic */
@@ -173,7 +175,8 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     return w.floor + w.noise * p.noise + w.spread * p.spread + w.gain * p.gain + w.slope * p.slope + w.horizon * p.horizon + (w.analogue ?? 0) * p.analogue;
   };
   const quantiles = quantilesOf(raw, m, method);
-  const q95 = multiplier(quantiles, m, 0.95);
+  const stratum = stratumOf(obs);
+  const q95 = multiplier(quantiles, m, 0.95, false, stratum);
   // the spread between repeats (seeds, folds) is measured, not learnt: where it exceeds the corpus's usual noise it joins the calibrated width in quadrature
   const repeats = repeatHalfWidth(obs, repeatSpread(obs), cal.sigma0);
   // The answers from 2 points or one pass through the points, so within the data their learnt
@@ -182,7 +185,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
   const floor = fromAnaloguesAlone(raw) ? cal.sigma0 : 0;
   // a grid of one run per size scatters more than the corpus's means the band was learnt on: that excess joins it in quadrature
   const run = singleRunSd(obs, raw.residual, cal);
-  const halfWidth = (n: number, level: number) => Math.max(Math.hypot(bandMultiplier(quantiles, obs.n, n, level) * scale(n), repeats(n, level), zOf(level) * run), zOf(level) * floor);
+  const halfWidth = (n: number, level: number) => Math.max(Math.hypot(bandMultiplier(quantiles, obs.n, n, level, stratum) * scale(n), repeats(n, level), zOf(level) * run), zOf(level) * floor);
   const rawBand = (n: number, level: number): [number, number] => {
     const mu = clip(raw.mean(n));
     const h = halfWidth(n, level);
@@ -192,7 +195,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
     band: monotoneBand(rawBand, bandSizes(obs, fullN(full)), obs),
-    halfWidth, scale, parts, runSd: run,
+    halfWidth, scale, parts, runSd: run, stratum,
     asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
     params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,
     calibrated: q95.calibrated,
@@ -206,10 +209,10 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
  * ln n (the band does not jump at a point). Both are conformal quantiles on real curves; with the
  * forecast's alone the default's band held only 0.73–0.91 of LCDB's observed sizes below the last.
  */
-function bandMultiplier(method: string, ns: number[], n: number, level: number): number {
+function bandMultiplier(method: string, ns: number[], n: number, level: number, stratum: Stratum): number {
   const m = ns.length;
   const last = ns[m - 1];
-  const past = multiplier(method, m, level).q;
+  const past = multiplier(method, m, level, false, stratum).q;
   if (n >= last) return past;
   const inside = multiplier(method, m, level, true).q;
   const prev = m > 1 ? ns[m - 2] : last;

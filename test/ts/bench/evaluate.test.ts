@@ -83,7 +83,7 @@ describe('leave-future-out scoring', () => {
 
 describe('resampledInterval', () => {
   const scored = (model: string, covered: boolean): Scored => ({
-    model, truth: 0.5, last: 0.5, forecast: 0.5, lo95: covered ? 0.4 : 0.6, hi95: 0.7, score: 0, parts: null, points: 8, within: [], withinCovered: 0,
+    model, truth: 0.5, last: 0.5, forecast: 0.5, lo95: covered ? 0.4 : 0.6, hi95: 0.7, score: 0, parts: null, points: 8, stratum: 'mid', within: [], withinCovered: 0,
     targetLogError: null, targetScore: null, targetFound: null, targetCovered: null, targetWidth: null,
   });
   const coverage = (s: Scored[]) => summarise(s).coverage95;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANALOGUES_ALONE, ONE_SIZE, calibration, multiplier } from '../../../ts/surrogate/calibration';
+import { ANALOGUES_ALONE, ONE_SIZE, SINGLE_RUNS, calibration, multiplier } from '../../../ts/surrogate/calibration';
 import type { Curve } from '../../../ts/surrogate/curve';
 import { OPEN_ABOVE, answer, answerLines, familiesAlone, plateauLine, targetLine } from '../../../ts/surrogate/engine';
 import { normal, rng } from '../../../ts/surrogate/random';
@@ -288,8 +288,9 @@ describe('the calibration the engine reads', () => {
 
 describe('a target the points allow already at their smallest size', () => {
   it('is "n ≤ …", not an interval starting at the smallest n: fewer images may do, and the points cannot say how few', async () => {
-    // means of 3 repeats whose spread is within the corpus's usual noise: the learnt band alone
-    const means: Curve = { ...flat91, sd: NS.map(() => 0.004), count: NS.map(() => 3) };
+    // means of 3 repeats whose spread is within the corpus's usual noise: the learnt band alone;
+    // rising gently, not flat (a flat curve's band is wider, below too: its interval is open, below)
+    const means: Curve = { ...flat91, dice: [0.905, 0.915, 0.922, 0.927], sd: NS.map(() => 0.004), count: NS.map(() => 3) };
     const a = await answer([means], { targetDice: 0.9 });
     const t = a.models[0].target!;
     // the band's upper edge is above 0.9 at n = 24: nothing observed bounds n from below
@@ -474,5 +475,75 @@ describe('an answer with no model answered', () => {
     const lines = answerLines(a);
     expect(lines.some((l) => l.startsWith('reliability'))).toBe(false);
     expect(lines).toEqual(['skipped x: 2 observed point(s); pow4 needs 4']);
+  });
+});
+
+describe('a grid of one run per size', () => {
+  // the same 4 points as single runs, and as means of 3 runs each that scatter (sd 0.01)
+  const repeated: Curve = { ...rising, sd: NS.map(() => 0.01), count: NS.map(() => 3) };
+  it('quotes the reliability measured on single runs against the mean over runs, and notes the run scatter in its intervals; with repeats, the means\' rows', async () => {
+    const single = await answer([rising]);
+    const m = single.models[0];
+    expect(m.fit.runSd).toBeGreaterThan(0);
+    expect(m.flags).toContain(`one run per size: the intervals include a run's scatter about the mean over runs (sd ${m.fit.runSd.toFixed(3)})`);
+    expect(answerLines(single)).toContain(`  note: ${m.flags.at(-1)}`);
+    const rows = calibration().reliability[SINGLE_RUNS];
+    // 96 images observed to 96: the row of the largest cut-off, without pilots
+    expect(single.reliability).toEqual(rows.find((r) => r.cut === 0.5 && r.points === undefined));
+    expect(single.reliability!.singleRuns).toBe(true);
+    expect(answerLines(single).find((l) => l.startsWith('reliability'))).toMatch(/^reliability of ensemble on \d+ held-out real learning curves of one run per size observed to 50%: MAE 0\.\d{3} at the largest n against the mean over runs/);
+    // a single run scatters about the Dice to expect: the corpus says the error is larger than on means
+    expect(single.reliability!.mae).toBeGreaterThan(calibration().reliability.ensemble.find((r) => r.cut === 0.5)!.mae);
+
+    const means = await answer([repeated]);
+    expect(means.models[0].fit.runSd).toBe(0);
+    expect(means.models[0].flags.join(' ')).not.toContain('one run per size');
+    expect(means.reliability).toEqual(calibration().reliability.ensemble.find((r) => r.cut === 0.5));
+    expect(answerLines(means).find((l) => l.startsWith('reliability'))).not.toContain('one run per size');
+    // one model without repeats beside one with them: the weaker rows
+    expect((await answer([repeated, { ...rising, model: 'other' }])).reliability!.singleRuns).toBe(true);
+    // another method's rows are on means: said so beside a grid of single runs
+    const pow4 = await answer([rising], { method: 'pow4' });
+    expect(pow4.reliability).toEqual(calibration().reliability.pow4.find((r) => r.cut === 0.5));
+    expect(answerLines(pow4).find((l) => l.startsWith('reliability'))).toMatch(/; measured on means over seeds, not single runs$/);
+    expect(answerLines(await answer([repeated], { method: 'pow4' })).find((l) => l.startsWith('reliability'))).not.toContain('single runs');
+    // from 2 single runs each, the single runs' 2-point pilots
+    expect((await answer([{ ...rising, n: [48, 96], dice: [0.79, 0.845] }])).reliability).toEqual(rows.find((r) => r.points === 2));
+  });
+});
+
+describe('a curve observed flat', () => {
+  // declared means of 25 repeats that agree, so no run's scatter joins the band: the quantile alone
+  const agreeing = (c: Curve): Curve => ({ ...c, sd: c.n.map(() => 0), count: c.n.map(() => 25) });
+  it('takes the flat curves\' own forecast quantile, learnt on real curves observed flat, and one at the floor the floor\'s; a rising curve its bucket\'s', async () => {
+    const table = calibration().methods.ensemble;
+    expect(table.counts['flat-few']).toBeGreaterThanOrEqual(50);
+    const flatQ = multiplier('ensemble', 4, 0.95, false, 'flat-few').q;
+    // a flat start says nothing of whether the curve rises: relative to its small scale, real flat curves missed by more
+    expect(flatQ).toBeGreaterThan(multiplier('ensemble', 4, 0.95).q);
+    for (const c of [flatStart, flat91]) {
+      const fit = (await answer([agreeing(c)])).models[0].fit;
+      expect(fit.stratum).toBe('flat-few');
+      const n = 2 * fit.nRef;
+      expect(fit.halfWidth(n, 0.95)).toBeCloseTo(flatQ * fit.scale(n), 12);
+    }
+    const up = (await answer([agreeing(rising)])).models[0].fit;
+    expect(up.stratum).toBe('few');
+    expect(up.halfWidth(2 * up.nRef, 0.95)).toBeCloseTo(multiplier('ensemble', 4, 0.95).q * up.scale(2 * up.nRef), 12);
+    // the cost: a flat curve's band is as wide below as above, so a target just under it, met at
+    // the smallest size, has an interval open above (a gently rising one's is closed, above)
+    const under = await answer([agreeing(flat91)], { targetDice: 0.9 });
+    expect(under.models[0].target).toMatchObject({ status: 'observed', n: 24, lo: 24, hi: null, openBelow: true });
+    // a curve at the floor (no size shows learning) has a stratum of its own, flat or not, and says so
+    const zero = (await answer([agreeing({ ...flatStart, dice: [0, 0.01, 0, 0.03] })])).models[0];
+    expect(zero.fit.stratum).toBe('floor');
+    expect(table.counts.floor).toBeGreaterThanOrEqual(50);
+    expect(zero.fit.halfWidth(2 * zero.fit.nRef, 0.95)).toBeCloseTo(multiplier('ensemble', 4, 0.95, false, 'floor').q * zero.fit.scale(2 * zero.fit.nRef), 12);
+    expect(zero.flags).toContain('no size shows learning yet (Dice < 0.05 at every size): the points cannot say whether or when it rises');
+    // on real curves like it, learning started later often enough that 95% reaches well above the points
+    expect(zero.at[0].hi95).toBeGreaterThan(0.1);
+    // within the data the band keeps its bucket's quantile (the flat stratum is the forecast's)
+    const f = (await answer([agreeing(flatStart)])).models[0].fit;
+    expect(f.halfWidth(NS[1], 0.95)).toBeCloseTo(multiplier('ensemble', 4, 0.95, true).q * f.scale(NS[1]), 12);
   });
 });

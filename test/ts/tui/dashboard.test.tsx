@@ -45,8 +45,9 @@ describe('dashboard overview', () => {
     // the progress and the failures are still there
     expect(f).toContain('1 running');
     expect(f).toContain('failures (1)');
-    // on a taller terminal every line of the answer fits
-    const tall = frameOf(<DashboardView snap={snap} colour={false} answer={dash} width={200} height={60} />);
+    // on a wider, taller terminal every line of the answer fits (the longest, the reliability line
+    // of a grid of single runs, is about 210 columns)
+    const tall = frameOf(<DashboardView snap={snap} colour={false} answer={dash} width={240} height={60} />);
     for (const l of dash.lines) expect(tall).toContain(l);
   });
 
