@@ -88,6 +88,27 @@ describe('nextJob', () => {
     expect(d.scores.filter((s) => s.job.n < N && s.perSecond > full.perSecond).length).toBeGreaterThan(0);
   });
 
+  it('for the Dice at 100%, measures 100% before it stops on diminishing returns: an erratic curve no job narrows at a worthwhile rate', async () => {
+    // an LCDB-like grid, cost ∝ n; the ladder's runs alternate 0.5 / 0.7, a band as wide as the full grid's would give
+    const N = 4096;
+    const sizes = [...Array.from({ length: 24 }, (_, k) => Math.round(16 * 2 ** (k / 2))).filter((n) => n < N), N].map((n) => ({ n, fraction: n / N }));
+    const runs = ladder(sizes).map((s, i) => ({ model: 'a', n: s.n, dice: 0.6 + (i % 2 ? 0.1 : -0.1), seconds: 0.01 * s.n, epochs: 1 }));
+    const d = await nextJob({ models: [{ model: 'a', depth: null }], sizes, nFull: N, runs });
+    expect(d.action).toBe('train');
+    if (d.action !== 'train') return;
+    expect(d.job.n).toBe(N);
+    expect(d.scores.some((s) => s.worth)).toBe(false);
+    expect(d.reason).toMatch(/^a at 100%: no job narrows its answer at a worthwhile rate, but the Dice at 100% is measured only by training it; from the sizes trained the answer is 0\.\d{3} wide where 0\.0200 is asked; ~41 s$/);
+    // not yet "as precisely as the grid allows": until 100% is trained only the precision asked answers it
+    const [m] = d.intervals;
+    expect(m.aim).toBe(m.tolerance);
+    expect(1.25 * m.floor!).toBeGreaterThan(m.tolerance);
+    // with 100% trained, the full grid's spread is aimed at again, and 100% is never asked twice
+    const after = await nextJob({ models: [{ model: 'a', depth: null }], sizes, nFull: N, runs: [...runs, { model: 'a', n: N, dice: 0.6, seconds: 0.01 * N, epochs: 1 }] });
+    expect(after.intervals[0].aim).toBeCloseTo(Math.max(after.intervals[0].tolerance, 1.25 * after.intervals[0].floor!), 12);
+    expect(after.action === 'train' && after.job.n === N).toBe(false);
+  });
+
   it('for a target reached between two trained sizes, trains a size between them', async () => {
     const target = curve(0.3 * 400); // reached between 20% and 40%
     const d = await nextJob(study(['a'], runsOf('a', curve, LADDER)), { ladder: LADDER, targetDice: target });
