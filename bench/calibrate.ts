@@ -38,7 +38,7 @@ import { quantile } from '../ts/surrogate/random';
 import { ANALOGUE_REACH, type Method, type ScaleParts, fitSurrogate, fromAnaloguesAlone, recentSlope } from '../ts/surrogate/surrogate';
 import { analogue } from '../ts/surrogate/analogue';
 import { corpus, leaveOwnDataSetOut, otherHalf, runCurve, runsCorpus } from './lib/corpus';
-import { type Scored, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
+import { type Scored, type Summary, byName, pilotPart, scoreMethod, summarise } from './lib/evaluate';
 
 const { values: args } = parseArgs({ options: { curves: { type: 'string', default: 'all' }, 'lstm-curves': { type: 'string', default: '200' }, 'quantiles-only': { type: 'boolean', default: false }, 'ensemble-only': { type: 'boolean', default: false }, 'analogues-only': { type: 'boolean', default: false }, 'runs-only': { type: 'boolean', default: false } } });
 // --ensemble-only: keep sigma0, the priors, the shared scale and every other method's quantiles;
@@ -87,7 +87,7 @@ async function singleRunReliability(active: Calibration): Promise<Reliability[]>
   };
   const rows: Reliability[] = [];
   for (const { cut, pilot } of RUN_SCENARIOS) {
-    const s = {} as Record<Half, ReturnType<typeof summarise>>;
+    const s = {} as Record<Half, Summary>;
     for (const half of ['calibrate', 'held-out'] as Half[]) {
       useCalibration(quantilesOf(active, otherHalf(half)));
       s[half] = summarise(await scoreMethod(runs[half], 'ensemble', cut, pilot));
