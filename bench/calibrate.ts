@@ -63,9 +63,12 @@ const log = (s: string) => console.log(`[${((performance.now() - t0) / 1000).toF
 // 'all': every curve of the half; a sample of a few hundred leaves the quantiles to a few dozen data sets
 const count = args.curves === 'all' ? Number.POSITIVE_INFINITY : Number(args.curves);
 
+// the even half's single runs, drawn once: 6. learns their scatter, 7. scores them
+const evenRuns = runsCorpus('dev', count, 1, 'calibrate');
+
 // 6. a single run's scatter about the mean over seeds, at every size but the largest
 function runScatter(): { sigmaRun: number; runs: number } {
-  const rms = runsCorpus('dev', count, 1, 'calibrate').map((c) => {
+  const rms = evenRuns.map((c) => {
     const d = c.run.slice(0, -1).map((v, i) => (v - c.mean[i]) ** 2);
     return Math.sqrt(d.reduce((t, v) => t + v, 0) / d.length);
   });
@@ -82,7 +85,7 @@ log(`sigmaRun ${scatter.sigmaRun.toFixed(4)} from ${scatter.runs} single runs`);
 const RUN_SCENARIOS = [...CUTS.map((cut) => ({ cut, pilot: 0 })), { cut: 0.25, pilot: 2 }, { cut: 0.25, pilot: 1 }];
 async function singleRunReliability(active: Calibration): Promise<Reliability[]> {
   const runs: Record<Half, Curve[]> = {
-    calibrate: runsCorpus('dev', count, 1, 'calibrate').map((c) => runCurve(c, c.run, c.mean.at(-1)!)),
+    calibrate: evenRuns.map((c) => runCurve(c, c.run, c.mean.at(-1)!)),
     'held-out': runsCorpus('dev', count, 2, 'held-out').map((c) => runCurve(c, c.run, c.mean.at(-1)!)),
   };
   const rows: Reliability[] = [];
@@ -110,7 +113,7 @@ if (runsOnly) {
   leaveOwnDataSetOut();
   const active = { ...previous, sigmaRun: scatter.sigmaRun };
   const reliability = { ...previous.reliability, [SINGLE_RUNS]: await singleRunReliability(active) };
-  const source = `${previous.source.replace(/; a single run's scatter .*$/, '')}; a single run's scatter (sigmaRun) from ${scatter.runs} single runs of the even half, and the reliability on single runs, added with --runs-only`;
+  const source = `${previous.source.replace(/; a single run's scatter [^;]*/, '')}; a single run's scatter (sigmaRun) from ${scatter.runs} single runs of the even half, and the reliability on single runs, added with --runs-only`;
   writeFileSync(CALIBRATION_FILE, `${JSON.stringify({ ...active, reliability, source }, null, 1)}\n`);
   log(`wrote ${CALIBRATION_FILE}`);
   process.exit(0);
@@ -375,11 +378,11 @@ const out: Calibration = {
   reliability: partial ? { ...previous.reliability, ...reliability } : reliability,
   oneSize: { gain: share },
   sigmaRun: scatter.sigmaRun,
-  // a partial run keeps what the file says of the parts it kept, and says what it relearnt
+  // a partial run keeps what the file says of the parts it kept (each clause up to its ';'), and says what it relearnt
   source: analoguesOnly
-    ? `${previous.source.replace(/; the quantiles of the answers from 2 points.*$/, '')}; the quantiles of the answers from 2 points and one added with --analogues-only`
+    ? `${previous.source.replace(/; the quantiles of the answers from 2 points[^;]*/, '')}; the quantiles of the answers from 2 points and one added with --analogues-only`
     : only
-    ? `${previous.source.replace(/; the ensemble's stack, scale, quantiles.*$/, '')}; the ensemble's stack, scale, quantiles (by stratum: flat curves and those at the floor apart) and reliability, sigmaRun and the reliability on single runs relearnt with --ensemble-only`
+    ? `${previous.source.replace(/; the ensemble's stack, scale, quantiles[^;]*/, '')}; the ensemble's stack, scale, quantiles (by stratum: flat curves and those at the floor apart) and reliability, sigmaRun and the reliability on single runs relearnt with --ensemble-only`
     : `LCDB 1.0 (lcdb sdist on PyPI), F1 + AUC databases: ${cal.length} curves of even-id data sets learn the priors, stack and scales; quantiles from these and the ${held.length} curves of odd-id data sets${lstmCount ? ` (${lstmCount} of each for the LSTMs)` : ''}, coverage cross-fitted between the halves; written by bench/calibrate.ts${what ? ` (${what} with --${flag}-only)` : ''}`,
 };
 out.reliability[SINGLE_RUNS] = await singleRunReliability(out);
