@@ -121,13 +121,14 @@ function summarise(name: string, rows: Row[], target: boolean) {
     const shares = mine.map((r) => r.share);
     // answers this strategy placed (a target n may be undetermined), compared or not
     const given = mine.flatMap((r) => r.errors.filter((e) => err(e) !== null)).length;
-    return { s, worlds: mine.length, given, answers: errs.length, share: mean(shares), shareMed: med(shares), mae: mean(errs), median: med(errs), cover: mean(cov.map(Number)), jobs: mean(mine.map((r) => r.jobs)) };
+    const widths = mine.flatMap((r) => r.errors.map((e) => e.width)).filter((w): w is number => w !== null);
+    return { s, worlds: mine.length, given, answers: errs.length, share: mean(shares), shareMed: med(shares), mae: mean(errs), median: med(errs), cover: mean(cov.map(Number)), width: widths.length ? mean(widths) : null, jobs: mean(mine.map((r) => r.jobs)) };
   });
   console.log(`\n== ${name}`);
   const what = target ? '|ln(n̂/n)|' : '|Dice@100% err|';
   console.log(table(
-    ['strategy', 'worlds', 'answers given', 'answers compared', 'compute (mean)', 'compute (median)', `${what} mean`, `${what} median`, '95% covered', 'jobs/world'],
-    stats.map((x) => [x.s, x.worlds, x.given, x.answers, f(x.share, 3), f(x.shareMed, 3), f(x.mae), f(x.median), f(x.cover, 3), f(x.jobs, 1)]),
+    ['strategy', 'worlds', 'answers given', 'answers compared', 'compute (mean)', 'compute (median)', `${what} mean`, `${what} median`, '95% covered', ...(target ? [] : ['95% width (mean)']), 'jobs/world'],
+    stats.map((x) => [x.s, x.worlds, x.given, x.answers, f(x.share, 3), f(x.shareMed, 3), f(x.mae), f(x.median), f(x.cover, 3), ...(target ? [] : [f(x.width, 3)]), f(x.jobs, 1)]),
   ));
   const stops = new Map<string, number>();
   for (const r of rows.filter((r) => r.strategy === 'adaptive')) stops.set(r.stop.split(':')[0], (stops.get(r.stop.split(':')[0]) ?? 0) + 1);

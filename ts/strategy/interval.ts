@@ -30,6 +30,8 @@ export interface ModelInterval {
   /** the spread with every grid size trained, as forecast (null until estimated), and the spread aimed at */
   floor: number | null;
   aim: number;
+  /** the Dice at 100% is measured (trained or in flight): only another seed there is offered, and with as many as allowed it is answered whatever the width (choose.ts: atFull) */
+  measured?: boolean;
   answer: ModelAnswer;
 }
 
@@ -140,7 +142,9 @@ export function spreadChangeText(before: ModelInterval, after: ModelInterval): s
 export function intervalLine(m: ModelInterval): string {
   const w = (v: number) => (m.question === 'dice' ? v.toFixed(3) : `×${Math.exp(v).toFixed(2)}`);
   const grid = m.aim > m.tolerance ? `; the full grid would give ${w(m.floor!)}` : '';
-  const ok = m.excess === 0 ? (m.aim > m.tolerance ? `as precise as the grid allows${grid}` : 'within the precision asked') : `${spreadText(m)} wide, asked ${w(m.tolerance)}${grid}`;
+  const ok = m.measured && m.excess === 0 && m.spread > m.aim
+    ? `measured at 100%, with as many seeds as allowed there; ${spreadText(m)} wide, asked ${w(m.tolerance)}${grid}`
+    : m.excess === 0 ? (m.aim > m.tolerance ? `as precise as the grid allows${grid}` : 'within the precision asked') : `${spreadText(m)} wide, asked ${w(m.tolerance)}${grid}`;
   if (m.question === 'dice') return `${m.model}: Dice at 100% ${m.value!.toFixed(4)} [${m.lo!.toFixed(3)}, ${m.hi!.toFixed(3)}] (${ok})`;
   const t = m.answer.target!;
   if (m.status === 'unreachable') return `${m.model}: Dice ${diceText(t.dice)} ${t.reason}`;

@@ -70,6 +70,8 @@ export interface ModelError {
   target: number | null;
   /** whether the 95% interval holds the true value */
   covered: boolean | null;
+  /** the 95% interval's width: hi − lo for a Dice; null for a target n */
+  width: number | null;
   /** how the answer stood: forecast, or for a target n also observed / undetermined / unreachable */
   status: ModelInterval['status'];
 }
@@ -81,10 +83,10 @@ export function errors(w: World, r: Replay, targetDice?: number): ModelError[] {
     const y = truth(m);
     if (a.question === 'dice') {
       const t = y[w.sizes.findIndex((s) => s.n === w.nFull)] ?? y[y.length - 1];
-      return { model: a.model, dice: Math.abs(a.value! - t), target: null, covered: a.lo! <= t && t <= a.hi!, status: a.status };
+      return { model: a.model, dice: Math.abs(a.value! - t), target: null, covered: a.lo! <= t && t <= a.hi!, width: a.hi! - a.lo!, status: a.status };
     }
     const n = trueTargetN(w, m, targetDice!);
     const err = n !== null && a.value !== null ? Math.abs(Math.log(a.value / n)) : null;
-    return { model: a.model, dice: null, target: err, covered: n !== null && a.lo !== null ? (a.openBelow || a.lo <= n) && n <= (a.hi ?? Infinity) : null, status: a.status };
+    return { model: a.model, dice: null, target: err, covered: n !== null && a.lo !== null ? (a.openBelow || a.lo <= n) && n <= (a.hi ?? Infinity) : null, width: null, status: a.status };
   });
 }

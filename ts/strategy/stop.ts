@@ -28,6 +28,12 @@ export function stopReason(st: StopState): string | null {
   const open = st.intervals.filter((m) => m.excess > 0);
   if (st.intervals.length && !open.length) {
     const each = st.intervals.map((m) => `${m.model} ${spreadText(m)}`).join(', ');
+    // measured at 100% and still wider than aimed at: the width says how many points the fit has, not what 100% is
+    const wide = st.intervals.filter((m) => m.measured && m.excess === 0 && m.spread > m.aim);
+    if (wide.length) {
+      const names = wide.map((m) => m.model).join(', ');
+      return `answered: the Dice at 100% is measured for ${names}, with as many seeds as allowed there (${each}); the other sizes would narrow ${wide.length === 1 ? 'its interval' : 'their intervals'} by giving the fit more points, not by observing 100% again`;
+    }
     const short = st.intervals.filter((m) => m.aim > m.tolerance);
     if (!short.length) return `answered: every model's 95% interval is within the precision asked (${each})`;
     const q = short[0].question;
@@ -43,7 +49,10 @@ export function stopReason(st: StopState): string | null {
     const b = st.best;
     const q = open[0].question;
     const excess = open.reduce((t, m) => t + m.excess, 0);
-    if (b.narrowing <= 0) return `diminishing returns: no job is expected to narrow the answer (${open.map((m) => `${m.model} ${spreadText(m)}`).join(', ')})`;
+    const widths = open.map((m) => `${m.model} ${spreadText(m)}`).join(', ');
+    // measured at 100%, a model is offered only another seed there (choose.ts: atFull): say so, or "no job" reads as any job
+    if (b.narrowing <= 0 && open.every((m) => m.measured)) return `diminishing returns: the Dice at 100% is measured, and another seed there is not expected to narrow the answer (${widths}); the other sizes would narrow it by giving the fit more points, not by observing 100% again`;
+    if (b.narrowing <= 0) return `diminishing returns: no job is expected to narrow the answer (${widths})`;
     return `diminishing returns: the best job left (${b.job}) would narrow the answer by ${narrowingText(b.narrowing, q)} for ${s(b.cost)}; at that rate the excess over what is aimed at (${narrowingText(excess, q)}) would cost more than training every size left (${s(b.restCost)})`;
   }
   return null;

@@ -103,10 +103,25 @@ describe('nextJob', () => {
     const [m] = d.intervals;
     expect(m.aim).toBe(m.tolerance);
     expect(1.25 * m.floor!).toBeGreaterThan(m.tolerance);
-    // with 100% trained, the full grid's spread is aimed at again, and 100% is never asked twice
-    const after = await nextJob({ models: [{ model: 'a', depth: null }], sizes, nFull: N, runs: [...runs, { model: 'a', n: N, dice: 0.6, seconds: 0.01 * N, epochs: 1 }] });
+    // with 100% trained, the full grid's spread is aimed at again, and only another seed at 100% is offered:
+    // the other sizes would narrow the band by giving the fit more points, not by observing 100% again
+    const measuredStudy = { models: [{ model: 'a', depth: null }], sizes, nFull: N, runs: [...runs, { model: 'a', n: N, dice: 0.6, seconds: 0.01 * N, epochs: 1 }] };
+    const after = await nextJob(measuredStudy);
     expect(after.intervals[0].aim).toBeCloseTo(Math.max(after.intervals[0].tolerance, 1.25 * after.intervals[0].floor!), 12);
-    expect(after.action === 'train' && after.job.n === N).toBe(false);
+    expect(after.scores.length).toBeGreaterThan(0);
+    for (const s of after.scores) expect([s.kind, s.job.n, s.job.repeat]).toEqual(['seed', N, 1]);
+    // a fantasy seed at the forecast does not narrow this band: the stop says what was offered
+    expect(after.action).toBe('stop');
+    expect(after.reason).toMatch(/^diminishing returns: the Dice at 100% is measured, and another seed there is not expected to narrow the answer \(a 0\.\d{3}\); the other sizes would narrow it by giving the fit more points, not by observing 100% again$/);
+    // with one seed a size allowed, the model is answered, and the stop and its line say why, not "as precisely as the grid allows"
+    const single = await nextJob(measuredStudy, { maxRepeats: 1 });
+    expect(single.action).toBe('stop');
+    const [m1] = single.intervals;
+    expect(m1.measured).toBe(true);
+    expect(m1.excess).toBe(0);
+    expect(m1.spread).toBeGreaterThan(m1.aim);
+    expect(single.reason).toMatch(/^answered: the Dice at 100% is measured for a, with as many seeds as allowed there \(a 0\.\d{3}\); the other sizes would narrow its interval by giving the fit more points, not by observing 100% again$/);
+    expect(intervalLine(m1)).toMatch(/^a: Dice at 100% 0\.\d{4} \[0\.\d{3}, 0\.\d{3}\] \(measured at 100%, with as many seeds as allowed there; 0\.\d{3} wide, asked 0\.020; the full grid would give 0\.\d{3}\)$/);
   });
 
   it('for a target reached between two trained sizes, trains a size between them', async () => {
