@@ -71,5 +71,10 @@ def validate_message(direction: str, type_: str, header: dict) -> None:
     _check(header, group[type_], f"{type_} header")
 
 
+def validate_bridge_argument(fn: str, arg: object) -> None:
+    """An in-process call's argument (``plateau.bridge``) against ``schemas/bridge.json``."""
+    _check(arg, load("bridge.json")["calls"][fn]["argument"], f"plateau.bridge.{fn} argument")
+
+
 def table_layout(name: str) -> list[dict]:
     return load("tables.json")["tables"][name]

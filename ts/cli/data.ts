@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { checkedBefore, dataFingerprint, rememberChecked } from '../bridge/checked';
+import type { BridgeArgument, BridgeCall, DataSummary } from '../bridge/contract';
 import { UserError } from '../errors';
 import type { Job } from '../experiment/job';
 import type { Experiment } from '../experiment/schema';
@@ -9,18 +10,8 @@ import { intIn } from './options';
 // The experiment loader (yaml, zod) and the Python bridge (execa) load in the commands that use
 // them, not when the CLI starts (issue 13).
 const loadExperiment = async (file: string, set: string[]) => (await import('../experiment/load')).loadExperiment(file, set);
-const callBridge = async <T>(fn: 'check_dataset' | 'check_targets' | 'check_run' | 'model_costs', arg: unknown, where: string) => (await import('../bridge/inprocess')).callBridge<T>(fn, arg, where);
-
-export interface DataSummary {
-  kind: string;
-  root?: string;
-  cases: number;
-  patients: number;
-  channels?: number;
-  shape?: number[];
-  sizes?: { min: number[]; max: number[] };
-  foreground_fraction?: number;
-}
+export type { DataSummary };
+const callBridge = async <F extends BridgeCall>(fn: F, arg: BridgeArgument<F>, where: string) => (await import('../bridge/inprocess')).callBridge(fn, arg, where);
 
 /**
  * Scans the whole data set with the worker's own loaders; every bad case is a UserError listing it.
@@ -31,7 +22,7 @@ export async function checkData(exp: Experiment, file: string, progress = false)
   let summary = checkedBefore<DataSummary>(fingerprint);
   if (!summary) {
     // with `progress`, the scan draws its count and time left on stderr when that is a terminal
-    summary = await callBridge<DataSummary>('check_dataset', { dataset: exp.dataset, progress }, `${file}: dataset`);
+    summary = await callBridge('check_dataset', { dataset: exp.dataset, progress }, `${file}: dataset`);
     rememberChecked(fingerprint, summary);
   }
   // The split against the cases found: a split larger than the data would fail every job.
@@ -85,25 +76,13 @@ export async function checkTargets(exp: Experiment, file: string, jobs?: readonl
   if (Object.keys(targets).length === 0) return; // nothing to import: no Python started
   const tried = jobs ? await jobsToTry(exp, jobs) : [];
   const { problems } = tried.length
-    ? await callBridge<{ problems: string[] }>('check_run', { targets, jobs: tried }, `${file}: _target_`)
-    : await callBridge<{ problems: string[] }>('check_targets', targets, `${file}: _target_`);
+    ? await callBridge('check_run', { targets, jobs: tried }, `${file}: _target_`)
+    : await callBridge('check_targets', targets, `${file}: _target_`);
   if (problems.length) throw new UserError(`${file}: ${problems.join('; ')}`);
 }
 
 /** Synthetic data sets are generated, so there is nothing on disk to check. */
 export const hasFiles = (exp: Experiment) => !exp.dataset.kind.startsWith('synthetic');
-
-/** What `plateau models` reports for one network (py/plateau/complexity.py, model_cost). */
-interface ModelCost {
-  model: string;
-  params: number;
-  flops: number;
-  /** images/s: the median of `passes` timed forward passes, with the quartiles */
-  throughput: number;
-  throughput_q1: number;
-  throughput_q3: number;
-  passes: number;
-}
 
 const collect = (v: string, all: string[]) => [...all, v];
 
@@ -122,7 +101,7 @@ export function registerData(program: Command): void {
       console.log(`${s.root ?? exp.dataset.kind}: ${s.cases} cases, ${s.patients} patients, ${s.kind}`);
       if (s.shape) console.log(`input shape (channels, spatial): ${s.shape.join(' × ')}`);
       if (s.sizes) console.log(`original sizes: ${s.sizes.min.join('×')} .. ${s.sizes.max.join('×')}`);
-      if (s.foreground_fraction !== undefined) console.log(`foreground fraction: ${(s.foreground_fraction * 100).toFixed(2)}%`);
+      if (s.foreground_fraction !== null) console.log(`foreground fraction: ${(s.foreground_fraction * 100).toFixed(2)}%`);
     });
 
   program
@@ -136,7 +115,7 @@ export function registerData(program: Command): void {
       const exp = await loadExperiment(file, o.set);
       const { expandModels } = await import('../experiment/model');
       const models = exp.models.flatMap(expandModels);
-      const r = await callBridge<{ input_shape: number[]; threads: number; models: ModelCost[] }>('model_costs', { dataset: exp.dataset, models, threads: o.threads, progress: !o.json }, `${file}: models`);
+      const r = await callBridge('model_costs', { dataset: exp.dataset, models, threads: o.threads, progress: !o.json }, `${file}: models`);
       if (o.json) return console.log(JSON.stringify(r, null, 2));
       console.log(`input ${r.input_shape.join(' × ')} (channels, spatial)`);
       console.log(table(['model', 'params', 'GFLOPs', 'images/s', 'quartiles'], r.models.map((m) => [m.model, m.params, (m.flops / 1e9).toFixed(3), m.throughput.toFixed(1), `${m.throughput_q1.toFixed(1)}–${m.throughput_q3.toFixed(1)}`])));

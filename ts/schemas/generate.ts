@@ -3,6 +3,7 @@ import { Experiment } from '../experiment/schema';
 import { Job } from '../experiment/job';
 import { BrokerMessages, WorkerMessages } from '../protocol/messages';
 import { TABLES } from '../protocol/tables';
+import { BridgeCalls } from '../bridge/contract';
 
 /** Every file of `schemas/`, generated from the zod sources (the one place types are defined). */
 export function generateSchemas(): Record<string, unknown> {
@@ -19,6 +20,11 @@ export function generateSchemas(): Record<string, unknown> {
       broker_to_worker: messages(BrokerMessages),
     },
     'tables.json': { title: 'plateau Arrow table layouts', tables: TABLES },
+    // The in-process calls (pythonia): what the control plane sends, what Python answers.
+    'bridge.json': {
+      title: 'plateau.bridge calls: argument and answer of each (or {"error": sentence})',
+      calls: Object.fromEntries(Object.entries(BridgeCalls).map(([fn, c]) => [fn, { argument: z.toJSONSchema(c.argument, { io: 'output' }), answer: z.toJSONSchema(c.answer, { io: 'output' }) }])),
+    },
   };
 }
 
