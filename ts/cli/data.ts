@@ -10,7 +10,6 @@ import { intIn } from './options';
 // The experiment loader (yaml, zod) and the Python bridge (execa) load in the commands that use
 // them, not when the CLI starts (issue 13).
 const loadExperiment = async (file: string, set: string[]) => (await import('../experiment/load')).loadExperiment(file, set);
-export type { DataSummary };
 const callBridge = async <F extends BridgeCall>(fn: F, arg: BridgeArgument<F>, where: string) => (await import('../bridge/inprocess')).callBridge(fn, arg, where);
 
 /**

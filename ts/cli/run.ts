@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { RunEvent } from '../dispatch/run';
 import type { Job } from '../experiment/job';
 import type { Experiment } from '../experiment/schema';
-import type { DataSummary } from './data';
+import type { DataSummary } from '../bridge/contract';
 import { type Db, defaultDbPath, openDb, storeProblem } from '../store/db';
 import { allDone } from '../store/jobs';
 import type { RunLock } from '../store/lock';

@@ -195,7 +195,7 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
   }
   const all = states
     .filter((s) => s.now.excess > 0)
-    .flatMap((s) => candidates(study, s.model, cost, o, focusOf(s.now, study.nFull)).filter((c) => !atFull(study, s.points, o) || (c.kind === 'seed' && c.n === study.nFull)).map((c) => ({ c, s })));
+    .flatMap((s) => candidates(study, s.model, cost, o, focusOf(s.now, study.nFull)).filter((c) => !s.now.measured || (c.kind === 'seed' && c.n === study.nFull)).map((c) => ({ c, s })));
   const within = all.filter(({ c }) => c.cost <= budgetLeft);
   const overBudget = all.filter(({ c }) => c.cost > budgetLeft);
   const base = { intervals, spent, budget: o.budget, candidates: within.length, overBudget: overBudget.length, cheapestOverBudget: Math.min(...overBudget.map(({ c }) => c.cost)) };
@@ -244,7 +244,7 @@ export async function nextJob(study: Study, o: StrategyOptions = {}): Promise<De
   const worth = scores.filter((x) => x.worth);
   // For the Dice at 100%, a model not yet trained there is measured before the study stops on
   // diminishing returns (see `atFull`): the cheapest such job at 100%, where one fits the budget.
-  const measure = worth.length ? [] : scores.filter((x) => x.kind === 'size' && x.job.n === study.nFull && states.some((s) => s.model === x.job.model && s.now.question === 'dice' && s.now.excess > 0 && !atFull(study, s.points, o)));
+  const measure = worth.length ? [] : scores.filter((x) => x.kind === 'size' && x.job.n === study.nFull && states.some((s) => s.model === x.job.model && s.now.question === 'dice' && s.now.excess > 0 && !s.now.measured));
   if (measure.length) {
     const m = measure.reduce((a, b) => (b.cost < a.cost ? b : a));
     const now = intervals.find((i) => i.model === m.job.model)!;
