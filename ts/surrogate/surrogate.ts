@@ -1,6 +1,7 @@
 import { type Analogue, analogue, haveAnalogues } from './analogue';
 import type { TfBackend } from './backend';
 import { ANALOGUES_ALONE, ONE_SIZE, type Stratum, calibration, multiplier, stratumOf } from './calibration';
+import { anchorWeight } from './anchor';
 import { interp } from './interp';
 import { zOf } from './jstat';
 import { bandGrid, monotoneBand, repeatHalfWidth, repeatSpread, singleRunSd } from './band';
@@ -47,6 +48,8 @@ export interface FittedCurve {
   parts: (n: number) => ScaleParts;
   /** the sd of a single run's noise the band adds in quadrature (band.ts: singleRunSd; 0 where the grid has repeats) */
   runSd: number;
+  /** how far the ensemble's forecast starts from a single run's last point toward the fit there (anchor.ts); null where the stack's anchor holds (means, repeats, other methods) */
+  lean: number | null;
   /** whose forecast quantile the band takes: the bucket of its points, a flat curve's, or the floor's (calibration.ts: stratumOf) */
   stratum: Stratum;
   /** Dice as n → ∞, or null where the surrogate has no asymptote */
@@ -136,6 +139,8 @@ interface Raw {
   left: { name: string; reason: string }[];
   /** the analogue forecast the ensemble leans on (its spread joins the scale), and its weight */
   analogue?: { fit: Analogue; weight: number } | null;
+  /** how far the forecast starts from a single run's last point toward the fit (anchor.ts); absent where the stack's own anchor holds */
+  lean?: number;
 }
 
 /** The parts of a fit's uncertainty at n, before the learnt weights (`ScaleWeights`) combine them. */
@@ -195,7 +200,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
     band: monotoneBand(rawBand, bandSizes(obs, fullN(full)), obs),
-    halfWidth, scale, parts, runSd: run, stratum,
+    halfWidth, scale, parts, runSd: run, lean: raw.lean ?? null, stratum,
     asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
     params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,
     calibrated: q95.calibrated,
@@ -336,7 +341,8 @@ function analoguesAlone(obs: Curve, nRef: number, left: Raw['left']): Raw | null
  * so the forecast is continuous and non-decreasing throughout.
  */
 function ensemble(fits: ParametricFit[], obs: Curve, nRef: number, left: Raw['left']): Raw {
-  const st = calibration().stack;
+  const cal = calibration();
+  const st = cal.stack;
   const an = st.analogue ? analogue(obs, ANALOGUE_REACH * nRef) : null;
   const lean = (n: number) => (an ? (st.analogue ?? 0) * an.gain(n) : 0);
   const last = obs.n[obs.n.length - 1];
@@ -346,7 +352,14 @@ function ensemble(fits: ParametricFit[], obs: Curve, nRef: number, left: Raw['le
   const faint = fits.filter((_, i) => w[i] <= 1e-3).map((f) => ({ name: f.model, reason: 'Akaike weight < 0.001' }));
   const ws = parts.reduce((s, p) => s + p.w, 0);
   const fitLast = parts.reduce((s, p) => s + (p.w / ws) * p.f.at(last), 0);
-  const A = yLast + st.anchor * (fitLast - yLast);
+  const m = obs.n.length;
+  const k = Math.max(...parts.map((p) => MODELS[p.f.model].params.length));
+  const rss = parts.reduce((s, p) => s + (p.w / ws) * p.f.rss, 0);
+  const residual = m > k ? { sd: Math.sqrt(rss / (m - k)), dof: m - k } : null;
+  // a single run's last point leans on the fit by their precisions (anchor.ts); a mean's as learnt
+  const runSd = singleRunSd(obs, residual, cal);
+  const anchor = anchorWeight(st.anchor, cal.sigma0, runSd, m > 1 ? Math.log(last / obs.n[m - 2]) : 0);
+  const A = yLast + anchor * (fitLast - yLast);
   const slope = recentSlope(obs);
   const carry = (n: number) => st.slope * slope * st.tau * (1 - (last / n) ** (1 / st.tau));
   const stacked = (at: (n: number) => number) => {
@@ -355,17 +368,15 @@ function ensemble(fits: ParametricFit[], obs: Curve, nRef: number, left: Raw['le
   };
   const members = parts.map((p) => ({ name: p.f.model, weight: p.w / ws, at: stacked(p.f.at) }));
   const mean = (n: number) => members.reduce((s, p) => s + p.weight * p.at(n), 0);
-  const m = obs.n.length;
-  const k = Math.max(...parts.map((p) => MODELS[p.f.model].params.length));
-  const rss = parts.reduce((s, p) => s + (p.w / ws) * p.f.rss, 0);
   const asym = parts.reduce((s, p) => s + (p.w / ws) * (p.f.asymptote as number), 0);
   const stacking = st.anchor !== 1 || st.gain !== 1 || st.slope !== 0;
   return {
-    mean, members, residual: m > k ? { sd: Math.sqrt(rss / (m - k)), dof: m - k } : null,
+    mean, members, residual,
     asymptote: A + st.gain * (asym - fitLast) + st.slope * slope * st.tau + lean(ANALOGUE_REACH * nRef),
     params: Object.fromEntries(members.map((p) => [p.name, p.weight])), aic: null,
-    detail: `Akaike-weighted ensemble of ${members.map((p) => `${p.name} ${p.weight.toFixed(2)}`).join(', ')}${stacking ? `; past the data: gain × ${st.gain.toFixed(2)} + recent slope × ${st.slope.toFixed(2)}${an ? ` + analogue gain × ${(st.analogue ?? 0).toFixed(2)} (median of ${an.neighbours} real curves of the same shape)` : ''} (learnt on real curves)` : ''}`,
+    detail: `Akaike-weighted ensemble of ${members.map((p) => `${p.name} ${p.weight.toFixed(2)}`).join(', ')}${stacking ? `; past the data: gain × ${st.gain.toFixed(2)} + recent slope × ${st.slope.toFixed(2)}${an ? ` + analogue gain × ${(st.analogue ?? 0).toFixed(2)} (median of ${an.neighbours} real curves of the same shape)` : ''} (learnt on real curves)` : ''}${anchor !== st.anchor ? `; starts ${anchor.toFixed(2)} of the way from the last point to the fit there (one run per size, sd ${runSd.toFixed(3)} about the mean over runs: weighed against the fit by precision)` : ''}`,
     left: [...left, ...faint], analogue: an && { fit: an, weight: st.analogue ?? 0 },
+    ...(anchor !== st.anchor ? { lean: anchor } : {}),
   };
 }
 
