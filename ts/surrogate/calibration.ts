@@ -100,7 +100,8 @@ export interface Calibration {
  * A = y_last + anchor·(ens(last) − y_last): the last observation pulled toward the fit (a single
  * run's further, by precision: anchor.ts), the families' extrapolated gain scaled, the recent
  * slope s⁺ (Dice per unit ln n, ≥ 0) carried on with a bounded reach, and the median gain g of the
- * real curves that looked most like this one (analogue.ts). Every term is non-decreasing in n and bounded, so the forecast is too.
+ * real curves that looked most like this one (analogue.ts). Every term is non-decreasing in n and
+ * bounded, so the forecast is too.
  */
 export interface Stack {
   anchor: number;
