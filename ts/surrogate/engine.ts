@@ -71,7 +71,7 @@ export function curveFlags(obs: Curve): string[] {
 /** A grid without repeats: the run's scatter its band carries, said so the width is not read as the fit's doubt alone. */
 const runFlag = (fit: FittedCurve) =>
   fit.runSd > 0
-    ? [`one run per size: the intervals include a run's scatter about the mean over runs (sd ${f3(fit.runSd)})${fit.lean === null ? '' : `, and the forecast starts ${fit.lean.toFixed(2)} of the way from the last run to the fit there, as much as the fit is better pinned than one run`}`]
+    ? [`one run per size: the intervals include a run's scatter about the mean over runs (sd ${f3(fit.runSd)})${fit.anchor === null ? '' : `, and the forecast starts ${fit.anchor.toFixed(2)} of the way from the last run to the fit there, as much as the fit is better pinned than one run`}`]
     : [];
 
 function composition(fit: FittedCurve): string {

@@ -49,7 +49,7 @@ export interface FittedCurve {
   /** the sd of a single run's noise the band adds in quadrature (band.ts: singleRunSd; 0 where the grid has repeats) */
   runSd: number;
   /** how far the ensemble's forecast starts from a single run's last point toward the fit there (anchor.ts); null where the stack's anchor holds (means, repeats, other methods) */
-  lean: number | null;
+  anchor: number | null;
   /** whose forecast quantile the band takes: the bucket of its points, a flat curve's, or the floor's (calibration.ts: stratumOf) */
   stratum: Stratum;
   /** Dice as n → ∞, or null where the surrogate has no asymptote */
@@ -140,7 +140,7 @@ interface Raw {
   /** the analogue forecast the ensemble leans on (its spread joins the scale), and its weight */
   analogue?: { fit: Analogue; weight: number } | null;
   /** how far the forecast starts from a single run's last point toward the fit (anchor.ts); absent where the stack's own anchor holds */
-  lean?: number;
+  anchor?: number;
 }
 
 /** The parts of a fit's uncertainty at n, before the learnt weights (`ScaleWeights`) combine them. */
@@ -200,7 +200,7 @@ function finish(method: Method, full: Curve, obs: Curve, raw: Raw): FittedCurve 
     model: obs.model, method, nRef: fullN(full), observedMinN: obs.n[0], observedMaxN: last, observedN: obs.n, points: m,
     mean: (n) => clip(raw.mean(n)),
     band: monotoneBand(rawBand, bandSizes(obs, fullN(full)), obs),
-    halfWidth, scale, parts, runSd: run, lean: raw.lean ?? null, stratum,
+    halfWidth, scale, parts, runSd: run, anchor: raw.anchor ?? null, stratum,
     asymptote: raw.asymptote === null ? null : clip(raw.asymptote),
     params: raw.params, aic: raw.aic, detail: raw.detail, members: raw.members, left: raw.left,
     calibrated: q95.calibrated,
@@ -359,6 +359,7 @@ function ensemble(fits: ParametricFit[], obs: Curve, nRef: number, left: Raw['le
   // a single run's last point leans on the fit by their precisions (anchor.ts); a mean's as learnt
   const runSd = singleRunSd(obs, residual, cal);
   const anchor = anchorWeight(st.anchor, cal.sigma0, runSd, m > 1 ? Math.log(last / obs.n[m - 2]) : 0);
+  const leaned = anchor !== st.anchor;
   const A = yLast + anchor * (fitLast - yLast);
   const slope = recentSlope(obs);
   const carry = (n: number) => st.slope * slope * st.tau * (1 - (last / n) ** (1 / st.tau));
@@ -374,9 +375,9 @@ function ensemble(fits: ParametricFit[], obs: Curve, nRef: number, left: Raw['le
     mean, members, residual,
     asymptote: A + st.gain * (asym - fitLast) + st.slope * slope * st.tau + lean(ANALOGUE_REACH * nRef),
     params: Object.fromEntries(members.map((p) => [p.name, p.weight])), aic: null,
-    detail: `Akaike-weighted ensemble of ${members.map((p) => `${p.name} ${p.weight.toFixed(2)}`).join(', ')}${stacking ? `; past the data: gain × ${st.gain.toFixed(2)} + recent slope × ${st.slope.toFixed(2)}${an ? ` + analogue gain × ${(st.analogue ?? 0).toFixed(2)} (median of ${an.neighbours} real curves of the same shape)` : ''} (learnt on real curves)` : ''}${anchor !== st.anchor ? `; starts ${anchor.toFixed(2)} of the way from the last point to the fit there (one run per size, sd ${runSd.toFixed(3)} about the mean over runs: weighed against the fit by precision)` : ''}`,
+    detail: `Akaike-weighted ensemble of ${members.map((p) => `${p.name} ${p.weight.toFixed(2)}`).join(', ')}${stacking ? `; past the data: gain × ${st.gain.toFixed(2)} + recent slope × ${st.slope.toFixed(2)}${an ? ` + analogue gain × ${(st.analogue ?? 0).toFixed(2)} (median of ${an.neighbours} real curves of the same shape)` : ''} (learnt on real curves)` : ''}${leaned ? `; starts ${anchor.toFixed(2)} of the way from the last point to the fit there (one run per size, sd ${runSd.toFixed(3)} about the mean over runs: weighed against the fit by precision)` : ''}`,
     left: [...left, ...faint], analogue: an && { fit: an, weight: st.analogue ?? 0 },
-    ...(anchor !== st.anchor ? { lean: anchor } : {}),
+    ...(leaned ? { anchor } : {}),
   };
 }
 

@@ -52,7 +52,7 @@ describe('the ensemble from a grid of one run per size', () => {
     expect(Math.abs(s.mean(last) - truth(last))).toBeLessThan(Math.abs(m.mean(last) - truth(last)));
     expect(s.detail).toMatch(/starts 0\.\d\d of the way from the last point to the fit there \(one run per size, sd 0\.\d{3} about the mean over runs: weighed against the fit by precision\)/);
     expect(m.detail).not.toContain('weighed against the fit');
-    expect(s.lean).toBeGreaterThan(calibration().stack.anchor);
-    expect(m.lean).toBeNull();
+    expect(s.anchor).toBeGreaterThan(calibration().stack.anchor);
+    expect(m.anchor).toBeNull();
   });
 });

@@ -485,8 +485,8 @@ describe('a grid of one run per size', () => {
     const single = await answer([rising]);
     const m = single.models[0];
     expect(m.fit.runSd).toBeGreaterThan(0);
-    expect(m.fit.lean).toBeGreaterThan(calibration().stack.anchor);
-    expect(m.flags).toContain(`one run per size: the intervals include a run's scatter about the mean over runs (sd ${m.fit.runSd.toFixed(3)}), and the forecast starts ${m.fit.lean!.toFixed(2)} of the way from the last run to the fit there, as much as the fit is better pinned than one run`);
+    expect(m.fit.anchor).toBeGreaterThan(calibration().stack.anchor);
+    expect(m.flags).toContain(`one run per size: the intervals include a run's scatter about the mean over runs (sd ${m.fit.runSd.toFixed(3)}), and the forecast starts ${m.fit.anchor!.toFixed(2)} of the way from the last run to the fit there, as much as the fit is better pinned than one run`);
     expect(answerLines(single)).toContain(`  note: ${m.flags.at(-1)}`);
     const rows = calibration().reliability[SINGLE_RUNS];
     // 96 images observed to 96: the row of the largest cut-off, without pilots
@@ -498,7 +498,7 @@ describe('a grid of one run per size', () => {
 
     const means = await answer([repeated]);
     expect(means.models[0].fit.runSd).toBe(0);
-    expect(means.models[0].fit.lean).toBeNull();
+    expect(means.models[0].fit.anchor).toBeNull();
     expect(means.models[0].flags.join(' ')).not.toContain('one run per size');
     expect(means.reliability).toEqual(calibration().reliability.ensemble.find((r) => r.cut === 0.5));
     expect(answerLines(means).find((l) => l.startsWith('reliability'))).not.toContain('one run per size');
